@@ -1,0 +1,12 @@
+"""xlner: cross-lingual named entity recognition by annotation projection.
+
+Data flow, one folder a step: ``corpora`` (I/O, named datasets) → ``translate`` →
+``align`` → ``project`` (heuristic; candidates, scores, solvers) → ``tag`` →
+``evaluate`` → ``pipelines`` → ``cli``.
+"""
+
+from xlner.data import Entity, Sentence, Span
+
+__version__ = "0.1.0"
+
+__all__ = ["Entity", "Sentence", "Span", "__version__"]

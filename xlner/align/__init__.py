@@ -1,0 +1,22 @@
+"""Word alignment: the :class:`Aligner` protocol, eflomal (embedded default), symmetrisation.
+
+Neural aligners register by module path so that listing them does not import torch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlner.align.base import Aligner, read_pharaoh, write_pharaoh
+from xlner.align.eflomal import EflomalAligner
+from xlner.align.symmetrize import symmetrize
+from xlner.registry import aligners
+
+
+def create_aligner(spec: Any, **overrides: Any) -> Aligner:
+    """An aligner from a spec such as ``"eflomal(symmetrize=union)"``."""
+    return aligners.create(spec, **overrides)  # type: ignore[no-any-return]
+
+
+__all__ = ["Aligner", "EflomalAligner", "create_aligner", "read_pharaoh", "symmetrize",
+           "write_pharaoh"]

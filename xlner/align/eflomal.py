@@ -1,0 +1,274 @@
+"""eflomal: the embedded statistical aligner (Bayesian IBM-style, no model weights).
+
+eflomal learns from the text it aligns, so extra bitext of the language pair (e.g.
+``bitext:en-de``) is appended to the batch, tokenised the same way; only the batch's links are
+returned. Forward and reverse runs go to two single-threaded processes in parallel and are
+symmetrised. With a ``seed`` the runs are reproducible: a small shim (compiled once with the
+system C compiler) feeds eflomal's random start from the seed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from xlner.align.base import Words, check_batch
+from xlner.align.symmetrize import canonical_name, get_method
+from xlner.cache import cache_dir
+from xlner.corpora.text import Bitext
+from xlner.data import Links, empty_links, parse_pharaoh
+from xlner.errors import ConfigError, InputError, XlnerError
+from xlner.registry import aligners
+
+log = logging.getLogger(__name__)
+
+MAX_LENGTH = 1023
+"""eflomal's longest sentence (longer ones are written as empty)."""
+
+
+def eflomal_binary() -> Path:
+    try:
+        import eflomal
+    except ImportError as exc:  # pragma: no cover - core dependency
+        raise XlnerError("the eflomal package is not installed: pip install eflomal") from exc
+    candidate = Path(eflomal.__file__).parent / "bin" / "eflomal"
+    if candidate.exists():
+        return candidate
+    found = shutil.which("eflomal")
+    if found:
+        return Path(found)
+    raise XlnerError("the eflomal binary was not found next to the eflomal package or on PATH")
+
+
+def seed_shim() -> Path | None:
+    """Path of the compiled seeding shim, building it on first use; ``None`` if no compiler."""
+    source = Path(__file__).with_name("eflomal_seed.c")
+    import hashlib
+
+    tag = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    target = cache_dir() / "lib" / f"eflomal_seed-{tag}.so"
+    if target.exists():
+        return target
+    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    result = subprocess.run([compiler, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(source),
+                             "-ldl"], capture_output=True, text=True)
+    if result.returncode != 0:
+        log.warning("could not compile the eflomal seeding shim: %s", result.stderr.strip())
+        return None
+    os.replace(tmp, target)
+    return target
+
+
+class _Vocab:
+    def __init__(self, lowercase: bool) -> None:
+        self.index: dict[str, int] = {}
+        self.lowercase = lowercase
+
+    def encode(self, words: Words) -> np.ndarray:
+        index = self.index
+        out = np.empty(len(words), dtype=np.uint32)
+        for k, word in enumerate(words):
+            if self.lowercase:
+                word = word.lower()
+            idx = index.get(word)
+            if idx is None:
+                idx = index[word] = len(index)
+            out[k] = idx
+        return out
+
+
+def _write_text(handle: IO[str], sentences: list[np.ndarray], vocab_size: int) -> None:
+    handle.write(f"{len(sentences)} {vocab_size}\n")
+    for sent in sentences:
+        handle.write(f"{len(sent)} {' '.join(map(str, sent.tolist()))}\n" if len(sent) else "0\n")
+
+
+@aligners.register("eflomal", version=1)
+class EflomalAligner:
+    """eflomal (Östling & Tiedemann 2016) with symmetrisation and optional extra bitext."""
+
+    name = "eflomal"
+    version = 1
+
+    def __init__(self, symmetrize: str = "grow-diag-final-and",
+                 bitext: str | Path | Bitext | Sequence[str | Path] | None = None,
+                 *, lowercase: bool = True, seed: int | None = 0, model: int = 3,
+                 samplers: int = 3, rel_iterations: float = 1.0, null_prior: float = 0.2,
+                 iterations: tuple[int, int, int] | None = None, max_bitext: int | None = None,
+                 identity_prior: float = 0.0, prefix_match: int = 0,
+                 data_dir: str | Path | None = None, download: bool = True) -> None:
+        self.symmetrize = canonical_name(symmetrize)
+        self._sym = get_method(self.symmetrize)
+        if model not in (1, 2, 3):
+            raise ConfigError(f"eflomal model must be 1, 2 or 3, not {model}")
+        self.lowercase = lowercase
+        self.seed = seed
+        self.model = model
+        self.samplers = samplers
+        self.rel_iterations = rel_iterations
+        self.null_prior = null_prior
+        self.iterations = iterations
+        self.max_bitext = max_bitext
+        self.identity_prior = identity_prior
+        self.prefix_match = prefix_match
+        self.data_dir = data_dir
+        self.download = download
+        self._bitext_spec = bitext
+        self._bitext: Bitext | None = bitext if isinstance(bitext, Bitext) else None
+        self.last_forward: list[Links] = []
+        self.last_reverse: list[Links] = []
+
+    @property
+    def bitext(self) -> Bitext | None:
+        """The extra bitext, loaded on first use."""
+        if self._bitext is None and self._bitext_spec is not None:
+            from xlner.corpora.named import load_bitext
+
+            specs = ([self._bitext_spec] if isinstance(self._bitext_spec, str | Path)
+                     else list(self._bitext_spec))  # type: ignore[arg-type]
+            self._bitext = load_bitext(specs, data_dir=self.data_dir, download=self.download)
+        return self._bitext
+
+    def describe(self) -> dict[str, Any]:
+        bitext = self.bitext
+        return {"name": self.name, "version": self.version, "symmetrize": self.symmetrize,
+                "lowercase": self.lowercase, "seed": self.seed, "model": self.model,
+                "samplers": self.samplers, "rel_iterations": self.rel_iterations,
+                "null_prior": self.null_prior, "iterations": self.iterations,
+                "bitext": None if bitext is None else bitext.describe(),
+                "max_bitext": self.max_bitext}
+
+    def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
+        if self.iterations is not None:
+            return self.iterations
+        iters = max(2, round(self.rel_iterations * 5000 / math.sqrt(max(1, n_sentences))))
+        quarter = max(1, iters // 4)
+        if self.model == 1:
+            return (iters, 0, 0)
+        if self.model == 2:
+            return (max(2, quarter), iters, 0)
+        return (max(2, quarter), quarter, iters)
+
+    def align_both(self, src: Sequence[Words], tgt: Sequence[Words]) -> tuple[list[Links],
+                                                                               list[Links]]:
+        """Forward and reverse links of the batch, before symmetrisation."""
+        check_batch(src, tgt)
+        for side, batch in (("source", src), ("target", tgt)):
+            for k, words in enumerate(batch):
+                if len(words) > MAX_LENGTH:
+                    raise InputError(f"{side} sentence {k} has {len(words)} words; eflomal "
+                                     f"aligns at most {MAX_LENGTH}")
+        extra_src: Sequence[Words] = []
+        extra_tgt: Sequence[Words] = []
+        bitext = self.bitext
+        if bitext is not None:
+            keep = [k for k in range(len(bitext))
+                    if len(bitext.source[k]) <= MAX_LENGTH and len(bitext.target[k]) <= MAX_LENGTH]
+            if self.max_bitext is not None:
+                keep = keep[:self.max_bitext]
+            extra_src = [bitext.source[k] for k in keep]
+            extra_tgt = [bitext.target[k] for k in keep]
+        sv, tv = _Vocab(self.lowercase), _Vocab(self.lowercase)
+        src_ids = [sv.encode(s) for s in src] + [sv.encode(s) for s in extra_src]
+        tgt_ids = [tv.encode(s) for s in tgt] + [tv.encode(s) for s in extra_tgt]
+        n = len(src)
+        if n == 0:
+            return [], []
+        iters = self._iterations(len(src_ids))
+        binary = eflomal_binary()
+        env = dict(os.environ)
+        if self.seed is not None:
+            shim = seed_shim()
+            if shim is None:
+                raise XlnerError("a seeded eflomal run needs a C compiler (cc) to build its "
+                                 "seeding shim; install one or pass seed=None")
+            env["LD_PRELOAD"] = f"{shim} {env['LD_PRELOAD']}" if env.get("LD_PRELOAD") \
+                else str(shim)
+            env["XLNER_EFLOMAL_SEED"] = str(self.seed)
+            env["OMP_NUM_THREADS"] = "1"
+        else:
+            env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 2) // 2)))
+        with tempfile.TemporaryDirectory(prefix="xlner-eflomal-") as tmp:
+            s_path, t_path = Path(tmp, "src"), Path(tmp, "tgt")
+            with open(s_path, "w") as h:
+                _write_text(h, src_ids, len(sv.index))
+            with open(t_path, "w") as h:
+                _write_text(h, tgt_ids, len(tv.index))
+            if self.identity_prior > 0:
+                p_path = Path(tmp, "priors")
+                self._write_priors(p_path, src_ids, tgt_ids, sv, tv)
+                extra_args = ["-p", str(p_path)]
+            else:
+                extra_args = []
+            common = [str(binary), *extra_args, "-q", "-m", str(self.model), "-s", str(s_path),
+                      "-t", str(t_path), "-n", str(self.samplers), "-N", str(self.null_prior),
+                      "-1", str(iters[0])]
+            if self.model >= 2:
+                common += ["-2", str(iters[1])]
+            if self.model >= 3:
+                common += ["-3", str(iters[2])]
+            outputs = {"-f": Path(tmp, "fwd"), "-r": Path(tmp, "rev")}
+            procs = [subprocess.Popen([*common, flag, str(path)], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                     for flag, path in outputs.items()]
+            for proc in procs:
+                _, err = proc.communicate()
+                if proc.returncode != 0:
+                    raise XlnerError(f"eflomal failed (exit {proc.returncode}): "
+                                     f"{err.decode(errors='replace').strip()}")
+            fwd = _read_links(outputs["-f"], n)
+            rev = _read_links(outputs["-r"], n)
+        return fwd, rev
+
+    def _write_priors(self, path: Path, src_ids: list[np.ndarray], tgt_ids: list[np.ndarray],
+                      sv: _Vocab, tv: _Vocab) -> None:
+        inv_s = {v: k for k, v in sv.index.items()}
+        inv_t = {v: k for k, v in tv.index.items()}
+        def key(w: str) -> str:
+            return w[:self.prefix_match] if self.prefix_match and len(w) >= self.prefix_match else w
+        pairs: set[tuple[int, int]] = set()
+        for s, t in zip(src_ids, tgt_ids, strict=True):
+            if not len(s) or not len(t):
+                continue
+            tk: dict[str, list[int]] = {}
+            for j in set(t.tolist()):
+                w = inv_t[j]
+                if any(c.isalnum() for c in w):
+                    tk.setdefault(key(w), []).append(j)
+            for i in set(s.tolist()):
+                for j in tk.get(key(inv_s[i]), ()):
+                    pairs.add((i, j))
+        with open(path, "w") as h:
+            h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(pairs)} 0 0 0 0\n")
+            for i, j in sorted(pairs):
+                h.write(f"{i + 1} {j + 1} {self.identity_prior:g}\n")
+
+    def align(self, src: Sequence[Words], tgt: Sequence[Words]) -> list[Links]:
+        fwd, rev = self.align_both(src, tgt)
+        self.last_forward, self.last_reverse = fwd, rev
+        return [self._sym(f, r) for f, r in zip(fwd, rev, strict=True)]
+
+
+def _read_links(path: Path, n: int) -> list[Links]:
+    out: list[Links] = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            out.append(parse_pharaoh(line) if line.strip() else empty_links())
+            if len(out) == n:
+                break
+    if len(out) != n:
+        raise XlnerError(f"eflomal wrote {len(out)} link lines for {n} sentence pairs")
+    return out

@@ -1,0 +1,114 @@
+"""Symmetrisation of forward and reverse alignments (Koehn et al. heuristics)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from xlner.data import Links, as_links, empty_links
+from xlner.errors import ConfigError
+
+Pair = tuple[int, int]
+_NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+_NEIGHBOURS_NO_DIAG = _NEIGHBOURS[:4]
+
+
+def _pairs(links: Links) -> set[Pair]:
+    return {(i, j) for i, j in links.tolist()}
+
+
+def _to_links(pairs: set[Pair]) -> Links:
+    if not pairs:
+        return empty_links()
+    return np.array(sorted(pairs), dtype=np.int32)
+
+
+def _grow(fwd: set[Pair], rev: set[Pair], diag: bool, final: bool, final_and: bool) -> set[Pair]:
+    union = fwd | rev
+    points = fwd & rev
+    src_aligned = {i for i, _ in points}
+    tgt_aligned = {j for _, j in points}
+    candidates = union - points
+    neighbours = _NEIGHBOURS if diag else _NEIGHBOURS_NO_DIAG
+    grew = True
+    while grew and candidates:
+        grew = False
+        for i, j in sorted(points):
+            for di, dj in neighbours:
+                p = (i + di, j + dj)
+                if p in candidates and (p[0] not in src_aligned or p[1] not in tgt_aligned):
+                    points.add(p)
+                    candidates.discard(p)
+                    src_aligned.add(p[0])
+                    tgt_aligned.add(p[1])
+                    grew = True
+    if final or final_and:
+        for direction in (fwd, rev):
+            for i, j in sorted(direction - points):
+                free_i, free_j = i not in src_aligned, j not in tgt_aligned
+                if (free_i and free_j) if final_and else (free_i or free_j):
+                    points.add((i, j))
+                    src_aligned.add(i)
+                    tgt_aligned.add(j)
+    return points
+
+
+def intersection(fwd: Links, rev: Links) -> Links:
+    return _to_links(_pairs(fwd) & _pairs(rev))
+
+
+def union(fwd: Links, rev: Links) -> Links:
+    return _to_links(_pairs(fwd) | _pairs(rev))
+
+
+def grow_diag(fwd: Links, rev: Links) -> Links:
+    return _to_links(_grow(_pairs(fwd), _pairs(rev), True, False, False))
+
+
+def grow_diag_final(fwd: Links, rev: Links) -> Links:
+    return _to_links(_grow(_pairs(fwd), _pairs(rev), True, True, False))
+
+
+def grow_diag_final_and(fwd: Links, rev: Links) -> Links:
+    return _to_links(_grow(_pairs(fwd), _pairs(rev), True, False, True))
+
+
+def forward(fwd: Links, rev: Links) -> Links:
+    return as_links(fwd)
+
+
+def reverse(fwd: Links, rev: Links) -> Links:
+    return as_links(rev)
+
+
+METHODS: dict[str, Callable[[Links, Links], Links]] = {
+    "intersection": intersection,
+    "union": union,
+    "grow-diag": grow_diag,
+    "grow-diag-final": grow_diag_final,
+    "grow-diag-final-and": grow_diag_final_and,
+    "forward": forward,
+    "reverse": reverse,
+}
+ALIASES = {"inter": "intersection", "gd": "grow-diag", "gdf": "grow-diag-final",
+           "gdfa": "grow-diag-final-and"}
+
+
+def get_method(name: str) -> Callable[[Links, Links], Links]:
+    key = ALIASES.get(name, name).replace("_", "-")
+    try:
+        return METHODS[key]
+    except KeyError:
+        raise ConfigError(f"unknown symmetrisation {name!r}; choose one of "
+                          f"{', '.join(METHODS)}") from None
+
+
+def canonical_name(name: str) -> str:
+    get_method(name)
+    return ALIASES.get(name, name).replace("_", "-")
+
+
+def symmetrize(fwd: Links, rev: Links, method: str = "grow-diag-final-and") -> Links:
+    """Combine forward and reverse links of one sentence pair."""
+    return get_method(method)(fwd, rev)

@@ -1,0 +1,44 @@
+"""Aligning with a symmetrisation chosen per use (e.g. by a projection method)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xlner.align.base import Aligner, Words
+from xlner.align.symmetrize import get_method
+from xlner.data import Links
+
+
+class DirectionalLinks:
+    """Forward and reverse links of a batch, symmetrised on demand (cached per method)."""
+
+    def __init__(self, forward: list[Links], reverse: list[Links]) -> None:
+        self.forward = forward
+        self.reverse = reverse
+        self._cache: dict[str, list[Links]] = {}
+
+    def get(self, method: str) -> list[Links]:
+        if method not in self._cache:
+            sym = get_method(method)
+            self._cache[method] = [sym(f, r) for f, r in zip(self.forward, self.reverse,
+                                                             strict=True)]
+        return self._cache[method]
+
+
+def align_batch(aligner: Aligner, src: Sequence[Words], tgt: Sequence[Words]
+                ) -> DirectionalLinks | list[Links]:
+    """Directional links when the aligner can give them (``align_both``), else its links."""
+    both = getattr(aligner, "align_both", None)
+    if both is not None:
+        fwd, rev = both(src, tgt)
+        return DirectionalLinks(fwd, rev)
+    return aligner.align(src, tgt)
+
+
+def links_for(aligned: DirectionalLinks | list[Links], aligner: Aligner,
+              symmetrize: str | None) -> tuple[list[Links], str | None]:
+    """Links symmetrised as asked (else as the aligner is configured) and the method used."""
+    if isinstance(aligned, DirectionalLinks):
+        method = str(symmetrize or getattr(aligner, "symmetrize", "grow-diag-final-and"))
+        return aligned.get(method), method
+    return aligned, None

@@ -1,0 +1,77 @@
+"""``xlner project``: project source entities onto a parallel target."""
+
+from __future__ import annotations
+
+import argparse
+
+from xlner.align import create_aligner, read_pharaoh
+from xlner.align.util import align_batch, links_for
+from xlner.cli.cmd_align import aligner_params
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.pipelines.project import check_parallel, project_corpus, save_projection
+from xlner.project.recipes import method_names, resolve_method
+from xlner.registry import parse_params
+from xlner.signature import make_signature
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("project", help="project source entities onto parallel target sentences")
+    p.add_argument("--source", required=True, help="labelled source: CoNLL file or corpus name")
+    p.add_argument("--target", required=True,
+                   help="target sentences: CoNLL (labels ignored), text, or corpus name")
+    p.add_argument("--out", required=True, help="output CoNLL (plus .signature.json and "
+                   ".report.json beside it)")
+    p.add_argument("--method", default="heuristic",
+                   help=f"projection method spec (default heuristic); one of: "
+                   f"{', '.join(method_names())}")
+    p.add_argument("--param", action="append", default=[],
+                   help="method parameter key=value[,key=value] (repeatable)")
+    p.add_argument("--candidates", default=None, help="candidate extractor (matching methods)")
+    p.add_argument("--scores", default=None, help="scores and weights (matching methods)")
+    p.add_argument("--aligner", default="eflomal", help="aligner name or spec")
+    p.add_argument("--aligner-param", dest="param_aligner", action="append", default=[],
+                   help="aligner parameter key=value (repeatable)")
+    p.add_argument("--bitext", action="append", default=None,
+                   help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
+    p.add_argument("--symmetrize", default=None,
+                   help="symmetrisation (default: the one the method is tuned for)")
+    p.add_argument("--seed", default=None, help="aligner random seed")
+    p.add_argument("--links", default=None, help="precomputed Pharaoh links instead of aligning")
+    add_corpus_options(p)
+    add_data_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    source = load_input(args.source, args)
+    target = load_input(args.target, args)
+    check_parallel(source, target, args.source, args.target)
+    overrides: dict[str, object] = {}
+    for item in args.param:
+        overrides.update(parse_params(item))
+    if args.candidates:
+        overrides["candidates"] = args.candidates
+    if args.scores:
+        overrides["scores"] = args.scores
+    method = resolve_method(args.method, **overrides)
+    components: dict[str, object] = {"method": method}
+    if args.links:
+        links = read_pharaoh(args.links)
+        symmetrize = None
+        inputs_extra = {"links": args.links}
+    else:
+        args.param = args.param_aligner
+        aligner = create_aligner(args.aligner, **aligner_params(args))
+        aligned = align_batch(aligner, source.words, target.words)
+        links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
+        components["aligner"] = aligner
+        inputs_extra = {}
+    run_ = project_corpus(source, target, projector=method.projector, links=links)
+    signature = make_signature(
+        "project", inputs={"source": source.describe(), "target": target.describe(),
+                           **inputs_extra},
+        components=components, params={"symmetrize": symmetrize})
+    save_projection(run_, args.out, signature)
+    eprint(run_.report.summary())
+    eprint(f"wrote {args.out}")
+    return 0

@@ -1,0 +1,113 @@
+"""CoNLL-style files: one word a line, columns separated by a tab or spaces, the label in the
+last column, a blank line between sentences, ``-DOCSTART-`` lines skipped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from xlner.corpora.corpus import Corpus
+from xlner.corpora.labels import LabelMap
+from xlner.corpora.schemes import Scheme, decode, encode
+from xlner.data import Entity, Sentence
+from xlner.errors import InputError, TagSequenceError
+from xlner.files import atomic_write, file_digest
+
+
+def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: bool = False,
+               label_map: LabelMap | None = None, labelled: bool | None = None,
+               name: str | None = None, encoding: str = "utf-8") -> Corpus:
+    """Read a CoNLL file into a :class:`Corpus`.
+
+    Every line of the file must have the same number of columns (tab-separated if the first
+    word line holds a tab, else space-separated). ``labelled=None`` infers labels from the column
+    count (one column = words only). Invalid tags raise :class:`TagSequenceError` naming file and
+    line, unless ``repair``: then ``I-X`` after ``O`` becomes ``B-X`` and ``Corpus.repairs`` counts.
+    """
+    path = Path(path)
+    scheme = Scheme.parse(scheme)
+    sentences: list[Sentence] = []
+    repairs = 0
+    n_columns = 0
+    tab: bool | None = None
+    words: list[str] = []
+    tags: list[str] = []
+    first_line = 0
+
+    def flush() -> None:
+        nonlocal repairs
+        if not words:
+            return
+        entities: tuple[Entity, ...] = ()
+        if labelled:
+            try:
+                decoded = decode(tags, scheme, repair=repair)
+            except TagSequenceError as exc:
+                raise TagSequenceError(exc.message, source=path,
+                                       line=first_line + (exc.line or 1) - 1) from None
+            repairs += decoded.repairs
+            entities = tuple(decoded.entities)
+            if label_map is not None:
+                entities = label_map.apply(entities)
+        sentences.append(Sentence(tuple(words), entities, f"{path}:{first_line}"))
+        words.clear()
+        tags.clear()
+
+    if not path.is_file():
+        raise InputError("file not found", source=path)
+    with open(path, encoding=encoding) as handle:
+        for lineno, raw in enumerate(handle, 1):
+            line = raw.rstrip("\r\n")
+            if not line.strip():
+                flush()
+                continue
+            if tab is None:
+                tab = "\t" in line
+            fields = line.split("\t") if tab else line.split()
+            if tab:
+                fields = [f.strip() for f in fields]
+            if fields[0] == "-DOCSTART-":
+                flush()
+                continue
+            if n_columns == 0:
+                n_columns = len(fields)
+                if labelled is None:
+                    labelled = n_columns > 1
+                elif labelled and n_columns < 2:
+                    raise InputError("expected a word and a label column, found one column",
+                                     source=path, line=lineno)
+            if len(fields) != n_columns:
+                raise InputError(f"ragged columns: {len(fields)} fields where earlier lines "
+                                 f"have {n_columns}", source=path, line=lineno)
+            if any(not f for f in fields):
+                raise InputError("empty field", source=path, line=lineno)
+            if not words:
+                first_line = lineno
+            words.append(fields[0])
+            tags.append(fields[-1])
+        flush()
+    try:
+        digest = file_digest(path)
+    except OSError:
+        digest = ""
+    corpus = Corpus(sentences, name=name or str(path), path=path, digest=digest, repairs=repairs)
+    if label_map is not None and not label_map.is_identity:
+        corpus.meta["label_map"] = label_map.describe()
+    return corpus
+
+
+def format_conll(sentences: Iterable[Sentence], scheme: Scheme | str = Scheme.IOB2,
+                 sep: str = "\t") -> Iterable[str]:
+    """Lines (with newlines) of a CoNLL rendering of ``sentences``."""
+    for sentence in sentences:
+        tags = encode(sentence.entities, len(sentence.words), scheme)
+        for word, tag in zip(sentence.words, tags, strict=True):
+            yield f"{word}{sep}{tag}\n"
+        yield "\n"
+
+
+def write_conll(path: str | Path, sentences: Iterable[Sentence],
+                scheme: Scheme | str = Scheme.IOB2, sep: str = "\t") -> None:
+    """Write ``sentences`` as ``word<TAB>tag`` lines, atomically."""
+    with atomic_write(path) as handle:
+        handle.writelines(format_conll(sentences, scheme, sep))

@@ -1,0 +1,121 @@
+"""Plain text (one sentence a line) and line-aligned bitext."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlner.corpora.corpus import Corpus
+from xlner.corpora.tokenize import TOKENIZERS
+from xlner.data import Sentence
+from xlner.errors import ConfigError, InputError
+from xlner.files import atomic_write, file_digest
+
+Tokenizer = Callable[[str], list[str]]
+
+
+def get_tokenizer(name: str | Tokenizer) -> Tokenizer:
+    if callable(name):
+        return name
+    try:
+        return TOKENIZERS[name]
+    except KeyError:
+        raise ConfigError(f"unknown tokenizer {name!r}; choose {sorted(TOKENIZERS)}") from None
+
+
+def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:
+    path = Path(path)
+    try:
+        with open(path, encoding=encoding, newline="") as handle:
+            return [line.rstrip("\r\n") for line in handle]
+    except FileNotFoundError:
+        raise InputError("file not found", source=path) from None
+
+
+def read_text(path: str | Path, *, tokenizer: str | Tokenizer = "whitespace",
+              allow_empty: bool = False, name: str | None = None) -> Corpus:
+    """One sentence a line, split into words by ``tokenizer`` (whitespace: pre-tokenised).
+
+    An empty line raises an error naming file and line unless ``allow_empty``.
+    """
+    path = Path(path)
+    split = get_tokenizer(tokenizer)
+    sentences = []
+    for lineno, line in enumerate(read_lines(path), 1):
+        words = tuple(split(line))
+        if not words and not allow_empty:
+            raise InputError("empty sentence", source=path, line=lineno)
+        sentences.append(Sentence(words, (), f"{path}:{lineno}"))
+    corpus = Corpus(sentences, name=name or str(path), path=path, digest=file_digest(path))
+    corpus.meta["tokenizer"] = tokenizer if isinstance(tokenizer, str) else "custom"
+    return corpus
+
+
+def write_text(path: str | Path, sentences: Sequence[Sentence]) -> None:
+    with atomic_write(path) as handle:
+        for sentence in sentences:
+            handle.write(" ".join(sentence.words) + "\n")
+
+
+@dataclass
+class Bitext:
+    """Tokenised sentence pairs, e.g. extra parallel text for a statistical aligner."""
+
+    source: list[tuple[str, ...]]
+    target: list[tuple[str, ...]]
+    name: str = "<memory>"
+    digest: str = ""
+    skipped_empty: int = 0
+    """Pairs left out because one side was empty (counted, never silent)."""
+    files: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def describe(self) -> dict[str, object]:
+        return {"name": self.name, "pairs": len(self), "digest": self.digest,
+                "skipped_empty": self.skipped_empty}
+
+
+def read_bitext(pairs: Sequence[tuple[Path, Path]], *, tokenizer: str | Tokenizer = "xlner",
+                name: str = "<bitext>") -> Bitext:
+    """Read line-aligned file pairs (line counts must match); empty pairs are counted, left out."""
+    split = get_tokenizer(tokenizer)
+    src_out: list[tuple[str, ...]] = []
+    tgt_out: list[tuple[str, ...]] = []
+    skipped = 0
+    h = hashlib.sha256()
+    for src_path, tgt_path in pairs:
+        src_lines, tgt_lines = read_lines(src_path), read_lines(tgt_path)
+        if len(src_lines) != len(tgt_lines):
+            raise InputError(f"{len(src_lines)} lines but {tgt_path} has {len(tgt_lines)}: "
+                             "bitext files must be line-aligned", source=src_path)
+        h.update(file_digest(src_path).encode())
+        h.update(file_digest(tgt_path).encode())
+        for s, t in zip(src_lines, tgt_lines, strict=True):
+            sw, tw = tuple(split(s)), tuple(split(t))
+            if not sw or not tw:
+                skipped += 1
+                continue
+            src_out.append(sw)
+            tgt_out.append(tw)
+    return Bitext(src_out, tgt_out, name=name, digest="sha256:" + h.hexdigest(),
+                  skipped_empty=skipped, files=[str(p) for pair in pairs for p in pair])
+
+
+def bitext_pairs_in(directory: str | Path, src_lang: str,
+                    tgt_lang: str) -> list[tuple[Path, Path]]:
+    """Pairs ``X.<src>``/``X.<tgt>`` in a directory, sorted by stem; error if none."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError("bitext directory not found", source=directory)
+    pairs = []
+    for src in sorted(directory.glob(f"*.{src_lang}")):
+        tgt = src.with_suffix(f".{tgt_lang}")
+        if tgt.exists():
+            pairs.append((src, tgt))
+    if not pairs:
+        raise InputError(f"no file pairs *.{src_lang} / *.{tgt_lang}", source=directory)
+    return pairs

@@ -1,0 +1,18 @@
+"""Projection methods: the alignment heuristic and candidate matching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlner.project.base import ProjectionInput, ProjectionResult, Projector, Unprojected
+from xlner.project.heuristic import HeuristicProjector
+from xlner.registry import projectors
+
+
+def create_projector(spec: Any, **overrides: Any) -> Projector:
+    """A projection method from a spec such as ``"heuristic(d=1,thr=0.8)"``."""
+    return projectors.create(spec, **overrides)  # type: ignore[no-any-return]
+
+
+__all__ = ["HeuristicProjector", "ProjectionInput", "ProjectionResult", "Projector",
+           "Unprojected", "create_projector"]

@@ -1,0 +1,99 @@
+"""Projection: source entities + target words + word alignment → target entities.
+
+Every source entity either lands on the target or is reported as unprojected with a reason;
+a sentence whose projection fails is reported with its error, never silently left empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Protocol, runtime_checkable
+
+import numpy as np
+
+from xlner.data import Entity, Links
+
+
+@dataclass(slots=True)
+class ProjectionInput:
+    """One sentence pair to project over.
+
+    ``extras`` carries per-sentence data some methods need (e.g. target tagger probabilities).
+    """
+
+    src_words: Sequence[str]
+    tgt_words: Sequence[str]
+    entities: Sequence[Entity]
+    links: Links
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class Unprojected(NamedTuple):
+    """A source entity that did not land, and why."""
+
+    entity: Entity
+    reason: str
+
+
+# Reasons an entity is not projected (stable strings, counted in reports).
+NO_ALIGNMENT = "no-aligned-words"
+BELOW_THRESHOLD = "below-length-threshold"
+OVERLAP = "overlaps-projected-entity"
+NO_CANDIDATE = "no-candidate"
+NOT_SELECTED = "not-selected"
+EMPTY_TARGET = "empty-target"
+FAILED = "projection-failed"
+
+OK = "ok"
+FALLBACK = "fallback"
+ERROR = "error"
+
+
+@dataclass(slots=True)
+class ProjectionResult:
+    """Target entities of one sentence pair.
+
+    ``sources[k]`` is the index (in the input's entity list) of the source entity that
+    produced ``entities[k]``. ``status`` is ``ok``, ``fallback`` (e.g. an exact solver hit its
+    time limit and ``detail`` names the method that produced the labels) or ``error``.
+    """
+
+    entities: list[Entity]
+    sources: list[int]
+    unprojected: list[Unprojected]
+    status: str = OK
+    detail: str = ""
+
+    @classmethod
+    def failed(cls, item: ProjectionInput, error: str) -> ProjectionResult:
+        return cls([], [], [Unprojected(e, FAILED) for e in item.entities], ERROR, error)
+
+
+@runtime_checkable
+class Projector(Protocol):
+    """A projection method, batch first."""
+
+    name: str
+    version: int
+
+    def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
+def aligned_targets(links: Links, n_src: int) -> list[list[int]]:
+    """For each source word, the sorted target words linked to it."""
+    out: list[list[int]] = [[] for _ in range(n_src)]
+    if links.size:
+        order = np.lexsort((links[:, 1], links[:, 0]))
+        for i, j in links[order].tolist():
+            out[i].append(j)
+    return out
+
+
+def sort_result(entities: list[Entity], sources: list[int]) -> tuple[list[Entity], list[int]]:
+    if len(entities) < 2:
+        return entities, sources
+    order = sorted(range(len(entities)), key=entities.__getitem__)
+    return [entities[k] for k in order], [sources[k] for k in order]

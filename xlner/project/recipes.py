@@ -1,0 +1,100 @@
+"""Named projection methods: a projector configuration plus the links it wants.
+
+A *method spec* names a recipe or a registered projector, optionally with parameters and a
+symmetrisation: ``heuristic``, ``heuristic(d=2,thr=0.8)``, ``heuristic-paper@grow-diag-final-and``.
+Recipes are how the CLI and the benchmarks name tuned configurations; their exact settings are
+written into every signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlner.errors import ConfigError
+from xlner.project.base import Projector
+from xlner.registry import parse_spec, projectors
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    projector: str
+    params: dict[str, Any] = field(default_factory=dict)
+    symmetrize: str | None = None
+    """Symmetrisation this method is tuned for (when the aligner gives both directions)."""
+    description: str = ""
+
+
+RECIPES: dict[str, Recipe] = {}
+
+
+def register_recipe(recipe: Recipe) -> Recipe:
+    if recipe.name in RECIPES:
+        raise ConfigError(f"method {recipe.name!r} is registered twice")
+    RECIPES[recipe.name] = recipe
+    return recipe
+
+
+register_recipe(Recipe(
+    "heuristic", "heuristic", {"d": 3, "k": None, "only_i": False, "thr": None}, "intersection",
+    "alignment heuristic tuned for eflomal links: intersection links, merge distance 3, no "
+    "length-ratio filter (German compounds make target runs shorter than their entities)"))
+register_recipe(Recipe(
+    "heuristic-paper", "heuristic", {"d": 1, "k": None, "only_i": False, "thr": 0.8},
+    "grow-diag-final-and",
+    "the published best heuristic setting (d=1, thr=0.8; tuned for mBERT-based aligners)"))
+
+_METHOD = re.compile(r"^\s*([^@()]+?)\s*(\(.*\))?\s*(?:@\s*([\w-]+))?\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class Method:
+    """A resolved method spec."""
+
+    name: str
+    projector: Projector
+    symmetrize: str | None
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "projector": self.projector.describe(),
+                "symmetrize": self.symmetrize}
+
+
+def split_methods(text: str) -> list[str]:
+    """Split a comma-separated list of method specs, respecting parentheses."""
+    out, depth, current = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        current += ch
+    if current.strip():
+        out.append(current.strip())
+    return out
+
+
+def resolve_method(spec: str, **overrides: Any) -> Method:
+    """Build the projector of a method spec; ``overrides`` win over the spec's parameters."""
+    m = _METHOD.match(spec)
+    if not m:
+        raise ConfigError(f"invalid method spec {spec!r}; expected name[(k=v,...)][@symmetrize]")
+    name, params = parse_spec(m.group(1) + (m.group(2) or ""))
+    params.update(overrides)
+    symmetrize = m.group(3)
+    recipe = RECIPES.get(name)
+    if recipe is not None:
+        projector = projectors.create({"name": recipe.projector, **recipe.params, **params})
+        return Method(spec.strip(), projector, symmetrize or recipe.symmetrize)
+    if name in projectors:
+        return Method(spec.strip(), projectors.create({"name": name, **params}), symmetrize)
+    raise ConfigError(f"unknown projection method {name!r}; methods: "
+                      f"{', '.join(sorted(set(RECIPES) | set(projectors.names())))}")
+
+
+def method_names() -> list[str]:
+    return sorted(set(RECIPES) | set(projectors.names()))

@@ -1,0 +1,88 @@
+"""Signatures: how an output was made (toolkit version, data, components and their settings).
+
+Every output file carries one, as a sidecar ``<file>.signature.json`` or inside a JSON result.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from xlner.files import atomic_write
+
+
+@runtime_checkable
+class Describable(Protocol):
+    def describe(self) -> dict[str, Any]: ...
+
+
+def component_description(name: str, version: int, config: Mapping[str, Any]) -> dict[str, Any]:
+    return {"name": name, "version": version, **{k: _jsonable(v) for k, v in config.items()}}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Describable):
+        return value.describe()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [_jsonable(v) for v in items]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
+
+
+def make_signature(command: str, *, inputs: Mapping[str, Any] | None = None,
+                   components: Mapping[str, Any] | None = None,
+                   params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON-able record of how an output was made."""
+    from xlner import __version__
+
+    return {
+        "xlner": __version__,
+        "command": command,
+        "python": platform.python_version(),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "inputs": _jsonable(dict(inputs or {})),
+        "components": _jsonable(dict(components or {})),
+        "params": _jsonable(dict(params or {})),
+    }
+
+
+def signature_string(signature: Mapping[str, Any]) -> str:
+    """A one-line form: ``xlner:0.1.0|aligner:eflomal@1(seed=0,...)|method:...``."""
+    parts = [f"xlner:{signature.get('xlner')}"]
+    for role, comp in (signature.get("components") or {}).items():
+        if isinstance(comp, Mapping) and "name" in comp:
+            args = ",".join(f"{k}={_short(v)}" for k, v in comp.items()
+                            if k not in {"name", "version"})
+            parts.append(f"{role}:{comp['name']}@{comp.get('version', 1)}"
+                         + (f"({args})" if args else ""))
+    return "|".join(parts)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return str(value.get("name", json.dumps(value, sort_keys=True)))
+    return str(value)
+
+
+def sidecar_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".signature.json")
+
+
+def write_sidecar(path: str | Path, signature: Mapping[str, Any]) -> Path:
+    """Write ``<path>.signature.json`` atomically and return its path."""
+    out = sidecar_path(path)
+    with atomic_write(out) as handle:
+        json.dump(signature, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    return out

@@ -1,0 +1,15 @@
+"""Translators: the :class:`Translator` protocol and backends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlner.registry import translators
+from xlner.translate.base import Translator
+
+
+def create_translator(spec: Any, **overrides: Any) -> Translator:
+    return translators.create(spec, **overrides)  # type: ignore[no-any-return]
+
+
+__all__ = ["Translator", "create_translator"]
