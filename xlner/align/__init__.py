@@ -12,6 +12,11 @@ from xlner.align.eflomal import EflomalAligner
 from xlner.align.symmetrize import symmetrize
 from xlner.registry import aligners
 
+aligners.register("backtranslation", version=1,
+                  factory="xlner.align.backtranslation:BackTranslationAligner",
+                  description="links composed through a marker-preserving back-translation "
+                  "and a same-language alignment (SPEC §2)")
+
 
 def create_aligner(spec: Any, **overrides: Any) -> Aligner:
     """An aligner from a spec such as ``"eflomal(symmetrize=union)"``."""

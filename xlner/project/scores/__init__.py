@@ -1,1 +1,6 @@
 """Scores ``c(p, t)`` of source entity ``p`` against candidate span ``t`` (SPEC §4)."""
+
+from xlner.registry import scorers
+
+scorers.register("nmt", version=1, factory="xlner.project.scores.nmt:NMTScorer",
+                 description="translation likelihood, symmetric and self-normalised (NMTScore)")
