@@ -135,3 +135,11 @@ def test_with_eflomal_as_the_same_language_aligner() -> None:
         (Entity(3, 4, "PER"), Entity(5, 6, "LOC"))]
     for lk, (src, tgt) in zip(links, pairs, strict=True):
         assert np.all(lk[:, 0] < len(src.words)) and np.all(lk[:, 1] < len(tgt))
+
+
+def test_spec_with_flat_translator_settings() -> None:
+    bt = create_aligner("backtranslation(translator=nllb,translator_model=/m/nllb,device=cpu,"
+                        "beam_size=2,tgt_lang=hau,aligner=eflomal)")
+    desc = bt.describe()
+    assert desc["translator"]["model"] == "/m/nllb" and desc["translator"]["beam_size"] == 2
+    assert desc["aligner"]["name"] == "eflomal" and desc["tgt_lang"] == "hau"

@@ -120,3 +120,13 @@ def test_properties_on_a_tiny_translation_model() -> None:
     assert (scored == 0).sum() >= 2 and ((scored == 0) | (scored >= cut.threshold)).all()
     (matrix,) = raw.score([ITEM], [SPANS])
     assert matrix.shape == (2, 4) and np.isfinite(matrix).all()
+
+
+def test_flat_translator_settings_in_a_spec() -> None:
+    # a spec cannot nest parentheses: the translator's settings are flat scorer parameters
+    scorer = scorers.create("nmt(translator=ct2,translator_model=/models/nllb-ct2,device=cuda,"
+                            "max_tokens=8000,src_lang=en,tgt_lang=hau)")
+    desc = scorer.describe()["translator"]
+    assert (desc["name"], desc["model"], desc["device"], desc["max_tokens"]) == (
+        "ct2", "/models/nllb-ct2", "cuda", 8000)
+    assert scorers.create("nmt").describe()["translator"]["model"] == "facebook/nllb-200-3.3B"

@@ -54,7 +54,7 @@ def test_split_to_fit_reports_a_word_that_cannot_fit() -> None:
     def count(texts: Sequence[str]) -> list[int]:
         return [len(t) + 2 for t in texts]
 
-    with pytest.raises(InputError, match="sentence 4.*alone has"):
+    with pytest.raises(InputError, match=r"sentence 4.*alone has"):
         split_to_fit("ab abcdefghij cd", count, 6, index=4)
 
 

@@ -11,13 +11,13 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("ctranslate2")
 
-from tiny_mt import FAST, tiny_ct2, tiny_model  # noqa: E402
+from tiny_mt import FAST, tiny_ct2, tiny_model
 
-from xlner.bench.tiny_seq2seq import tiny_sentences  # noqa: E402
-from xlner.errors import ConfigError  # noqa: E402
-from xlner.translate import create_translator  # noqa: E402
-from xlner.translate.ct2 import META_FILE, CT2Translator, convert_to_ct2  # noqa: E402
-from xlner.translate.hf import HFTranslator  # noqa: E402
+from xlner.bench.tiny_seq2seq import tiny_sentences
+from xlner.errors import ConfigError
+from xlner.translate import create_translator
+from xlner.translate.ct2 import META_FILE, CT2Translator, convert_to_ct2
+from xlner.translate.hf import HFTranslator
 
 SENTS = tiny_sentences(6, seed=4, max_words=9)
 

@@ -8,12 +8,12 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
 
-from tiny_mt import FAST, tiny_model  # noqa: E402
+from tiny_mt import FAST, tiny_model
 
-from xlner.bench.tiny_seq2seq import tiny_sentences  # noqa: E402
-from xlner.errors import ConfigError, InputError  # noqa: E402
-from xlner.translate import create_translator  # noqa: E402
-from xlner.translate.hf import HFTranslator  # noqa: E402
+from xlner.bench.tiny_seq2seq import tiny_sentences
+from xlner.errors import ConfigError, InputError
+from xlner.translate import create_translator
+from xlner.translate.hf import HFTranslator
 
 FAMILIES = ["nllb", "m2m100", "marian"]
 SENTS = tiny_sentences(7, seed=3, max_words=10)
@@ -65,7 +65,7 @@ def test_language_codes_are_checked(family_translator: tuple[str, HFTranslator])
 def test_long_input_errors_or_splits() -> None:
     tr = HFTranslator(str(tiny_model("nllb")), max_length=10, **FAST)
     long = " ".join(["kalo mita"] * 8)
-    with pytest.raises(InputError, match="sentence 1 has .* tokens; the model takes at most 10"):
+    with pytest.raises(InputError, match=r"sentence 1 has .* tokens; the model takes at most 10"):
         tr.translate(["kalo", long], "hau", "en")
     tr.too_long = "split"
     out = tr.translate(["kalo", long], "hau", "en")

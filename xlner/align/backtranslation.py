@@ -60,8 +60,10 @@ def compose_links(src_entities: Sequence[Entity], marked: MarkedTranslation,
 class BackTranslationAligner:
     """Links composed through a marker-preserving back-translation (needs source entities).
 
-    ``translator`` and ``aligner`` are component specs or objects; ``src_lang`` is the language
-    of the source sentences (usually English), ``tgt_lang`` that of the target sentences.
+    ``translator`` and ``aligner`` are component specs or objects (``translator_model``,
+    ``device``, ``max_tokens``, ``beam_size`` set the translator built from a spec);
+    ``src_lang`` is the language of the source sentences (usually English), ``tgt_lang`` that of
+    the target sentences.
     """
 
     name = "backtranslation"
@@ -72,19 +74,21 @@ class BackTranslationAligner:
                  tgt_lang: str | None = None,
                  aligner: str | Aligner = "eflomal(identity_prior=1.0)",
                  threshold: float = 0.5, tokenizer: str = "xlner", open_marker: str = "[",
-                 close_marker: str = "]") -> None:
+                 close_marker: str = "]", translator_model: str | None = None,
+                 device: str | None = None, max_tokens: int | None = None,
+                 beam_size: int | None = None) -> None:
         if tgt_lang is None:
             raise ConfigError("backtranslation needs tgt_lang, the language of the target "
                               "sentences")
-        if isinstance(translator, str):
-            from xlner.translate import create_translator
+        from xlner.translate import translator_from
 
-            translator = create_translator(translator)
+        self.translator: Translator = translator_from(
+            translator, model=translator_model, device=device, max_tokens=max_tokens,
+            beam_size=beam_size)
         if isinstance(aligner, str):
             from xlner.align import create_aligner
 
             aligner = create_aligner(aligner)
-        self.translator = translator
         self.aligner = aligner
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang

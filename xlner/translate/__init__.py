@@ -23,4 +23,17 @@ def create_translator(spec: Any, **overrides: Any) -> Translator:
     return translators.create(spec, **overrides)  # type: ignore[no-any-return]
 
 
-__all__ = ["Translator", "create_translator"]
+def translator_from(spec: Any, *, model: str | None = None, device: str | None = None,
+                    max_tokens: int | None = None, beam_size: int | None = None) -> Any:
+    """A translator object as given, or built from a spec with the settings that are not
+    ``None`` (components that use a translator take these flat settings, since a spec cannot
+    nest parentheses: ``nmt(translator=ct2,translator_model=/models/nllb-ct2,device=cuda)``)."""
+    if not isinstance(spec, str):
+        return spec
+    overrides = {k: v for k, v in (("model", model), ("device", device),
+                                   ("max_tokens", max_tokens), ("beam_size", beam_size))
+                 if v is not None}
+    return create_translator(spec, **overrides)
+
+
+__all__ = ["Translator", "create_translator", "translator_from"]

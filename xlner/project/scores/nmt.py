@@ -16,7 +16,8 @@ budget; identical pairs and texts are scored once.
 The translator is any object with ``log_likelihood(sources, targets, src_lang, tgt_lang)``
 (the ``nllb``/``m2m100``/``marian``/``hf``/``ct2`` translators), given by spec or as an object.
 Languages come from ``src_lang``/``tgt_lang`` or per sentence from ``extras["src_lang"]`` and
-``extras["tgt_lang"]``.
+``extras["tgt_lang"]``. As a spec: ``nmt(translator=nllb,device=cuda,max_tokens=16000,src_lang=en,
+tgt_lang=hau)`` or ``nmt(translator=ct2,translator_model=/models/nllb-3.3b-ct2,...)``.
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ class NMTScorer:
 
     def __init__(self, translator: str | LikelihoodModel = "nllb", *,
                  src_lang: str | None = None, tgt_lang: str | None = None,
-                 threshold: float = 0.1, clip: bool = True) -> None:
-        if isinstance(translator, str):
-            from xlner.translate import create_translator
+                 threshold: float = 0.1, clip: bool = True, translator_model: str | None = None,
+                 device: str | None = None, max_tokens: int | None = None) -> None:
+        from xlner.translate import translator_from
 
-            translator = create_translator(translator)  # type: ignore[assignment]
+        translator = translator_from(translator, model=translator_model, device=device,
+                                     max_tokens=max_tokens)
         if not isinstance(translator, LikelihoodModel):
             raise ConfigError(f"translator {type(translator).__name__} cannot score "
                               "translations (it has no log_likelihood)")
