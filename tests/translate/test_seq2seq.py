@@ -173,3 +173,14 @@ def test_importing_xlner_and_its_components_does_not_import_torch() -> None:
             "bad = [k for k in sys.modules if k.split('.')[0] in "
             "('torch', 'transformers', 'ctranslate2')]; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_language_codes_are_checked_before_the_model_loads() -> None:
+    class NoLoad(_Fake):
+        def _load(self, model: str) -> Any:
+            raise AssertionError("the model must not load for a bad language code")
+
+    with pytest.raises(ConfigError, match="no NLLB-200"):
+        NoLoad(family="nllb").translate(["x"], "en", "pcm")
+    with pytest.raises(ConfigError, match="unknown language code"):
+        NoLoad().log_likelihood(["x"], ["y"], "en", "qq")

@@ -162,7 +162,7 @@ class TranslationStats:
 class Seq2SeqTranslator:
     """Base of the neural backends: language tokens, long inputs, token-budget batching.
 
-    A backend implements :meth:`_count_tokens`, :meth:`_generate` and :meth:`_score`; a
+    A backend implements :meth:`_load`, :meth:`_generate` and :meth:`_score`; a
     ``model`` may contain ``{src}``/``{tgt}`` (ISO 639-1) or ``{src3}``/``{tgt3}`` (ISO 639-3)
     placeholders for per-pair models such as ``Helsinki-NLP/opus-mt-{src}-{tgt}``.
     """
@@ -235,6 +235,12 @@ class Seq2SeqTranslator:
                               "{src}, {tgt}, {src3}, {tgt3}") from None
 
     def handle(self, src_lang: str, tgt_lang: str) -> Any:
+        """The loaded model for a language pair (codes are checked before anything loads)."""
+        for code in (src_lang, tgt_lang):
+            if self.family != "auto":
+                language_token(self.family, code)
+            elif not _NLLB_CODE.match(code.strip()):
+                lookup(code)
         path = self.model_for(src_lang, tgt_lang)
         if path not in self._loaded:
             self._loaded[path] = self._load(path)
