@@ -46,5 +46,7 @@ def test_bench_batching_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["bench", "batching", "--translator", spec, "--sentences", "6",
                  "--batch-size", "3", "--json", str(tmp_path / "b.json")]) == 0
     assert "speed-up" in capsys.readouterr().out
-    result = json.loads((tmp_path / "b.json").read_text())["results"][0]
+    data = json.loads((tmp_path / "b.json").read_text())
+    assert data["signature"]["params"]["batch_size"] == 3
+    result = data["results"][0]
     assert result["items"] == 6 and result["batch_size"] == 3

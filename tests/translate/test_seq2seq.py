@@ -184,3 +184,24 @@ def test_language_codes_are_checked_before_the_model_loads() -> None:
         NoLoad(family="nllb").translate(["x"], "en", "pcm")
     with pytest.raises(ConfigError, match="unknown language code"):
         NoLoad().log_likelihood(["x"], ["y"], "en", "qq")
+
+
+MASAKHANER2 = ["bam", "ewe", "fon", "hau", "ibo", "kin", "lug", "luo", "mos", "nya", "sna",
+               "swa", "tsn", "twi", "wol", "xho", "yor", "zul"]
+XTREME = ["af", "ar", "bg", "bn", "de", "el", "es", "et", "eu", "fa", "fi", "fr", "he", "hi", "hu",
+          "id", "it", "ja", "jv", "ka", "kk", "ko", "ml", "mr", "ms", "my", "nl", "pt", "ru", "sw",
+          "ta", "te", "th", "tl", "tr", "ur", "vi", "yo", "zh"]
+
+
+def test_every_published_language_has_a_real_nllb_code() -> None:
+    tokens = {language_token("nllb", code) for code in MASAKHANER2 + XTREME + ["en"]}
+    # swa/sw and yor/yo are the same languages in both benchmarks; all others are distinct
+    assert len(tokens) == len(MASAKHANER2) + len(XTREME) + 1 - 2
+    assert language_token("nllb", "sw") == language_token("nllb", "swa") == "swh_Latn"
+    nllb = pytest.importorskip("transformers.models.nllb.tokenization_nllb")
+    assert tokens <= set(nllb.FAIRSEQ_LANGUAGE_CODES)
+    m2m = pytest.importorskip("transformers.models.m2m_100.tokenization_m2m_100")
+    for code in XTREME:
+        if code != "te" and code != "eu":
+            token = language_token("m2m100", code)
+            assert token is not None and token[2:-2] in m2m.FAIRSEQ_LANGUAGE_CODES["m2m100"]

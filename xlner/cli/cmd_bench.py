@@ -62,5 +62,11 @@ def run_batching(args: argparse.Namespace) -> int:
                               tiny_family=args.tiny_family)
     print(format_results([result]))
     if args.json:
-        write_json(args.json, {"results": [result.to_dict()]})
+        from xlner.signature import make_signature
+
+        signature = make_signature("bench batching", params={
+            "translator": args.translator or f"tiny-{args.tiny_family}",
+            "sentences": args.sentences, "batch_size": args.batch_size,
+            "src_lang": args.src_lang, "tgt_lang": args.tgt_lang})
+        write_json(args.json, {"results": [result.to_dict()], "signature": signature})
     return 0
