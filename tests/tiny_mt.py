@@ -39,7 +39,8 @@ def tiny_ct2(family: str) -> Path:
 
 
 # Short outputs keep the random models fast (they rarely emit an end-of-sentence token).
-FAST = {"beam_size": 1, "device": "cpu", "max_output_ratio": 0.5, "max_output_extra": 3}
+FAST = {"beam_size": 1, "device": "cpu", "max_output_ratio": 0.5, "max_output_extra": 3,
+        "threads": 1}
 
 
 class DictTranslator:

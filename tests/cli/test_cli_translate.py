@@ -20,7 +20,7 @@ def test_translate_command_writes_jsonl_with_signature(tmp_path: Path) -> None:
     src.write_text("kalo mita Berlin sure\nAmina Bello ta Kano .\nba do fe gu\n")
     out = tmp_path / "out.jsonl"
     spec = (f"nllb(model={tiny_model('nllb')},device=cpu,beam_size=1,max_output_ratio=0.5,"
-            "max_output_extra=2)")
+            "max_output_extra=2,threads=1)")
     assert main(["translate", "--input", str(src), "--out", str(out), "--translator", spec,
                  "--src-lang", "hau", "--tgt-lang", "en", "--chunk-size", "2"]) == 0
     rows = [json.loads(x) for x in out.read_text().splitlines()]
@@ -42,7 +42,7 @@ def test_convert_ct2_command(tmp_path: Path) -> None:
 
 def test_bench_batching_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = (f"hf(model={tiny_model('nllb')},device=cpu,beam_size=1,max_output_ratio=0.5,"
-            "max_output_extra=2,max_tokens=100000)")
+            "max_output_extra=2,max_tokens=100000,threads=1)")
     assert main(["bench", "batching", "--translator", spec, "--sentences", "6",
                  "--batch-size", "3", "--json", str(tmp_path / "b.json")]) == 0
     assert "speed-up" in capsys.readouterr().out

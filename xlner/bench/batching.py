@@ -75,8 +75,9 @@ def bench_translator(translator: Any = None, *, sentences: Sequence[str] | None 
     with tempfile.TemporaryDirectory(prefix="xlner-bench-") as tmp:
         if translator is None:
             path = build_tiny_seq2seq(Path(workdir or tmp) / f"tiny-{tiny_family}", tiny_family)
+            # one CPU thread: multi-threaded torch is erratic on a shared machine
             translator = (f"hf(model={path},beam_size=1,device=cpu,max_tokens=100000,"
-                          "max_output_ratio=1,max_output_extra=4)")
+                          "max_output_ratio=1,max_output_extra=4,threads=1)")
         if isinstance(translator, str):
             from xlner.translate import create_translator
 

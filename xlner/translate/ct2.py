@@ -136,7 +136,7 @@ class CT2Translator(Seq2SeqTranslator):
     conversion with ``tokenizer=`` pointing at its Hugging Face tokenizer).
 
     ``device`` (``cpu``, ``cuda``, ``auto``), ``device_index``, ``compute_type``
-    (``default``, ``auto``, ``int8``, ``int8_float16``, ``float16``, ...), ``intra_threads``,
+    (``default``, ``auto``, ``int8``, ``int8_float16``, ``float16``, ...), ``threads`` (CPU),
     and the shared settings ``beam_size``, ``max_tokens``, ``max_length``, ``too_long``.
     """
 
@@ -148,7 +148,7 @@ class CT2Translator(Seq2SeqTranslator):
                  max_length: int | None = None, too_long: str = "error",
                  max_output_ratio: float = 2.0, max_output_extra: int = 10,
                  device: str = "auto", device_index: int = 0, compute_type: str = "default",
-                 intra_threads: int = 0) -> None:
+                 threads: int | None = None) -> None:
         super().__init__(model, family=family, beam_size=beam_size, max_tokens=max_tokens,
                          max_batch_size=max_batch_size, max_length=max_length,
                          too_long=too_long, max_output_ratio=max_output_ratio,
@@ -158,11 +158,13 @@ class CT2Translator(Seq2SeqTranslator):
         self.tokenizer = tokenizer
         self.device_index = device_index
         self.compute_type = compute_type
-        self.intra_threads = intra_threads
+        if threads is not None and threads < 1:
+            raise ConfigError(f"threads must be >= 1, not {threads}")
+        self.threads = threads
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "device": self.device, "compute_type": self.compute_type,
-                "tokenizer": self.tokenizer}
+                "tokenizer": self.tokenizer, "threads": self.threads}
 
     def _load(self, model: str) -> TokenizerHandle:
         require_neural()
@@ -189,7 +191,7 @@ class CT2Translator(Seq2SeqTranslator):
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         net = ctranslate2.Translator(str(folder), device=device, device_index=self.device_index,
                                      compute_type=self.compute_type,
-                                     intra_threads=self.intra_threads)
+                                     intra_threads=self.threads or 0)
         handle = TokenizerHandle(str(folder), family, tokenizer, net, int(limit))
         handle.device = device
         return handle

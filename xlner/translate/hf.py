@@ -78,7 +78,8 @@ class HFTranslator(Seq2SeqTranslator):
     ``max_batch_size``, ``device`` (``cpu``, ``cuda``, ``cuda:N``, ``auto``), ``dtype``
     (``auto``, ``float32``, ``float16``, ``bfloat16``), ``max_length`` (input limit in tokens,
     default the model's), ``too_long`` (``error`` or ``split``), output cap
-    ``max_output_ratio × input length + max_output_extra`` tokens.
+    ``max_output_ratio × input length + max_output_extra`` tokens, ``threads`` (CPU threads;
+    torch's setting is process-wide).
     """
 
     name = "hf"
@@ -89,7 +90,8 @@ class HFTranslator(Seq2SeqTranslator):
                  max_length: int | None = None, too_long: str = "error",
                  max_output_ratio: float = 2.0, max_output_extra: int = 10,
                  device: str = "auto", dtype: str = "auto", revision: str | None = None,
-                 local_files_only: bool = False, registry_name: str = "hf") -> None:
+                 local_files_only: bool = False, threads: int | None = None,
+                 registry_name: str = "hf") -> None:
         super().__init__(model, family=family, beam_size=beam_size, max_tokens=max_tokens,
                          max_batch_size=max_batch_size, max_length=max_length,
                          too_long=too_long, max_output_ratio=max_output_ratio,
@@ -99,14 +101,21 @@ class HFTranslator(Seq2SeqTranslator):
         self.dtype = dtype
         self.revision = revision
         self.local_files_only = local_files_only
+        if threads is not None and threads < 1:
+            raise ConfigError(f"threads must be >= 1, not {threads}")
+        self.threads = threads
         self.name = registry_name
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "device": self.device, "dtype": self.dtype,
-                "revision": self.revision}
+                "revision": self.revision, "threads": self.threads}
 
     def _load(self, model: str) -> TokenizerHandle:
         require_neural()
+        if self.threads is not None:
+            import torch
+
+            torch.set_num_threads(self.threads)  # process-wide in torch
         from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
         kwargs: dict[str, Any] = {"revision": self.revision,
