@@ -145,7 +145,7 @@ SENTENCES = [
 def encoders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from xlner.bench.tiny_models import build_tiny_encoder, synthetic_sentences
+    from xlner.bench.tiny_encoders import build_tiny_encoder, synthetic_sentences
 
     texts = [" ".join(s) for s in SENTENCES + synthetic_sentences(150, seed=2)]
     root = tmp_path_factory.mktemp("encoders")
@@ -208,7 +208,7 @@ def test_awesome_threshold_and_symmetrisation(encoders: dict[str, Path]) -> None
 
 def test_long_sentences_are_windowed_or_rejected(encoders: dict[str, Path]) -> None:
     from xlner.align.neural import SimAlignAligner
-    from xlner.bench.tiny_models import synthetic_sentences
+    from xlner.bench.tiny_encoders import synthetic_sentences
 
     # distinct words, well beyond the 64-subword limit of the tiny model
     words = list(dict.fromkeys(w for s in synthetic_sentences(40, seed=5) for w in s))[:90]

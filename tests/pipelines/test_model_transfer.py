@@ -78,7 +78,7 @@ def test_cli_with_a_tiny_hf_checkpoint(tmp_path: Path, capsys: pytest.CaptureFix
                                        ) -> None:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from xlner.bench.tiny_models import build_tiny_encoder
+    from xlner.bench.tiny_encoders import build_tiny_encoder
     from xlner.cli.main import main
 
     model = build_tiny_encoder(tmp_path / "model", [" ".join(s.words) for s in TARGET] * 20,

@@ -170,3 +170,24 @@ def test_add_target_tags_tags_the_batch_once() -> None:
     out = TaggerScorer().score(batch, [SPANS, SPANS])
     assert out[0][0, 1] == pytest.approx(0.65 * 1.15)
     assert batch[0].extras[TARGET_LABELS] == LABELS
+
+
+def test_scorer_on_a_pair_grid() -> None:
+    """The flat-pair form (as the matching projector's pair grid) equals the dense matrices."""
+    from types import SimpleNamespace
+
+    no_entities = item()
+    no_entities.entities = []
+    batch = [item(), no_entities, item()]
+    spans = [SPANS, SPANS[:2], SPANS[1:]]
+    dense = TaggerScorer().score(batch, spans)
+    # pairs: all of sentence 0, none of sentence 1, a subset of sentence 2
+    pair_ent = np.array([0] * 5 + [1] * 5 + [2, 2, 3], dtype=np.int64)
+    pair_cand = np.array(list(range(5)) * 2 + [5, 7, 6], dtype=np.int64)
+    grid = SimpleNamespace(batch=batch, spans=spans, pair_ent=pair_ent, pair_cand=pair_cand,
+                           ent_offsets=np.array([0, 2, 2, 4]),
+                           cand_offsets=np.array([0, 5, 5, 9]))
+    values = TaggerScorer().score(grid)
+    want = [*dense[0].ravel().tolist(), dense[2][0, 0], dense[2][0, 2], dense[2][1, 1]]
+    assert values.tolist() == pytest.approx(want)
+    assert values[1] == pytest.approx(0.65 * 1.15)

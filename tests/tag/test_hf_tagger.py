@@ -87,7 +87,7 @@ def synthetic(n: int, seed: int, long_every: int = 0) -> list[Sentence]:
 def encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from xlner.bench.tiny_models import build_tiny_encoder
+    from xlner.bench.tiny_encoders import build_tiny_encoder
 
     texts = [" ".join(s.words) for s in synthetic(200, seed=9)]
     return build_tiny_encoder(tmp_path_factory.mktemp("enc") / "bert", texts, kind="bert")
@@ -182,7 +182,7 @@ def test_seeded_training_is_reproducible(encoder: Path) -> None:
 
 
 def test_pretrained_iob1_checkpoint(tmp_path: Path, encoder: Path) -> None:
-    from xlner.bench.tiny_models import build_tiny_encoder
+    from xlner.bench.tiny_encoders import build_tiny_encoder
     from xlner.tag import resolve_tagger
 
     path = build_tiny_encoder(tmp_path / "conll", [" ".join(s.words) for s in synthetic(50, 3)],
@@ -212,3 +212,20 @@ def test_bad_training_input(encoder: Path) -> None:
         tagger.train([bad])
     with pytest.raises(ConfigError):
         HFTagger(encoder, epochs=0)
+
+
+def test_cli_train_tagger(encoder: Path, tmp_path: Path) -> None:
+    from xlner.cli.main import main
+    from xlner.corpora.conll import write_conll
+    from xlner.tag import load_tagger
+
+    train = tmp_path / "train.conll"
+    write_conll(train, synthetic(30, seed=13))
+    out = tmp_path / "saved"
+    rc = main(["train-tagger", "--tagger", f"hf(model={encoder},epochs=1,lr=0.003,device=cpu)",
+               "--train", str(train), "--out", str(out)])
+    assert rc == 0
+    assert json.loads((out / "tagger.json.signature.json").read_text())["command"] == \
+        "train-tagger"
+    tagger = load_tagger(out)
+    assert tagger.labels == ["O", "B-PER", "I-PER"] and len(tagger.predict([["ka"]])) == 1

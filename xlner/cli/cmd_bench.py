@@ -28,8 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_data_options(e)
     e.set_defaults(func=run_europarl)
 
-    b = bench.add_parser("batching", help="neural aligner: pairs/s one at a time vs batched "
-                         "(tiny local encoder unless --model)")
+    b = bench.add_parser("align-batching", help="neural aligner: pairs/s one at a time vs "
+                         "batched (tiny local encoder unless --model)")
     b.add_argument("--aligner", default="simalign", help="simalign or awesome (default simalign)")
     b.add_argument("--model", default=None,
                    help="encoder (name or directory); default: a tiny random-weight encoder "
@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     b.add_argument("--aligner-param", action="append", default=[],
                    help="aligner parameter key=value (repeatable)")
     b.add_argument("--json", default=None, help="write the result as JSON")
-    b.set_defaults(func=run_batching)
+    b.set_defaults(func=run_align_batching)
 
 
 def run_europarl(args: argparse.Namespace) -> int:
@@ -59,8 +59,8 @@ def run_europarl(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_batching(args: argparse.Namespace) -> int:
-    from xlner.bench.batching import bench_tiny, format_batching
+def run_align_batching(args: argparse.Namespace) -> int:
+    from xlner.bench.align_batching import bench_tiny, format_batching
 
     params: dict[str, object] = {}
     for item in args.aligner_param:

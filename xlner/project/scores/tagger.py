@@ -16,7 +16,13 @@ The tagger's output travels per sentence in ``ProjectionInput.extras``:
 ``extras["target_tagged"]`` is a :class:`xlner.tag.base.Tagged` for the target words (entities and
 ``probs`` over IOB2 labels). The label list is ``Tagged.labels`` when set, else
 ``extras["target_labels"]``. :func:`add_target_tags` fills both from any
-:class:`~xlner.tag.base.Tagger`.
+:class:`~xlner.tag.base.Tagger`, and also ``extras["tagger_spans"]`` (the tagger's entities), which
+the tagger candidate extractor reads.
+
+``score`` takes either the foundation protocol's ``(batch, candidates)`` and returns one dense
+``(n_entities, n_candidates)`` matrix per sentence, or a single pair grid (an object with
+``batch``, ``spans``, ``pair_ent``, ``pair_cand``, ``ent_offsets``, ``cand_offsets``, as the
+matching projector builds) and returns one float per pair.
 
 All spans of a sentence are scored at once from cumulative sums of the ``I`` columns, so each
 span costs O(classes) whatever its length.
@@ -40,6 +46,8 @@ TARGET_TAGGED = "target_tagged"
 """Extras key: the target tagger's :class:`~xlner.tag.base.Tagged` for the target words."""
 TARGET_LABELS = "target_labels"
 """Extras key: the label list of ``Tagged.probs`` columns (when ``Tagged.labels`` is unset)."""
+TAGGER_SPANS = "tagger_spans"
+"""Extras key: the target tagger's entities (read by the tagger candidate extractor)."""
 
 MODES = ("class", "span")
 
@@ -136,22 +144,41 @@ class TaggerScorer:
         self.threshold = float(threshold)
         self.key = key
 
-    def score(self, batch: Sequence[ProjectionInput],
-              candidates: Sequence[Spans]) -> list[ScoreMatrix]:
-        if len(batch) != len(candidates):
-            raise ValueError(f"{len(batch)} sentence pairs but {len(candidates)} candidate sets")
-        out = []
-        for k, (item, spans) in enumerate(zip(batch, candidates, strict=True)):
-            tagged, labels = tagged_of(item, k, self.key)
-            assert tagged.probs is not None
-            try:
-                out.append(tagger_scores(
-                    tagged.probs, labels, spans, [e.label for e in item.entities],
-                    [(e.start, e.end, e.label) for e in tagged.entities], mode=self.mode,
-                    alpha=self.alpha, threshold=self.threshold))
-            except ValueError as exc:
-                raise ProjectionError(str(exc), index=k) from None
-        return out
+    def score(self, batch: Any, candidates: Sequence[Spans] | None = None) -> Any:
+        """Dense matrices for ``(batch, candidates)``; one value per pair for a pair grid."""
+        if candidates is None and hasattr(batch, "pair_ent"):
+            return self._score_grid(batch)
+        if candidates is None or len(batch) != len(candidates):
+            raise ValueError("score needs a batch and one candidate set per sentence pair")
+        return [self.sentence_scores(item, spans, k)
+                for k, (item, spans) in enumerate(zip(batch, candidates, strict=True))]
+
+    def sentence_scores(self, item: ProjectionInput, spans: Spans, index: int) -> ScoreMatrix:
+        """The ``(n_entities, n_candidates)`` matrix of one sentence pair."""
+        tagged, labels = tagged_of(item, index, self.key)
+        assert tagged.probs is not None
+        try:
+            return tagger_scores(
+                tagged.probs, labels, spans, [e.label for e in item.entities],
+                [(e.start, e.end, e.label) for e in tagged.entities], mode=self.mode,
+                alpha=self.alpha, threshold=self.threshold)
+        except ValueError as exc:
+            raise ProjectionError(str(exc), index=index) from None
+
+    def _score_grid(self, grid: Any) -> npt.NDArray[np.float64]:
+        pair_ent = np.asarray(grid.pair_ent, dtype=np.int64)
+        pair_cand = np.asarray(grid.pair_cand, dtype=np.int64)
+        ent_offsets = np.asarray(grid.ent_offsets, dtype=np.int64)
+        cand_offsets = np.asarray(grid.cand_offsets, dtype=np.int64)
+        values = np.zeros(len(pair_ent), dtype=np.float64)
+        if not len(pair_ent):
+            return values
+        sent = np.searchsorted(ent_offsets, pair_ent, side="right") - 1
+        for s in np.unique(sent).tolist():
+            sel = np.nonzero(sent == s)[0]
+            matrix = self.sentence_scores(grid.batch[s], grid.spans[s], s)
+            values[sel] = matrix[pair_ent[sel] - ent_offsets[s], pair_cand[sel] - cand_offsets[s]]
+        return values
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "mode": self.mode,
@@ -181,13 +208,14 @@ def tagged_of(item: ProjectionInput, index: int, key: str = TARGET_TAGGED
 def add_target_tags(batch: Sequence[ProjectionInput], tagger: Tagger,
                     key: str = TARGET_TAGGED) -> None:
     """Tag every target sentence of ``batch`` (one batched call) and store the result in each
-    item's extras (``key`` and ``"target_labels"``)."""
+    item's extras: ``key`` (the :class:`Tagged`), ``"target_labels"`` and ``"tagger_spans"``."""
     tagged = tagger.predict([item.tgt_words for item in batch])
     labels = list(tagger.labels)
     for item, out in zip(batch, tagged, strict=True):
         item.extras[key] = out
         item.extras[TARGET_LABELS] = labels
+        item.extras[TAGGER_SPANS] = list(out.entities)
 
 
-__all__ = ["TARGET_LABELS", "TARGET_TAGGED", "TaggerScorer", "add_target_tags",
+__all__ = ["TAGGER_SPANS", "TARGET_LABELS", "TARGET_TAGGED", "TaggerScorer", "add_target_tags",
            "class_span_scores", "tagged_of", "tagger_scores"]

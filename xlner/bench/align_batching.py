@@ -1,9 +1,9 @@
 """Batching benchmark: sentence pairs per second aligned one at a time versus batched.
 
 :func:`bench_aligner_batching` times any aligner both ways on the same pairs (after one warm-up
-call that loads the model) and checks that both give the same links. ``xlner bench batching``
-runs it on a neural aligner over a given encoder, or over a tiny random-weight encoder built
-locally when no model is named.
+call that loads the model) and checks that both give the same links.
+``xlner bench align-batching`` runs it on a neural aligner over a given encoder, or over a tiny
+random-weight encoder built locally when no model is named.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def bench_tiny(aligner: str = "simalign", *, pairs: int = 256, batch_size: int =
                ) -> dict[str, Any]:
     """:func:`bench_aligner_batching` on synthetic pairs, over ``model`` or a tiny encoder."""
     from xlner.align import create_aligner
-    from xlner.bench.tiny_models import build_tiny_encoder, synthetic_sentences
+    from xlner.bench.tiny_encoders import build_tiny_encoder, synthetic_sentences
 
     src = synthetic_sentences(pairs, seed=seed)
     tgt = synthetic_sentences(pairs, seed=seed + 1)

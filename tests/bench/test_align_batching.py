@@ -8,7 +8,7 @@ import pytest
 def test_bench_reports_both_rates_and_identical_links() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from xlner.bench.batching import bench_tiny, format_batching
+    from xlner.bench.align_batching import bench_tiny, format_batching
 
     out = bench_tiny("simalign", pairs=12, batch_size=4, params={"method": "argmax"})
     assert out["pairs"] == 12 and out["identical_links"] is True
