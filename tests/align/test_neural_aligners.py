@@ -176,7 +176,8 @@ def test_batched_equals_one_at_a_time_in_input_order(encoders: dict[str, Path]) 
     src = SENTENCES
     tgt = [SENTENCES[(k + 2) % len(SENTENCES)] for k in range(len(SENTENCES))]
     for aligner in (SimAlignAligner(encoders["bert"], layer=1, device="cpu", batch_size=2),
-                    AwesomeAligner(encoders["xlmr"], layer=2, device="cpu", batch_size=3)):
+                    AwesomeAligner(encoders["xlmr"], layer=2, device="cpu", batch_size=3),
+                    SimAlignAligner(encoders["xlmr"], layer=2, device="cpu", chunk_size=2)):
         batched = aligner.align(src, tgt)
         single = [aligner.align([s], [t])[0] for s, t in zip(src, tgt, strict=True)]
         assert len(batched) == len(src)

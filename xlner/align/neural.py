@@ -229,27 +229,35 @@ class _EncoderAligner:
     version = 1
 
     def __init__(self, model: str | Path, layer: int, device: str | None, batch_size: int,
-                 max_length: int | None, long_inputs: str, stride: int | None) -> None:
+                 max_length: int | None, long_inputs: str, stride: int | None,
+                 chunk_size: int = 4096) -> None:
+        if chunk_size < 1:
+            raise ConfigError(f"chunk_size must be positive, not {chunk_size}")
         self.embedder = Embedder(model, layer=layer, device=device, batch_size=batch_size,
                                  max_length=max_length, long_inputs=long_inputs, stride=stride)
+        self.chunk_size = int(chunk_size)
 
     def _pair_links(self, src: Encoded, tgt: Encoded, src_vec: npt.NDArray[np.float32],
                     tgt_vec: npt.NDArray[np.float32]) -> Links:
         raise NotImplementedError
 
     def align(self, src: Sequence[Words], tgt: Sequence[Words]) -> list[Links]:
-        """Word links of each pair; all sentences are embedded in one batched pass."""
+        """Word links of each pair. Source and target sentences are embedded together in
+        length-sorted batches, ``chunk_size`` pairs at a time (bounding the memory held)."""
         check_batch(src, tgt)
-        if not src:
-            return []
-        encoded, vectors = self.embedder.embed([*src, *tgt])
-        n = len(src)
-        return [self._pair_links(encoded[k], encoded[n + k], vectors[k], vectors[n + k])
-                if len(encoded[k]) and len(encoded[n + k]) else empty_links()
-                for k in range(n)]
+        out: list[Links] = []
+        for lo in range(0, len(src), self.chunk_size):
+            chunk_src, chunk_tgt = src[lo:lo + self.chunk_size], tgt[lo:lo + self.chunk_size]
+            encoded, vectors = self.embedder.embed([*chunk_src, *chunk_tgt])
+            n = len(chunk_src)
+            out.extend(self._pair_links(encoded[k], encoded[n + k], vectors[k], vectors[n + k])
+                       if len(encoded[k]) and len(encoded[n + k]) else empty_links()
+                       for k in range(n))
+        return out
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, **self.embedder.describe()}
+        return {"name": self.name, "version": self.version, **self.embedder.describe(),
+                "chunk_size": self.chunk_size}
 
 
 class SimAlignAligner(_EncoderAligner):
@@ -262,13 +270,14 @@ class SimAlignAligner(_EncoderAligner):
                  layer: int = 8, level: str = "subword", iterations: int = 2,
                  alpha: float = 0.9, device: str | None = "auto", batch_size: int = 32,
                  max_length: int | None = None, long_inputs: str = "window",
-                 stride: int | None = None) -> None:
+                 stride: int | None = None, chunk_size: int = 4096) -> None:
         if method not in SIMALIGN_METHODS:
             raise ConfigError(f"simalign method must be one of {', '.join(SIMALIGN_METHODS)}, "
                               f"not {method!r}")
         if level not in ("subword", "word"):
             raise ConfigError(f"simalign level must be 'subword' or 'word', not {level!r}")
-        super().__init__(model, layer, device, batch_size, max_length, long_inputs, stride)
+        super().__init__(model, layer, device, batch_size, max_length, long_inputs, stride,
+                         chunk_size)
         self.method = method
         self.level = level
         self.iterations = iterations
@@ -308,10 +317,11 @@ class AwesomeAligner(_EncoderAligner):
                  threshold: float = 1e-3, symmetrize: str = "intersection",
                  device: str | None = "auto", batch_size: int = 32,
                  max_length: int | None = None, long_inputs: str = "window",
-                 stride: int | None = None) -> None:
+                 stride: int | None = None, chunk_size: int = 4096) -> None:
         from xlner.align.symmetrize import canonical_name, get_method
 
-        super().__init__(model, layer, device, batch_size, max_length, long_inputs, stride)
+        super().__init__(model, layer, device, batch_size, max_length, long_inputs, stride,
+                         chunk_size)
         if not 0.0 <= threshold < 1.0:
             raise ConfigError(f"awesome threshold must be in [0, 1), not {threshold}")
         self.threshold = threshold
