@@ -56,3 +56,12 @@ def test_plan_pieces_and_inputs() -> None:
         plan_pieces(encs, limit=6, specials=specials, long_inputs="error")
     with pytest.raises(ConfigError):
         plan_pieces(encs, limit=6, specials=specials, long_inputs="truncate")
+
+
+def test_stride_never_leaves_gaps() -> None:
+    spans = windows(50, 8, stride=20)  # a stride beyond the capacity is clamped
+    covered = np.zeros(50, dtype=bool)
+    for a, b in spans:
+        covered[a:b] = True
+    assert covered.all()
+    assert windows(20, 8, stride=2)[:3] == [(0, 8), (2, 10), (4, 12)]

@@ -50,6 +50,15 @@ def require_torch() -> tuple[Any, Any]:
     return torch, hf
 
 
+def from_pretrained(loader: Any, name: str, **kwargs: Any) -> Any:
+    """``loader.from_pretrained(name)``, with a clear error when the model cannot be found."""
+    try:
+        return loader.from_pretrained(name, **kwargs)
+    except OSError as exc:
+        raise ConfigError(f"cannot load {name!r} (a Hugging Face model name with hub access, or "
+                          f"a local directory): {exc}") from None
+
+
 def resolve_device(device: str | None) -> Any:
     """A ``torch.device``: ``"auto"``/``None`` picks CUDA when available, else CPU."""
     torch, _ = require_torch()
@@ -168,9 +177,8 @@ def _encoded(ids: Sequence[int], word_ids: Sequence[int], n_words: int) -> Encod
     ids_arr, word_of = ids_arr[keep], word_of[keep]
     first = np.full(n_words, -1, dtype=np.int64)
     if word_of.size:
-        positions = np.arange(word_of.size, dtype=np.int64)
-        # first occurrence of each word: reversed assignment leaves the smallest index
-        first[word_of[::-1]] = positions[::-1]
+        words, first_pos = np.unique(word_of, return_index=True)
+        first[words] = first_pos
     return Encoded(ids_arr, word_of, first, n_words)
 
 
@@ -180,7 +188,7 @@ def windows(length: int, capacity: int, stride: int | None = None) -> list[tuple
         raise ConfigError(f"window capacity must be positive, not {capacity}")
     if length <= capacity:
         return [(0, length)]
-    step = max(1, stride if stride is not None else capacity // 2)
+    step = max(1, min(capacity, stride if stride is not None else capacity // 2))
     out: list[tuple[int, int]] = []
     start = 0
     while True:

@@ -243,6 +243,9 @@ def test_edge_cases(encoders: dict[str, Path]) -> None:
         SimAlignAligner(encoders["bert"], method="nope")
     with pytest.raises(ConfigError):
         SimAlignAligner(encoders["bert"], long_inputs="truncate")
+    with pytest.raises(ConfigError, match="cannot load"):
+        SimAlignAligner(encoders["bert"].parent / "missing", device="cpu").align([["a"]],
+                                                                                [["a"]])
 
 
 def test_word_level_similarity(encoders: dict[str, Path]) -> None:

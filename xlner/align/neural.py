@@ -35,6 +35,7 @@ from xlner.subwords import (
     LONG_INPUTS,
     Encoded,
     encode_words,
+    from_pretrained,
     model_limit,
     require_torch,
     resolve_device,
@@ -184,11 +185,11 @@ class Embedder:
         if self._loaded is None:
             _, transformers = require_torch()
             device = resolve_device(self.device_spec)
-            tokenizer = transformers.AutoTokenizer.from_pretrained(self.model_name)
+            tokenizer = from_pretrained(transformers.AutoTokenizer, self.model_name)
             if not getattr(tokenizer, "is_fast", False):
                 raise ConfigError(f"{self.model_name}: a fast tokenizer is needed for word "
                                   "alignment (word ids)")
-            model = transformers.AutoModel.from_pretrained(self.model_name)
+            model = from_pretrained(transformers.AutoModel, self.model_name)
             n_layers = int(getattr(model.config, "num_hidden_layers", 0))
             if not -n_layers - 1 <= self.layer <= n_layers:
                 raise ConfigError(f"{self.model_name} has {n_layers} layers; layer "

@@ -38,6 +38,7 @@ from xlner.subwords import (
     LONG_INPUTS,
     Encoded,
     encode_words,
+    from_pretrained,
     model_limit,
     piece_inputs,
     plan_pieces,
@@ -146,7 +147,7 @@ class HFTagger:
 
     def __init__(self, model: str | Path = DEFAULT_MODEL, *, epochs: int = 3, lr: float = 5e-5,
                  batch_size: int = 16, eval_batch_size: int = 64, weight_decay: float = 0.01,
-                 warmup: float = 0.1, max_grad_norm: float = 1.0, seed: int = 0,
+                 warmup: float = 0.1, max_grad_norm: float = 1.0, seed: int | None = 0,
                  device: str | None = "auto", max_length: int | None = None,
                  long_inputs: str = "window", stride: int | None = None,
                  keep_best: bool = True, labels: Sequence[str] | None = None) -> None:
@@ -202,7 +203,7 @@ class HFTagger:
         """The model's own labels in output order (any scheme)."""
         if self._raw_labels is None:
             _, transformers = require_torch()
-            config = transformers.AutoConfig.from_pretrained(self.model_name)
+            config = from_pretrained(transformers.AutoConfig, self.model_name)
             self._set_raw_labels(self._config_labels(config))
         assert self._raw_labels is not None
         return self._raw_labels
@@ -230,14 +231,15 @@ class HFTagger:
             _, transformers = require_torch()
             self._device = resolve_device(self.device_spec)
             self._tokenizer = self._load_tokenizer()
-            model = transformers.AutoModelForTokenClassification.from_pretrained(self.model_name)
+            model = from_pretrained(transformers.AutoModelForTokenClassification,
+                                    self.model_name)
             self._set_raw_labels(self._config_labels(model.config))
             self._model = model.eval().to(self._device)
         return self._tokenizer, self._model, self._device
 
     def _load_tokenizer(self) -> Any:
         _, transformers = require_torch()
-        tokenizer = transformers.AutoTokenizer.from_pretrained(self.model_name)
+        tokenizer = from_pretrained(transformers.AutoTokenizer, self.model_name)
         if not getattr(tokenizer, "is_fast", False):
             raise ConfigError(f"{self.model_name}: a fast tokenizer is needed (word ids)")
         return tokenizer
@@ -298,7 +300,8 @@ class HFTagger:
         rng = np.random.default_rng(self.seed)
         self._device = resolve_device(self.device_spec)
         tokenizer = self._load_tokenizer()
-        model = transformers.AutoModelForTokenClassification.from_pretrained(
+        model = from_pretrained(
+            transformers.AutoModelForTokenClassification,
             self.model_name, num_labels=len(labels), id2label=dict(enumerate(labels)),
             label2id=label_id, ignore_mismatched_sizes=True)
         model.to(self._device)
