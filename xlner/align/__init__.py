@@ -12,6 +12,13 @@ from xlner.align.eflomal import EflomalAligner
 from xlner.align.symmetrize import symmetrize
 from xlner.registry import aligners
 
+aligners.register("simalign", version=1, factory="xlner.align.neural:SimAlignAligner",
+                  description="SimAlign-style (argmax/itermax/match) over a Hugging Face "
+                  "encoder (neural extra)")
+aligners.register("awesome", version=1, factory="xlner.align.neural:AwesomeAligner",
+                  description="AWESoME-style softmax alignment over a Hugging Face encoder "
+                  "(neural extra)")
+
 
 def create_aligner(spec: Any, **overrides: Any) -> Aligner:
     """An aligner from a spec such as ``"eflomal(symmetrize=union)"``."""

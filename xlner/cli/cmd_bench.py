@@ -28,6 +28,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_data_options(e)
     e.set_defaults(func=run_europarl)
 
+    b = bench.add_parser("align-batching", help="neural aligner: pairs/s one at a time vs "
+                         "batched (tiny local encoder unless --model)")
+    b.add_argument("--aligner", default="simalign", help="simalign or awesome (default simalign)")
+    b.add_argument("--model", default=None,
+                   help="encoder (name or directory); default: a tiny random-weight encoder "
+                   "built locally")
+    b.add_argument("--kind", default="bert", choices=["bert", "xlmr"],
+                   help="tiny encoder style (default bert)")
+    b.add_argument("--pairs", type=int, default=256, help="sentence pairs (default 256)")
+    b.add_argument("--batch-size", type=int, default=32)
+    b.add_argument("--device", default="cpu", help="cpu, cuda, auto (default cpu)")
+    b.add_argument("--aligner-param", action="append", default=[],
+                   help="aligner parameter key=value (repeatable)")
+    b.add_argument("--json", default=None, help="write the result as JSON")
+    b.set_defaults(func=run_align_batching)
+
 
 def run_europarl(args: argparse.Namespace) -> int:
     params: dict[str, object] = {}
@@ -38,6 +54,20 @@ def run_europarl(args: argparse.Namespace) -> int:
         aligner=args.aligner, aligner_params=params, bitext=not args.no_bitext,
         data_dir=args.data_dir, download=not args.no_download)
     print(format_table(out["results"]))
+    if args.json:
+        write_json(args.json, out)
+    return 0
+
+
+def run_align_batching(args: argparse.Namespace) -> int:
+    from xlner.bench.align_batching import bench_tiny, format_batching
+
+    params: dict[str, object] = {}
+    for item in args.aligner_param:
+        params.update(parse_params(item))
+    out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
+                     device=args.device, kind=args.kind, params=params, model=args.model)
+    print(format_batching(out))
     if args.json:
         write_json(args.json, out)
     return 0
