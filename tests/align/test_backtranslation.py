@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tiny_mt import DictTranslator
 
+from tests.tiny_mt import DictTranslator
 from xlner.align import create_aligner
 from xlner.align.backtranslation import (
     BackTranslationAligner,

@@ -1,4 +1,4 @@
-"""``xlner translate``, ``xlner convert-ct2`` and ``xlner bench batching`` on tiny models."""
+"""``xlner translate``, ``convert-ct2`` and ``bench translate-batching`` on tiny models."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from tiny_mt import tiny_model
-
+from tests.tiny_mt import tiny_model
 from xlner.cli.main import main
 
 
@@ -43,7 +42,7 @@ def test_convert_ct2_command(tmp_path: Path) -> None:
 def test_bench_batching_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = (f"hf(model={tiny_model('nllb')},device=cpu,beam_size=1,max_output_ratio=0.5,"
             "max_output_extra=2,max_tokens=100000,threads=1)")
-    assert main(["bench", "batching", "--translator", spec, "--sentences", "6",
+    assert main(["bench", "translate-batching", "--translator", spec, "--sentences", "6",
                  "--batch-size", "3", "--json", str(tmp_path / "b.json")]) == 0
     assert "speed-up" in capsys.readouterr().out
     data = json.loads((tmp_path / "b.json").read_text())

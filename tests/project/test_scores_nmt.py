@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from tiny_mt import TableLikelihood
 
+from tests.tiny_mt import TableLikelihood
 from xlner.data import Entity, as_links
 from xlner.errors import ConfigError
 from xlner.project.base import ProjectionInput
@@ -98,8 +98,7 @@ def test_registered_by_path() -> None:
 def test_properties_on_a_tiny_translation_model() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from tiny_mt import FAST, tiny_model
-
+    from tests.tiny_mt import FAST, tiny_model
     from xlner.translate.hf import HFTranslator
 
     tr = HFTranslator(str(tiny_model("nllb")), **FAST)

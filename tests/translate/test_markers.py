@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tiny_mt import DictTranslator
 
+from tests.tiny_mt import DictTranslator
 from xlner.data import Entity, Sentence, Span
 from xlner.errors import ConfigError
 from xlner.translate.markers import (
@@ -109,8 +109,7 @@ def test_sentences_without_entities_and_bad_settings() -> None:
 def test_marker_translation_through_a_tiny_model() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from tiny_mt import FAST, tiny_model
-
+    from tests.tiny_mt import FAST, tiny_model
     from xlner.translate.hf import HFTranslator
 
     tr = HFTranslator(str(tiny_model("nllb")), **FAST)

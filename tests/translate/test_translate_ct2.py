@@ -11,8 +11,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("ctranslate2")
 
-from tiny_mt import FAST, tiny_ct2, tiny_model
-
+from tests.tiny_mt import FAST, tiny_ct2, tiny_model
 from xlner.bench.tiny_seq2seq import tiny_sentences
 from xlner.errors import ConfigError
 from xlner.translate import create_translator

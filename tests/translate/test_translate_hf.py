@@ -8,8 +8,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
 
-from tiny_mt import FAST, tiny_model
-
+from tests.tiny_mt import FAST, tiny_model
 from xlner.bench.tiny_seq2seq import tiny_sentences
 from xlner.errors import ConfigError, InputError
 from xlner.translate import create_translator

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from tiny_mt import DictTranslator
 
+from tests.tiny_mt import DictTranslator
 from xlner.errors import InputError
 from xlner.translate.run import partial_path, translate_to_file
 

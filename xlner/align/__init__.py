@@ -12,6 +12,12 @@ from xlner.align.eflomal import EflomalAligner
 from xlner.align.symmetrize import symmetrize
 from xlner.registry import aligners
 
+aligners.register("simalign", version=1, factory="xlner.align.neural:SimAlignAligner",
+                  description="SimAlign-style (argmax/itermax/match) over a Hugging Face "
+                  "encoder (neural extra)")
+aligners.register("awesome", version=1, factory="xlner.align.neural:AwesomeAligner",
+                  description="AWESoME-style softmax alignment over a Hugging Face encoder "
+                  "(neural extra)")
 aligners.register("backtranslation", version=1,
                   factory="xlner.align.backtranslation:BackTranslationAligner",
                   description="links composed through a marker-preserving back-translation "

@@ -1,10 +1,10 @@
 """Tiny random-weight translation models built locally (no hub access).
 
-Used by the tests and by ``xlner bench batching``: a subword tokenizer is trained on the fly on
-synthetic text (BPE with the ``tokenizers`` library for NLLB, sentencepiece for M2M100 and
-Marian), a small config (``d_model`` 32, one encoder and one decoder layer) gets random weights
-(a large ``init_std`` so that outputs depend on the input), and both are saved with
-``save_pretrained``. Every backend then loads the directory through its real code path.
+Used by the tests and by ``xlner bench translate-batching``: a subword tokenizer is trained
+on the fly on synthetic text (BPE with the ``tokenizers`` library for NLLB, sentencepiece for
+M2M100 and Marian), a small config (``d_model`` 32, one encoder and one decoder layer) gets
+random weights (a large ``init_std`` so that outputs depend on the input), and both are saved
+with ``save_pretrained``. Every backend then loads the directory through its real code path.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec (default eflomal)")
     p.add_argument("--param", action="append", default=[],
                    help="aligner parameter key=value (repeatable)")
+    p.add_argument("--model", default=None, help="encoder of a neural aligner (simalign, "
+                   "awesome): Hugging Face model name or local directory")
     p.add_argument("--bitext", action="append", default=None,
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
     p.add_argument("--symmetrize", default=None, help="intersection, union, grow-diag, "
@@ -36,6 +38,8 @@ def aligner_params(args: argparse.Namespace) -> dict[str, object]:
     params: dict[str, object] = {}
     for item in args.param:
         params.update(parse_params(item))
+    if getattr(args, "model", None):
+        params["model"] = args.model
     if getattr(args, "bitext", None):
         params["bitext"] = args.bitext
     if getattr(args, "symmetrize", None):

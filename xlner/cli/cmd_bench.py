@@ -27,8 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     e.add_argument("--json", default=None, help="write results and signature as JSON")
     add_data_options(e)
     e.set_defaults(func=run_europarl)
-    b = bench.add_parser("batching", help="items/s one at a time vs batched (default: a tiny "
-                         "NLLB-style translator built locally)")
+    b = bench.add_parser("translate-batching", help="translator: sentences/s one at a time vs "
+                         "batched (default: a tiny NLLB-style model built locally)")
     b.add_argument("--translator", default=None,
                    help="translator spec (default: a tiny random-weight model, CPU, greedy)")
     b.add_argument("--tiny-family", default="nllb", choices=["nllb", "m2m100", "marian"])
@@ -37,7 +37,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     b.add_argument("--src-lang", default="hau")
     b.add_argument("--tgt-lang", default="en")
     b.add_argument("--json", default=None, help="write results as JSON")
-    b.set_defaults(func=run_batching)
+    b.set_defaults(func=run_translate_batching)
+
+    b = bench.add_parser("align-batching", help="neural aligner: pairs/s one at a time vs "
+                         "batched (tiny local encoder unless --model)")
+    b.add_argument("--aligner", default="simalign", help="simalign or awesome (default simalign)")
+    b.add_argument("--model", default=None,
+                   help="encoder (name or directory); default: a tiny random-weight encoder "
+                   "built locally")
+    b.add_argument("--kind", default="bert", choices=["bert", "xlmr"],
+                   help="tiny encoder style (default bert)")
+    b.add_argument("--pairs", type=int, default=256, help="sentence pairs (default 256)")
+    b.add_argument("--batch-size", type=int, default=32)
+    b.add_argument("--device", default="cpu", help="cpu, cuda, auto (default cpu)")
+    b.add_argument("--aligner-param", action="append", default=[],
+                   help="aligner parameter key=value (repeatable)")
+    b.add_argument("--json", default=None, help="write the result as JSON")
+    b.set_defaults(func=run_align_batching)
 
 
 def run_europarl(args: argparse.Namespace) -> int:
@@ -54,7 +70,7 @@ def run_europarl(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_batching(args: argparse.Namespace) -> int:
+def run_translate_batching(args: argparse.Namespace) -> int:
     from xlner.bench.batching import bench_translator, format_results
 
     result = bench_translator(args.translator, n=args.sentences, batch_size=args.batch_size,
@@ -64,9 +80,23 @@ def run_batching(args: argparse.Namespace) -> int:
     if args.json:
         from xlner.signature import make_signature
 
-        signature = make_signature("bench batching", params={
+        signature = make_signature("bench translate-batching", params={
             "translator": args.translator or f"tiny-{args.tiny_family}",
             "sentences": args.sentences, "batch_size": args.batch_size,
             "src_lang": args.src_lang, "tgt_lang": args.tgt_lang})
         write_json(args.json, {"results": [result.to_dict()], "signature": signature})
+    return 0
+
+
+def run_align_batching(args: argparse.Namespace) -> int:
+    from xlner.bench.align_batching import bench_tiny, format_batching
+
+    params: dict[str, object] = {}
+    for item in args.aligner_param:
+        params.update(parse_params(item))
+    out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
+                     device=args.device, kind=args.kind, params=params, model=args.model)
+    print(format_batching(out))
+    if args.json:
+        write_json(args.json, out)
     return 0

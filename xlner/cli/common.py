@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,19 +50,29 @@ def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = N
                       labelled=labelled)
 
 
-def looks_like_text(path: Path) -> bool:
-    """Plain text: not a .conll/.tsv/.bio file, and the first non-empty line holds no tab and
-    more than two space-separated fields (a sentence, not a word and a tag)."""
+_TAG = re.compile(r"^(O|[BIES]-\S+)$")
+
+
+def looks_like_text(path: Path, sample: int = 50) -> bool:
+    """Plain text unless the first lines look like CoNLL: each ends in a tag (``O``, ``B-X``...)
+    or the file is a known CoNLL suffix."""
     if path.suffix.lower() in {".conll", ".conll02", ".conll03", ".tsv", ".bio", ".iob"}:
         return False
+    seen = 0
     try:
         with open(path, encoding="utf-8") as handle:
             for line in handle:
-                if line.strip():
-                    return "\t" not in line and len(line.split()) > 2
+                fields = line.split()
+                if not fields or fields[0] == "-DOCSTART-":
+                    continue
+                if len(fields) < 2 or not _TAG.match(fields[-1]):
+                    return True
+                seen += 1
+                if seen >= sample:
+                    break
     except FileNotFoundError:
         return False
-    return False
+    return seen == 0
 
 
 def write_json(path: str | Path, data: Any) -> None:

@@ -218,7 +218,13 @@ def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = No
     for spec in specs:
         text = str(spec)
         if text.startswith("bitext:"):
+            sources(text)  # validates the name
             src, _, tgt = text.partition(":")[2].partition("-")
+            base = default_data_dir(data_dir)
+            local = base / "bitext" / f"{src}-{tgt}" if base else None
+            if local is not None and local.is_dir():
+                pairs += bitext_pairs_in(local, src, tgt)  # every pair the data dir holds
+                continue
             files = resolve(text, data_dir=data_dir, download_missing=download, optional=True)
             by_name = {p.name: p for p in files}
             pairs += [(p, by_name[p.with_suffix(f".{tgt}").name]) for p in files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import xlner.project.scores  # noqa: F401  (registers the scorers)
+from xlner.project import scores as _scores  # noqa: F401 - registers the scorers
 from xlner.project.base import ProjectionInput, ProjectionResult, Projector, Unprojected
 from xlner.project.heuristic import HeuristicProjector
 from xlner.registry import projectors

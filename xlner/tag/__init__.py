@@ -16,6 +16,10 @@ from xlner.tag.base import Tagged, Tagger
 
 META_FILE = "tagger.json"
 
+taggers.register("hf", version=1, factory="xlner.tag.hf:HFTagger",
+                 description="transformers token classification: fine-tune or use a hub "
+                 "checkpoint (neural extra)")
+
 
 def create_tagger(spec: Any, **overrides: Any) -> Tagger:
     return taggers.create(spec, **overrides)  # type: ignore[no-any-return]
@@ -34,4 +38,19 @@ def load_tagger(path: str | Path) -> Tagger:
     return cls.load(path)  # type: ignore[attr-defined,no-any-return]
 
 
-__all__ = ["META_FILE", "Tagged", "Tagger", "create_tagger", "load_tagger"]
+def resolve_tagger(spec: str | Path, **overrides: Any) -> Tagger:
+    """A tagger from a saved directory (``tagger.json``), a registered spec such as
+    ``hf(model=DIR,epochs=3)``, or else a Hugging Face token-classification model name or
+    directory (the ``hf`` backend). ``overrides`` (e.g. ``device``) go to the backend."""
+    path = Path(spec)
+    if (path / META_FILE).is_file():
+        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        cls = taggers.entry(meta["name"]).load()
+        return cls.load(path, **overrides)  # type: ignore[attr-defined,no-any-return]
+    name = str(spec).split("(", 1)[0].strip()
+    if name in taggers:
+        return create_tagger(str(spec), **overrides)
+    return create_tagger("hf", model=str(spec), **overrides)
+
+
+__all__ = ["META_FILE", "Tagged", "Tagger", "create_tagger", "load_tagger", "resolve_tagger"]

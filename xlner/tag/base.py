@@ -19,11 +19,14 @@ class Tagged:
     """A tagger's output for one sentence.
 
     ``probs[i, c]`` is the probability of IOB2 label ``labels[c]`` at word ``i``
-    (``labels`` is the tagger's label list, e.g. ``["O", "B-PER", "I-PER", ...]``).
+    (``labels`` is the tagger's label list, e.g. ``["O", "B-PER", "I-PER", ...]``). A tagger
+    may also set ``labels`` here, so that the output is self-describing when it travels alone
+    (e.g. in ``ProjectionInput.extras``).
     """
 
     entities: list[Entity]
     probs: npt.NDArray[np.float32] | None = None
+    labels: Sequence[str] | None = None
 
 
 @runtime_checkable

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from xlner.align import create_aligner, read_pharaoh, write_pharaoh
+from xlner.align.eflomal import MAX_LENGTH, EflomalAligner
+from xlner.corpora.text import Bitext
+from xlner.errors import ConfigError, InputError
+
+
+def synthetic_corpus(n: int, seed: int = 1) -> tuple[list[list[str]], list[list[str]],
+                                                     list[set[tuple[int, int]]]]:
+    """A toy language pair: every source word has one target word; target order swaps
+    some adjacent words. Returns the gold links."""
+    rng = random.Random(seed)
+    vocab = [f"w{k}" for k in range(60)]
+    src, tgt, gold = [], [], []
+    for _ in range(n):
+        words = rng.sample(vocab, rng.randint(4, 9))
+        order = list(range(len(words)))
+        for k in range(0, len(order) - 1, 2):
+            if rng.random() < 0.4:
+                order[k], order[k + 1] = order[k + 1], order[k]
+        src.append(words)
+        tgt.append([f"T{words[i][1:]}" for i in order])
+        gold.append({(i, j) for j, i in enumerate(order)})
+    return src, tgt, gold
+
+
+def accuracy(links: list, gold: list[set[tuple[int, int]]]) -> float:
+    hit = total = 0
+    for lk, g in zip(links, gold, strict=True):
+        found = {(i, j) for i, j in lk.tolist()}
+        hit += len(found & g)
+        total += len(g)
+    return hit / total
+
+
+def test_learns_a_toy_language_pair() -> None:
+    src, tgt, gold = synthetic_corpus(400)
+    aligner = EflomalAligner(symmetrize="intersection")
+    links = aligner.align(src, tgt)
+    assert len(links) == 400
+    assert accuracy(links, gold) > 0.95
+
+
+def test_extra_bitext_helps_and_only_batch_links_come_back() -> None:
+    src, tgt, gold = synthetic_corpus(600, seed=2)
+    batch_src, batch_tgt, batch_gold = src[:20], tgt[:20], gold[:20]
+    bitext = Bitext([tuple(s) for s in src[20:]], [tuple(t) for t in tgt[20:]], name="toy")
+    with_bitext = EflomalAligner(symmetrize="intersection", bitext=bitext)
+    links = with_bitext.align(batch_src, batch_tgt)
+    assert len(links) == 20
+    assert accuracy(links, batch_gold) > 0.95
+    assert with_bitext.describe()["bitext"]["pairs"] == 580
+
+
+def test_seed_makes_runs_reproducible() -> None:
+    src, tgt, _ = synthetic_corpus(150, seed=3)
+    a = EflomalAligner(seed=7).align(src, tgt)
+    b = EflomalAligner(seed=7).align(src, tgt)
+    assert [x.tolist() for x in a] == [x.tolist() for x in b]
+
+
+def test_lowercasing_merges_case_variants() -> None:
+    src = [["Haus", "rot"], ["haus", "blau"]] * 30
+    tgt = [["house", "red"], ["house", "blue"]] * 30
+    links = EflomalAligner(symmetrize="intersection").align(src, tgt)
+    assert (0, 0) in {tuple(x) for x in links[0].tolist()}
+
+
+def test_identity_priors_are_accepted() -> None:
+    src, tgt, _ = synthetic_corpus(200, seed=4)
+    tgt = [[w if k % 3 else w.lower() for k, w in enumerate(t)] for t in tgt]
+    links = EflomalAligner(symmetrize="intersection", identity_prior=1.0).align(src, tgt)
+    assert len(links) == 200
+
+
+def test_errors() -> None:
+    aligner = EflomalAligner()
+    with pytest.raises(InputError, match="1 source sentences but 2"):
+        aligner.align([["a"]], [["b"], ["c"]])
+    with pytest.raises(InputError, match="eflomal aligns at most"):
+        aligner.align([["a"] * (MAX_LENGTH + 1)], [["b"]])
+    with pytest.raises(ConfigError):
+        EflomalAligner(symmetrize="nope")
+    with pytest.raises(ConfigError):
+        EflomalAligner(model=4)
+    assert aligner.align([], []) == []
+
+
+def test_empty_sentences_get_no_links() -> None:
+    src, tgt, _ = synthetic_corpus(50)
+    links = EflomalAligner().align([*src, []], [*tgt, ["x"]])
+    assert links[-1].shape == (0, 2)
+
+
+def test_registry_and_pharaoh_round_trip(tmp_path: Path) -> None:
+    aligner = create_aligner("eflomal(symmetrize=union,seed=3)")
+    assert isinstance(aligner, EflomalAligner)
+    assert aligner.describe()["symmetrize"] == "union" and aligner.seed == 3
+    src, tgt, _ = synthetic_corpus(30)
+    links = aligner.align(src, tgt)
+    write_pharaoh(tmp_path / "l.txt", links)
+    back = read_pharaoh(tmp_path / "l.txt")
+    assert [x.tolist() for x in back] == [x.tolist() for x in links]
+
+
+def test_bad_pharaoh_names_line(tmp_path: Path) -> None:
+    p = tmp_path / "l.txt"
+    p.write_text("0-0 1-1\n0-x\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_pharaoh(p)
+    assert info.value.line == 2

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.toydata import toy_pair
+from xlner.cli.main import main
+from xlner.corpora.conll import read_conll, write_conll
+
+
+@pytest.fixture
+def toy_files(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
+    src, tgt = toy_pair(200, seed=5)
+    write_conll(tmp_path / "src.conll", src)
+    write_conll(tmp_path / "tgt.conll", tgt)
+    (tmp_path / "src.txt").write_text("".join(" ".join(s.words) + "\n" for s in src),
+                                      encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text("".join(" ".join(s.words) + "\n" for s in tgt),
+                                      encoding="utf-8")
+    return tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "src.txt", \
+        tmp_path / "tgt.txt"
+
+
+def test_align_prints_pharaoh(toy_files: tuple[Path, ...],
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, src_txt, tgt_txt = toy_files
+    assert main(["align", "--src", str(src_txt), "--tgt", str(tgt_txt),
+                 "--symmetrize", "intersection"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 200
+    assert all(p.count("-") == 1 for line in lines for p in line.split())
+
+
+def test_project_writes_conll_signature_and_report(toy_files: tuple[Path, ...],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    src, tgt, _, tgt_txt = toy_files
+    out = src.parent / "out" / "proj.conll"
+    assert main(["project", "--source", str(src), "--target", str(tgt_txt), "--out", str(out),
+                 "--method", "heuristic"]) == 0
+    projected = read_conll(out)
+    gold = read_conll(tgt)
+    assert len(projected) == 200
+    hits = sum(len(set(p.entities) & set(g.entities)) for p, g in zip(projected, gold,
+                                                                       strict=True))
+    assert hits / sum(len(g.entities) for g in gold) > 0.9
+    sig = json.loads(out.with_name("proj.conll.signature.json").read_text())
+    assert sig["command"] == "project"
+    assert sig["components"]["aligner"]["name"] == "eflomal"
+    assert sig["components"]["method"]["projector"]["d"] == 3
+    assert sig["inputs"]["source"]["digest"].startswith("sha256:")
+    assert sig["params"]["symmetrize"] == "intersection"
+    report = json.loads(out.with_name("proj.conll.report.json").read_text())
+    assert report["sentences"] == 200 and report["failed_sentences"] == []
+    assert "source entities" in capsys.readouterr().err
+
+
+def test_evaluate_prints_and_writes_json(toy_files: tuple[Path, ...],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    _, tgt, _, _ = toy_files
+    out = tgt.parent / "scores.json"
+    assert main(["evaluate", "--gold", str(tgt), "--pred", str(tgt), "--json", str(out)]) == 0
+    assert "micro" in capsys.readouterr().out
+    assert json.loads(out.read_text())["scores"]["f1"] == 1.0
+
+
+def test_bad_input_exits_2_naming_file_and_line(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.conll"
+    bad.write_text("a\tO\nb\tI-PER\n", encoding="utf-8")
+    assert main(["evaluate", "--gold", str(bad), "--pred", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2" in err and "I-PER" in err
+
+
+def test_count_mismatch_is_an_error(toy_files: tuple[Path, ...], tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    src, _, _, tgt_txt = toy_files
+    short = tmp_path / "short.txt"
+    short.write_text("".join(tgt_txt.read_text().splitlines(keepends=True)[:10]))
+    assert main(["project", "--source", str(src), "--target", str(short),
+                 "--out", str(tmp_path / "x.conll")]) == 2
+    assert "200 sentences" in capsys.readouterr().err
+
+
+def test_components_lists_registries(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["components"]) == 0
+    out = capsys.readouterr().out
+    assert "eflomal" in out and "heuristic-paper" in out
+
+
+def test_console_entry_point_runs() -> None:
+    out = subprocess.run([sys.executable, "-m", "xlner", "--version"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.startswith("xlner ")
+
+
+def test_format_sniffing(tmp_path: Path) -> None:
+    from xlner.cli.common import looks_like_text
+
+    (tmp_path / "a.txt").write_text("Hi there\nOK\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Kano B-LOC\nis O\n\nx O\n", encoding="utf-8")
+    (tmp_path / "c.conll").write_text("a sentence with words\n", encoding="utf-8")
+    assert looks_like_text(tmp_path / "a.txt")
+    assert not looks_like_text(tmp_path / "b.txt")
+    assert not looks_like_text(tmp_path / "c.conll")
