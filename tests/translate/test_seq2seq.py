@@ -205,3 +205,9 @@ def test_every_published_language_has_a_real_nllb_code() -> None:
         if code != "te" and code != "eu":
             token = language_token("m2m100", code)
             assert token is not None and token[2:-2] in m2m.FAIRSEQ_LANGUAGE_CODES["m2m100"]
+
+
+def test_output_cap_follows_the_input_and_stays_within_the_model() -> None:
+    fake = _Fake(max_output_ratio=1.5, max_output_extra=4)
+    assert fake.output_cap(10) == 19
+    assert fake.output_cap(100, limit=127) == 127

@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from xlner.translate import create_translator
     from xlner.translate.run import translate_to_file
 
+    # the labels of a CoNLL input are not used here: an invalid tag sequence in them must not
+    # stop the translation, so they are read leniently
+    args.repair = True
     corpus = load_input(args.input, args, labelled=None)
     params: dict[str, object] = {}
     for item in args.param:

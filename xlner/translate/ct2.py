@@ -202,7 +202,7 @@ class CT2Translator(Seq2SeqTranslator):
     def _generate(self, handle: Any, texts: list[str], src_token: str | None,
                   tgt_token: str | None) -> tuple[list[str], int]:
         rows = handle.encode_source(texts, src_token)
-        caps = [self.output_cap(len(r)) for r in rows]
+        caps = [self.output_cap(len(r), handle.max_length - 1) for r in rows]
         prefix = None if tgt_token is None else [[tgt_token] for _ in rows]
         results = handle.model.translate_batch(
             self._tokens(handle, rows), prefix, beam_size=self.beam_size,

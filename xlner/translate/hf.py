@@ -155,7 +155,8 @@ class HFTranslator(Seq2SeqTranslator):
         ids, mask = pad_batch(rows, handle.pad_id)
         kwargs: dict[str, Any] = {
             "num_beams": self.beam_size, "do_sample": False, "num_return_sequences": 1,
-            "max_new_tokens": self.output_cap(max(len(r) for r in rows)), "max_length": None,
+            "max_new_tokens": self.output_cap(max(len(r) for r in rows), handle.max_length - 1),
+            "max_length": None,
             # a sentence cut at the cap must not end in a forced EOS (it would look finished)
             "forced_eos_token_id": None,
         }
@@ -169,7 +170,7 @@ class HFTranslator(Seq2SeqTranslator):
         skip = 1 if tgt_token is None else 2  # the decoder start and the forced language token
         for row, src in zip(out.cpu().tolist(), rows, strict=True):
             # Each output is cut at its own cap, so results do not depend on the batching.
-            row = row[skip:1 + self.output_cap(len(src))]
+            row = row[skip:1 + self.output_cap(len(src), handle.max_length - 1)]
             if handle.eos_id not in row:
                 unfinished += 1
             texts_out.append(handle.decode(row))

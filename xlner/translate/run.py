@@ -74,7 +74,13 @@ def translate_to_file(translator: Translator, sentences: Sequence[str], out: str
     with open(partial, "a", encoding="utf-8") as handle:
         for start in range(len(done), len(sentences), chunk_size):
             chunk = list(sentences[start:start + chunk_size])
-            outputs = translator.translate(chunk, src_lang, tgt_lang)
+            try:
+                outputs = translator.translate(chunk, src_lang, tgt_lang)
+            except InputError as exc:
+                if start == 0:
+                    raise
+                raise InputError(f"in sentences {start}..{start + len(chunk) - 1} of the input "
+                                 f"(numbered from {start}): {exc}") from None
             if len(outputs) != len(chunk):
                 raise InputError(f"the translator returned {len(outputs)} translations for "
                                  f"{len(chunk)} sentences")

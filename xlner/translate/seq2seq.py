@@ -338,9 +338,11 @@ class Seq2SeqTranslator:
             out[batch] = scores
         return out
 
-    def output_cap(self, longest_input: int) -> int:
-        """Largest number of generated tokens for a batch whose longest input has this many."""
-        return int(self.max_output_ratio * longest_input) + self.max_output_extra
+    def output_cap(self, longest_input: int, limit: int | None = None) -> int:
+        """Largest number of generated tokens for an input of this many tokens, at most the
+        model's ``limit`` (its decoder has no positions beyond)."""
+        cap = int(self.max_output_ratio * longest_input) + self.max_output_extra
+        return cap if limit is None else max(1, min(cap, limit))
 
 
 class TokenizerHandle:
@@ -385,9 +387,10 @@ class TokenizerHandle:
         if not texts:
             return []
         if target:  # Marian's target side has its own sentencepiece model
-            enc = self.tokenizer(text_target=list(texts), add_special_tokens=False)
-        else:
-            enc = self.tokenizer(list(texts), add_special_tokens=False)
+            enc = self.tokenizer(text_target=list(texts), add_special_tokens=False,
+                                 verbose=False)
+        else:  # lengths are checked by the translator, not warned about by the tokenizer
+            enc = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)
         return [list(map(int, ids)) for ids in enc["input_ids"]]
 
     def encode_source(self, texts: Sequence[str], src_token: str | None) -> list[list[int]]:
