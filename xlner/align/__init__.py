@@ -18,6 +18,10 @@ aligners.register("simalign", version=1, factory="xlner.align.neural:SimAlignAli
 aligners.register("awesome", version=1, factory="xlner.align.neural:AwesomeAligner",
                   description="AWESoME-style softmax alignment over a Hugging Face encoder "
                   "(neural extra)")
+aligners.register("backtranslation", version=1,
+                  factory="xlner.align.backtranslation:BackTranslationAligner",
+                  description="links composed through a marker-preserving back-translation "
+                  "and a same-language alignment (SPEC §2)")
 
 
 def create_aligner(spec: Any, **overrides: Any) -> Aligner:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from xlner.align.base import Aligner, Words
 from xlner.align.symmetrize import get_method
-from xlner.data import Links
+from xlner.data import Entity, Links
 
 
 class DirectionalLinks:
@@ -25,9 +25,16 @@ class DirectionalLinks:
         return self._cache[method]
 
 
-def align_batch(aligner: Aligner, src: Sequence[Words], tgt: Sequence[Words]
+def align_batch(aligner: Aligner, src: Sequence[Words], tgt: Sequence[Words],
+                entities: Sequence[Sequence[Entity]] | None = None
                 ) -> DirectionalLinks | list[Links]:
-    """Directional links when the aligner can give them (``align_both``), else its links."""
+    """Directional links when the aligner can give them (``align_both``), else its links.
+
+    ``entities`` (per source sentence) go to aligners that need them (``needs_entities``, e.g.
+    back-translation refinement).
+    """
+    if getattr(aligner, "needs_entities", False):
+        return aligner.align(src, tgt, entities=entities)  # type: ignore[call-arg]
     both = getattr(aligner, "align_both", None)
     if both is not None:
         fwd, rev = both(src, tgt)

@@ -57,7 +57,7 @@ def bench_europarl(langs: Sequence[str] | None, methods: Sequence[str], *,
                 params.setdefault("bitext", f"bitext:en-{lang}")
         al: Aligner = create_aligner(aligner, **params)
         t0 = time.perf_counter()
-        aligned = align_batch(al, source.words, target.words)
+        aligned = align_batch(al, source.words, target.words, [s.entities for s in source])
         align_seconds = time.perf_counter() - t0
         aligners[lang] = al.describe()
         for method in resolved:

@@ -27,6 +27,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     e.add_argument("--json", default=None, help="write results and signature as JSON")
     add_data_options(e)
     e.set_defaults(func=run_europarl)
+    b = bench.add_parser("translate-batching", help="translator: sentences/s one at a time vs "
+                         "batched (default: a tiny NLLB-style model built locally)")
+    b.add_argument("--translator", default=None,
+                   help="translator spec (default: a tiny random-weight model, CPU, greedy)")
+    b.add_argument("--tiny-family", default="nllb", choices=["nllb", "m2m100", "marian"])
+    b.add_argument("--sentences", type=int, default=64)
+    b.add_argument("--batch-size", type=int, default=32)
+    b.add_argument("--src-lang", default="hau")
+    b.add_argument("--tgt-lang", default="en")
+    b.add_argument("--json", default=None, help="write results as JSON")
+    b.set_defaults(func=run_translate_batching)
 
     b = bench.add_parser("align-batching", help="neural aligner: pairs/s one at a time vs "
                          "batched (tiny local encoder unless --model)")
@@ -56,6 +67,24 @@ def run_europarl(args: argparse.Namespace) -> int:
     print(format_table(out["results"]))
     if args.json:
         write_json(args.json, out)
+    return 0
+
+
+def run_translate_batching(args: argparse.Namespace) -> int:
+    from xlner.bench.batching import bench_translator, format_results
+
+    result = bench_translator(args.translator, n=args.sentences, batch_size=args.batch_size,
+                              src_lang=args.src_lang, tgt_lang=args.tgt_lang,
+                              tiny_family=args.tiny_family)
+    print(format_results([result]))
+    if args.json:
+        from xlner.signature import make_signature
+
+        signature = make_signature("bench translate-batching", params={
+            "translator": args.translator or f"tiny-{args.tiny_family}",
+            "sentences": args.sentences, "batch_size": args.batch_size,
+            "src_lang": args.src_lang, "tgt_lang": args.tgt_lang})
+        write_json(args.json, {"results": [result.to_dict()], "signature": signature})
     return 0
 
 

@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         args.param = args.param_aligner
         aligner = create_aligner(args.aligner, **aligner_params(args))
-        aligned = align_batch(aligner, source.words, target.words)
+        aligned = align_batch(aligner, source.words, target.words,
+                              [s.entities for s in source])
         links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
         components["aligner"] = aligner
         inputs_extra = {}

@@ -72,7 +72,11 @@ def project_corpus(source: Corpus, target: Corpus | Sequence[Sequence[str]], *,
     if links is None:
         if aligner is None:
             raise ValueError("project_corpus needs an aligner or precomputed links")
-        links = aligner.align([s.words for s in source], tgt_words)
+        if getattr(aligner, "needs_entities", False):  # e.g. back-translation refinement
+            links = aligner.align([s.words for s in source], tgt_words,  # type: ignore[call-arg]
+                                  entities=[s.entities for s in source])
+        else:
+            links = aligner.align([s.words for s in source], tgt_words)
     else:
         check_parallel(source, links, source.name, "the alignment")
     align_seconds = time.perf_counter() - t0
