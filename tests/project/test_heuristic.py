@@ -126,3 +126,64 @@ def test_projection_properties(it: ProjectionInput, d: int, k: int | None, only_
     assert len(reported) == len(set(reported))
     for idx, ent in enumerate(it.entities):
         assert (idx in landed) != (ent in reported)
+
+
+def extended_item(entities: list[Entity], inter: list[tuple[int, int]],
+                  reverse: list[tuple[int, int]], n: int = 8) -> ProjectionInput:
+    from xlner.project.base import LINKS_FORWARD, LINKS_REVERSE
+
+    it = item(entities, inter, n, n)
+    it.extras = {LINKS_FORWARD: as_links(inter), LINKS_REVERSE: as_links(reverse)}
+    return it
+
+
+def test_extend_grows_runs_by_adjacent_second_view_links() -> None:
+    # "the United Kingdom" -> "el Reino Unido": the intersection only has United-Unido
+    ents = [Entity(1, 3, "LOC")]
+    inter = [(0, 0), (1, 2)]
+    reverse = [(0, 0), (1, 2), (2, 1)]
+    plain = HeuristicProjector(thr=None).project_one(extended_item(ents, inter, reverse))
+    assert plain.entities == [Entity(2, 3, "LOC")]
+    grown = HeuristicProjector(thr=None, extend="reverse").project_one(
+        extended_item(ents, inter, reverse))
+    assert grown.entities == [Entity(1, 3, "LOC")] and grown.sources == [0]
+
+
+def test_extend_never_crosses_sure_links_outside_or_labelled_words() -> None:
+    ents = [Entity(1, 2, "LOC"), Entity(4, 5, "PER")]
+    inter = [(0, 0), (1, 2), (4, 4)]
+    # reverse links the LOC entity to target 0 (sure-linked to outside word 0), 1, 3 and 4
+    reverse = [(0, 0), (1, 0), (1, 1), (1, 2), (1, 3), (1, 4), (4, 4)]
+    res = HeuristicProjector(thr=None, extend="reverse").project_one(
+        extended_item(ents, inter, reverse))
+    assert res.entities == [Entity(1, 4, "LOC"), Entity(4, 5, "PER")]
+
+
+def test_extend_without_directional_links_is_a_config_error() -> None:
+    import pytest
+
+    from xlner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="directional links"):
+        HeuristicProjector(extend="reverse").project_one(item([Entity(0, 1, "PER")], [(0, 0)]))
+
+
+@settings(max_examples=200)
+@given(random_items(), st.data())
+def test_extension_keeps_the_projection_valid(it: ProjectionInput, data: st.DataObject) -> None:
+    from xlner.project.base import LINKS_FORWARD, LINKS_REVERSE
+
+    n_src, n_tgt = len(it.src_words), len(it.tgt_words)
+    rev = data.draw(st.sets(st.tuples(st.integers(0, n_src - 1), st.integers(0, n_tgt - 1)),
+                            max_size=25))
+    it.extras = {LINKS_FORWARD: it.links, LINKS_REVERSE: as_links(sorted(rev)) if rev
+                 else empty_links()}
+    base = HeuristicProjector(d=1, thr=None).project_one(it)
+    res = HeuristicProjector(d=1, thr=None, extend="reverse").project_one(it)
+    assert decode(encode(res.entities, n_tgt)).entities == res.entities
+    assert sorted(res.sources) == sorted(base.sources)
+    assert res.unprojected == base.unprojected
+    # every grown entity contains its base run
+    for ent, src in zip(res.entities, res.sources, strict=True):
+        assert any(b.start >= ent.start and b.end <= ent.end and s == src
+                   for b, s in zip(base.entities, base.sources, strict=True))

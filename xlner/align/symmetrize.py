@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from xlner.data import Links, as_links, empty_links
+from xlner.data import Links, empty_links
 from xlner.errors import ConfigError
 
 Pair = tuple[int, int]
@@ -75,11 +75,11 @@ def grow_diag_final_and(fwd: Links, rev: Links) -> Links:
 
 
 def forward(fwd: Links, rev: Links) -> Links:
-    return as_links(fwd)
+    return fwd
 
 
 def reverse(fwd: Links, rev: Links) -> Links:
-    return as_links(rev)
+    return rev
 
 
 METHODS: dict[str, Callable[[Links, Links], Links]] = {

@@ -42,6 +42,17 @@ def align_batch(aligner: Aligner, src: Sequence[Words], tgt: Sequence[Words],
     return aligner.align(src, tgt)
 
 
+def directional_extras(aligned: DirectionalLinks | list[Links]) -> list[dict[str, Links]] | None:
+    """Per sentence pair ``{links_forward, links_reverse}`` for methods that read a second view
+    of the alignment, when the aligner gave directional links; else ``None``."""
+    from xlner.project.base import LINKS_FORWARD, LINKS_REVERSE
+
+    if not isinstance(aligned, DirectionalLinks):
+        return None
+    return [{LINKS_FORWARD: f, LINKS_REVERSE: r}
+            for f, r in zip(aligned.forward, aligned.reverse, strict=True)]
+
+
 def links_for(aligned: DirectionalLinks | list[Links], aligner: Aligner,
               symmetrize: str | None) -> tuple[list[Links], str | None]:
     """Links symmetrised as asked (else as the aligner is configured) and the method used."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from xlner.align import create_aligner
 from xlner.align.base import Aligner
-from xlner.align.util import align_batch, links_for
+from xlner.align.util import align_batch, directional_extras, links_for
 from xlner.corpora.named import default_data_dir, download_dir, load_corpus
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import evaluate
@@ -62,7 +62,8 @@ def bench_europarl(langs: Sequence[str] | None, methods: Sequence[str], *,
         aligners[lang] = al.describe()
         for method in resolved:
             links, sym = links_for(aligned, al, method.symmetrize)
-            run = project_corpus(source, target, projector=method.projector, links=links)
+            run = project_corpus(source, target, projector=method.projector, links=links,
+                                 extras=directional_extras(aligned))
             scores = evaluate(target.sentences, run.corpus.sentences)
             row = {
                 "lang": lang, "method": method.name, "precision": scores.precision,

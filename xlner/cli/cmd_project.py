@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from xlner.align import create_aligner, read_pharaoh
-from xlner.align.util import align_batch, links_for
+from xlner.align.util import align_batch, directional_extras, links_for
 from xlner.cli.cmd_align import aligner_params
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
 from xlner.pipelines.project import check_parallel, project_corpus, save_projection
@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         overrides["scores"] = args.scores
     method = resolve_method(args.method, **overrides)
     components: dict[str, object] = {"method": method}
+    extras = None
     if args.links:
         links = read_pharaoh(args.links)
         symmetrize = None
@@ -67,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
         components["aligner"] = aligner
         inputs_extra = {}
-    run_ = project_corpus(source, target, projector=method.projector, links=links)
+        extras = directional_extras(aligned)
+    run_ = project_corpus(source, target, projector=method.projector, links=links, extras=extras)
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},

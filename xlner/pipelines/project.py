@@ -12,7 +12,7 @@ from typing import Any
 from xlner.align.base import Aligner
 from xlner.corpora.corpus import Corpus
 from xlner.data import Links, Sentence, check_links
-from xlner.errors import InputError
+from xlner.errors import ConfigError, InputError
 from xlner.pipelines.report import ProjectionReport
 from xlner.project.base import ProjectionInput, ProjectionResult, Projector
 
@@ -47,10 +47,14 @@ def run_projector(projector: Projector, batch: Sequence[ProjectionInput],
         chunk = batch[start:start + batch_size]
         try:
             out.extend(projector.project(chunk))
+        except ConfigError:
+            raise  # a configuration error is nobody's sentence: fail the run
         except Exception:
             for offset, item in enumerate(chunk):
                 try:
                     out.extend(projector.project([item]))
+                except ConfigError:
+                    raise
                 except Exception as exc:  # reported per sentence, never silent
                     log.warning("projection failed for sentence %d: %s", start + offset, exc)
                     out.append(ProjectionResult.failed(item, f"{type(exc).__name__}: {exc}"))

@@ -36,6 +36,32 @@ class Unprojected(NamedTuple):
     reason: str
 
 
+LINKS_FORWARD = "links_forward"
+LINKS_REVERSE = "links_reverse"
+"""``ProjectionInput.extras`` keys of an aligner's directional links (before symmetrisation),
+for methods that read a second view of the alignment (see :func:`link_view`)."""
+
+
+def link_view(item: ProjectionInput, symmetrize: str | None) -> Links:
+    """``item.links``, or the directional links in ``extras`` symmetrised as named (cached)."""
+    if symmetrize is None:
+        return item.links
+    key = f"links:{symmetrize}"
+    cached = item.extras.get(key)
+    if cached is None:
+        from xlner.align.symmetrize import symmetrize as combine
+        from xlner.errors import ConfigError
+
+        try:
+            fwd, rev = item.extras[LINKS_FORWARD], item.extras[LINKS_REVERSE]
+        except KeyError:
+            raise ConfigError(f"{symmetrize!r} links need the aligner's directional links in "
+                              f"extras[{LINKS_FORWARD!r}] and extras[{LINKS_REVERSE!r}] (an "
+                              "aligner with align_both, such as eflomal)") from None
+        cached = item.extras[key] = combine(fwd, rev, symmetrize)
+    return cached
+
+
 # Reasons an entity is not projected (stable strings, counted in reports).
 NO_ALIGNMENT = "no-aligned-words"
 BELOW_THRESHOLD = "below-length-threshold"

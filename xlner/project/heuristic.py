@@ -5,6 +5,13 @@ maximal runs of marked words are candidates; runs separated by at most ``d`` una
 merged (with ``only_i``, never merge a run that starts at a word aligned to the entity's first
 word); at most ``k`` runs are kept, the *longest*; a run is kept only if
 ``len(run) / len(entity) > thr``; a run overlapping words already labelled is skipped.
+
+Our addition, ``extend``: a second view of the alignment (a symmetrisation name, e.g.
+``reverse``, read from the aligner's directional links in ``ProjectionInput.extras``) that grows
+each projected run at its boundaries by adjacent target words linked to the entity in that view,
+never into a word already labelled nor into one the primary links tie to a word outside the
+entity. With eflomal, intersection runs extended by reverse links keep the precision of the
+intersection and recover multi-word names it splits ("Reino Unido", "Fondo Social Europeo").
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from xlner.align.symmetrize import canonical_name
 from xlner.data import Entity
 from xlner.errors import ConfigError
 from xlner.project.base import (
@@ -22,6 +30,7 @@ from xlner.project.base import (
     ProjectionInput,
     ProjectionResult,
     Unprojected,
+    link_view,
     sort_result,
 )
 from xlner.registry import projectors
@@ -46,7 +55,7 @@ class HeuristicProjector:
     version = 1
 
     def __init__(self, d: int = 1, k: int | None = None, only_i: bool = False,
-                 thr: float | None = 0.8) -> None:
+                 thr: float | None = 0.8, extend: str | None = None) -> None:
         if d < 0:
             raise ConfigError(f"heuristic: d must be >= 0, not {d}")
         if k is not None and k < 1:
@@ -55,10 +64,11 @@ class HeuristicProjector:
         self.k = k
         self.only_i = only_i
         self.thr = thr
+        self.extend = None if extend is None else canonical_name(extend)
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "d": self.d, "k": self.k,
-                "only_i": self.only_i, "thr": self.thr}
+                "only_i": self.only_i, "thr": self.thr, "extend": self.extend}
 
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]:
         return [self.project_one(item) for item in batch]
@@ -115,6 +125,34 @@ class HeuristicProjector:
                 landed = True
             if not landed:
                 unprojected.append(Unprojected(ent, OVERLAP))
+        if self.extend is not None and out:
+            out = self._extend(item, out, sources, taken)
         out, sources = sort_result(out, sources)
         return ProjectionResult(out, sources, unprojected)
+
+    def _extend(self, item: ProjectionInput, out: list[Entity], sources: list[int],
+                taken: bytearray) -> list[Entity]:
+        wide: dict[int, set[int]] = {}
+        for i, j in link_view(item, self.extend).tolist():
+            wide.setdefault(i, set()).add(j)
+        primary = item.links.tolist()
+        n_tgt = len(taken)
+        grown = []
+        for ent, e in sorted(zip(out, sources, strict=True)):
+            src = item.entities[e]
+            linked: set[int] = set()
+            for i in range(src.start, src.end):
+                linked |= wide.get(i, set())
+            outside = {j for i, j in primary if not src.start <= i < src.end}
+            start, end = ent.start, ent.end
+            while start > 0 and start - 1 in linked and not taken[start - 1] \
+                    and start - 1 not in outside:
+                start -= 1
+            while end < n_tgt and end in linked and not taken[end] and end not in outside:
+                end += 1
+            taken[start:ent.start] = b"\x01" * (ent.start - start)
+            taken[ent.end:end] = b"\x01" * (end - ent.end)
+            grown.append((Entity(start, end, ent.label), e))
+        sources[:] = [e for _, e in grown]
+        return [g for g, _ in grown]
 

@@ -38,9 +38,11 @@ def register_recipe(recipe: Recipe) -> Recipe:
 
 
 register_recipe(Recipe(
-    "heuristic", "heuristic", {"d": 3, "k": None, "only_i": False, "thr": None}, "intersection",
-    "alignment heuristic tuned for eflomal links: intersection links, merge distance 3, no "
-    "length-ratio filter (German compounds make target runs shorter than their entities)"))
+    "heuristic", "heuristic", {"d": 3, "k": 1, "only_i": False, "thr": None, "extend": "reverse"},
+    "intersection",
+    "alignment heuristic tuned for eflomal: runs of intersection links (merge distance 3, the "
+    "longest run, no length-ratio filter: German compounds make target runs shorter than their "
+    "entities), grown at their boundaries by reverse-direction links"))
 register_recipe(Recipe(
     "heuristic-paper", "heuristic", {"d": 1, "k": None, "only_i": False, "thr": 0.8},
     "grow-diag-final-and",
