@@ -17,6 +17,7 @@ from xlner.errors import ConfigError
 from xlner.evaluate.metrics import evaluate
 from xlner.pipelines.project import project_corpus
 from xlner.project.recipes import resolve_method
+from xlner.project.scores.align import directional_extras
 from xlner.signature import make_signature
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def bench_europarl(langs: Sequence[str] | None, methods: Sequence[str], *,
         aligners[lang] = al.describe()
         for method in resolved:
             links, sym = links_for(aligned, al, method.symmetrize)
-            run = project_corpus(source, target, projector=method.projector, links=links)
+            run = project_corpus(source, target, projector=method.projector, links=links,
+                                 extras=directional_extras(aligned))
             scores = evaluate(target.sentences, run.corpus.sentences)
             row = {
                 "lang": lang, "method": method.name, "precision": scores.precision,

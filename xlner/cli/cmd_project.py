@@ -10,6 +10,7 @@ from xlner.cli.cmd_align import aligner_params
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
 from xlner.pipelines.project import check_parallel, project_corpus, save_projection
 from xlner.project.recipes import method_names, resolve_method
+from xlner.project.scores.align import directional_extras
 from xlner.registry import parse_params
 from xlner.signature import make_signature
 
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         overrides["scores"] = args.scores
     method = resolve_method(args.method, **overrides)
     components: dict[str, object] = {"method": method}
+    extras = None
     if args.links:
         links = read_pharaoh(args.links)
         symmetrize = None
@@ -64,9 +66,11 @@ def run(args: argparse.Namespace) -> int:
         aligner = create_aligner(args.aligner, **aligner_params(args))
         aligned = align_batch(aligner, source.words, target.words)
         links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
+        extras = directional_extras(aligned)
         components["aligner"] = aligner
         inputs_extra = {}
-    run_ = project_corpus(source, target, projector=method.projector, links=links)
+    run_ = project_corpus(source, target, projector=method.projector, links=links,
+                          extras=extras)
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},

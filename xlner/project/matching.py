@@ -21,6 +21,7 @@ problem is reported as ``fallback`` too, with the labels of its ``<=`` relaxatio
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,8 +66,9 @@ def dominated(grid: PairGrid, values: np.ndarray) -> np.ndarray:
     well for the same entity.
 
     Exact for downward-closed candidate sets (every sub-span of a candidate is a candidate) on a
-    full or windowed grid: a pair absent from a windowed grid scores 0 and so do all its
-    sub-spans. On other candidate sets it finds a subset of the dominated pairs, which is safe.
+    full or supported grid (:meth:`PairGrid.supported`): a pair absent from a supported grid
+    scores 0 and so do all its sub-spans. On other candidate sets it finds a subset of the
+    dominated pairs, which is safe.
     """
     out = np.zeros(grid.n_pairs, dtype=bool)
     if not grid.n_pairs:
@@ -121,6 +123,8 @@ class MatchingProjector:
         self.min_score = float(min_score)
         self.prune = prune
         self.on_infeasible = on_infeasible
+        self.last_paths: Counter[str] = Counter()
+        """How the sentences of the last :meth:`project` call were solved (solver names)."""
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version,
@@ -135,6 +139,7 @@ class MatchingProjector:
             raise RuntimeError(f"candidate extractor gave {len(spans)} lists for "
                                f"{len(batch)} sentence pairs")
         out: list[ProjectionResult] = []
+        self.last_paths = Counter()
         lo = 0
         while lo < len(batch):
             hi, pairs = lo, 0
@@ -157,7 +162,7 @@ class MatchingProjector:
         grid = PairGrid.build(batch, spans, pairs=False)
         support = getattr(self.scorer, "support", None)
         window = support(grid) if support is not None else None
-        grid = PairGrid.build(batch, spans) if window is None else grid.windowed(*window)
+        grid = PairGrid.build(batch, spans) if window is None else grid.supported(*window)
         values = np.asarray(self.scorer.score(grid), dtype=np.float64)
         if values.shape != (grid.n_pairs,):
             raise RuntimeError(f"scorer returned {values.shape} values for {grid.n_pairs} pairs")
@@ -178,9 +183,13 @@ class MatchingProjector:
                        ) -> list[ProjectionResult]:
         problems = self._problems(batch, spans)
         solutions = self.solver.solve_batch(problems)
-        has_entry = [set(problems.ent[problems.entries(s)].tolist())
-                     if problems.entry_offsets[s + 1] > problems.entry_offsets[s] else set()
-                     for s in range(len(batch))]
+        self.last_paths.update(sol.solver for item, sol in zip(batch, solutions, strict=True)
+                               if item.entities)
+        ent_base = np.zeros(len(batch) + 1, dtype=np.int64)
+        np.cumsum(problems.n_entities, out=ent_base[1:])
+        has = np.zeros(int(ent_base[-1]), dtype=bool)
+        has[np.repeat(ent_base[:-1], np.diff(problems.entry_offsets)) + problems.ent] = True
+        has_list, bases = has.tolist(), ent_base.tolist()
         relax: list[int] = [s for s, sol in enumerate(solutions)
                             if sol.status == INFEASIBLE and self.on_infeasible == "relax"]
         relaxed: dict[int, Solution] = {}
@@ -191,11 +200,12 @@ class MatchingProjector:
                 relaxed[s] = sol
         out = []
         for s, (item, sol) in enumerate(zip(batch, solutions, strict=True)):
-            out.append(self._result(item, spans[s], sol, relaxed.get(s), has_entry[s]))
+            out.append(self._result(item, spans[s], sol, relaxed.get(s),
+                                    has_list[bases[s]:bases[s + 1]]))
         return out
 
     def _result(self, item: ProjectionInput, spans: Spans, sol: Solution,
-                relaxed: Solution | None, has_entry: set[int]) -> ProjectionResult:
+                relaxed: Solution | None, has_entry: list[bool]) -> ProjectionResult:
         entities = item.entities
         if not entities:
             return ProjectionResult([], [], [])
@@ -233,7 +243,7 @@ class MatchingProjector:
                 continue
             if sol.status == INFEASIBLE and relaxed is None:
                 unprojected.append(Unprojected(ent, INFEASIBLE_REASON))
-            elif p not in has_entry:
+            elif not has_entry[p]:
                 unprojected.append(Unprojected(ent, NO_CANDIDATE))
             else:
                 unprojected.append(Unprojected(ent, NOT_SELECTED))

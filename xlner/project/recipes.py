@@ -46,6 +46,24 @@ register_recipe(Recipe(
     "grow-diag-final-and",
     "the published best heuristic setting (d=1, thr=0.8; tuned for mBERT-based aligners)"))
 
+_MATCHING_SCORES = "align(null_weight=0.5)=1"
+register_recipe(Recipe(
+    "greedy", "matching", {"candidates": "ngrams:10", "scores": _MATCHING_SCORES,
+                           "solver": "greedy"}, "intersection",
+    "candidate matching (SPEC §4): all n-grams up to 10 words, alignment score (Dice, unlinked "
+    "words weigh 0.5), greedy choice"))
+register_recipe(Recipe(
+    "ilp", "matching", {"candidates": "ngrams:10", "scores": _MATCHING_SCORES, "solver": "ilp"},
+    "intersection",
+    "candidate matching (SPEC §4): all n-grams up to 10 words, alignment score (Dice, unlinked "
+    "words weigh 0.5), exact choice (fast path, DP, HiGHS)"))
+register_recipe(Recipe(
+    "ilp+ortho", "matching", {"candidates": "ngrams:10",
+                              "scores": _MATCHING_SCORES + ",ortho=0.1@0.6", "solver": "ilp"},
+    "intersection",
+    "as ilp, plus the orthographic score (weight 0.1, threshold 0.6): entities without links "
+    "can still land on a span spelled like them"))
+
 _METHOD = re.compile(r"^\s*([^@()]+?)\s*(\(.*\))?\s*(?:@\s*([\w-]+))?\s*$", re.S)
 
 

@@ -35,6 +35,15 @@ def _offsets(counts: IntArray) -> IntArray:
     return out
 
 
+def directional_extras(aligned: Any) -> list[dict[str, Any]] | None:
+    """Per sentence pair ``{links_forward, links_reverse}`` when ``aligned`` holds directional
+    links (:class:`~xlner.align.util.DirectionalLinks`), else ``None``."""
+    forward, reverse = getattr(aligned, "forward", None), getattr(aligned, "reverse", None)
+    if forward is None or reverse is None:
+        return None
+    return [{LINKS_FORWARD: f, LINKS_REVERSE: r} for f, r in zip(forward, reverse, strict=True)]
+
+
 def sentence_links(item: ProjectionInput, source: str | None) -> Links:
     """The links a scorer uses: ``item.links``, or (``source`` = a symmetrisation name) the
     directional links in ``extras`` symmetrised that way (cached in ``extras``)."""
@@ -121,16 +130,9 @@ class AlignScorer:
                 "null_weight": self.null_weight, "links": self.links}
 
     def support(self, grid: PairGrid) -> tuple[IntArray, IntArray]:
-        """Per entity ``[min, max + 1)`` of its linked target words: only candidates overlapping
-        it can score above 0."""
+        """The target words linked to each entity: a candidate without one scores 0."""
         ent, _, tgt = entity_links(grid, self.links)
-        n = len(grid.ent_sent)
-        lo = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-        hi = np.zeros(n, dtype=np.int64)
-        np.minimum.at(lo, ent, tgt)
-        np.maximum.at(hi, ent, tgt + 1)
-        lo[hi == 0] = 0
-        return lo, hi
+        return ent, tgt
 
     def _lengths(self, grid: PairGrid) -> tuple[FloatArray, FloatArray]:
         """Effective entity and candidate lengths: unaligned words count ``null_weight``."""

@@ -41,7 +41,8 @@ class PairGrid:
 
     Entities and candidates are numbered globally over the batch: entity ``g`` is entity
     ``g - ent_offsets[s]`` of sentence ``s = ent_sent[g]``; candidate ``c`` is row
-    ``c - cand_offsets[s]`` of ``spans[s]``. Pair ``k`` is ``(pair_ent[k], pair_cand[k])``;
+    ``c - cand_offsets[s]`` of ``spans[s]`` (sentences without entities keep their candidates
+    out of the grid: they have no pairs). Pair ``k`` is ``(pair_ent[k], pair_cand[k])``;
     pairs are sorted by sentence, entity, candidate. A full grid holds every entity with every
     candidate of its sentence, so its values, cut per sentence, are the row-major dense
     matrices.
@@ -70,7 +71,10 @@ class PairGrid:
         if len(batch) != len(spans):
             raise ValueError(f"{len(batch)} sentence pairs but {len(spans)} candidate lists")
         n_ent = np.fromiter((len(item.entities) for item in batch), np.int64, len(batch))
-        n_cand = np.fromiter((len(s) for s in spans), np.int64, len(spans))
+        # Sentences without entities have no pairs: their candidates stay out of the grid.
+        n_cand = np.fromiter((len(s) if n else 0 for s, n in zip(spans, n_ent.tolist(),
+                                                                  strict=True)),
+                             np.int64, len(spans))
         tgt_len = np.fromiter((len(item.tgt_words) for item in batch), np.int64, len(batch))
         ent_offsets = _offsets(n_ent)
         cand_offsets = _offsets(n_cand)
@@ -83,7 +87,8 @@ class PairGrid:
         else:
             ent_start = ent_end = np.zeros(0, dtype=np.int64)
         if cand_offsets[-1]:
-            allspans = np.concatenate([s for s in spans if len(s)]).astype(np.int64)
+            allspans = np.concatenate([s for s, n in zip(spans, n_cand.tolist(), strict=True)
+                                       if n]).astype(np.int64)
             cand_start, cand_end = allspans[:, 0].copy(), allspans[:, 1].copy()
         else:
             cand_start = cand_end = np.zeros(0, dtype=np.int64)
@@ -96,24 +101,36 @@ class PairGrid:
         return cls(batch, spans, tgt_len, ent_offsets, ent_sent, ent_start, ent_end,
                    cand_offsets, cand_sent, cand_start, cand_end, pair_ent, pair_cand, pairs)
 
-    def windowed(self, lo: IntArray, hi: IntArray) -> PairGrid:
-        """The pairs whose candidate overlaps its entity's target window ``[lo[g], hi[g])``
-        (an empty window gives no pair), sorted like a full grid."""
-        width = int(self.tgt_len.max()) + 2 if len(self.tgt_len) else 2
-        longest = int((self.cand_end - self.cand_start).max()) if len(self.cand_start) else 0
+    def supported(self, ent: IntArray, pos: IntArray) -> PairGrid:
+        """The pairs whose candidate contains one of its entity's *support positions*: target
+        position ``pos[k]`` supports entity ``ent[k]``. Sorted like a full grid."""
+        if not len(ent) or not len(self.cand_start):
+            empty = np.zeros(0, dtype=np.int64)
+            return self._with_pairs(empty, empty)
+        width = int(self.tgt_len.max()) + 2
+        events = np.unique(ent * width + pos)
+        ent, pos = events // width, events % width
+        # Each candidate comes from the leftmost support position it contains: after the
+        # previous position of the same entity, at or before this one.
+        prev = np.full(len(pos), -1, dtype=np.int64)
+        same = ent[1:] == ent[:-1]
+        prev[1:][same] = pos[:-1][same]
+        longest = int((self.cand_end - self.cand_start).max())
         keys = self.cand_sent * width + self.cand_start
-        base = self.ent_sent * width
-        has = hi > lo
-        first = np.searchsorted(keys, base + np.maximum(lo - longest + 1, 0), "left")
-        last = np.searchsorted(keys, base + hi, "left")
-        n = np.where(has, last - first, 0)
-        pair_ent = np.repeat(np.arange(len(lo), dtype=np.int64), n)
-        pair_cand = np.repeat(first, n) + np.arange(int(n.sum()), dtype=np.int64) - np.repeat(
+        base = self.ent_sent[ent] * width
+        first = np.searchsorted(keys, base + np.maximum(pos - longest + 1, prev + 1), "left")
+        last = np.searchsorted(keys, base + pos + 1, "left")
+        n = np.maximum(last - first, 0)
+        rows = np.repeat(np.arange(len(ent), dtype=np.int64), n)
+        cand = np.repeat(first, n) + np.arange(int(n.sum()), dtype=np.int64) - np.repeat(
             _offsets(n)[:-1], n)
-        keep = self.cand_end[pair_cand] > lo[pair_ent]
+        keep = self.cand_end[cand] > pos[rows]
+        return self._with_pairs(ent[rows[keep]], cand[keep])
+
+    def _with_pairs(self, pair_ent: IntArray, pair_cand: IntArray) -> PairGrid:
         return PairGrid(self.batch, self.spans, self.tgt_len, self.ent_offsets, self.ent_sent,
                         self.ent_start, self.ent_end, self.cand_offsets, self.cand_sent,
-                        self.cand_start, self.cand_end, pair_ent[keep], pair_cand[keep], False)
+                        self.cand_start, self.cand_end, pair_ent, pair_cand, False)
 
     @property
     def n_pairs(self) -> int:
@@ -125,17 +142,14 @@ class PairGrid:
 
     def subset(self, keep: npt.NDArray[np.bool_]) -> PairGrid:
         """The same batch with only the pairs where ``keep`` is true."""
-        return PairGrid(self.batch, self.spans, self.tgt_len, self.ent_offsets, self.ent_sent,
-                        self.ent_start, self.ent_end, self.cand_offsets, self.cand_sent,
-                        self.cand_start, self.cand_end, self.pair_ent[keep],
-                        self.pair_cand[keep], False)
+        return self._with_pairs(self.pair_ent[keep], self.pair_cand[keep])
 
     def matrices(self, values: FloatArray) -> list[ScoreMatrix]:
         """Dense per-sentence ``(n_entities, n_candidates)`` matrices of pair values."""
         out = []
         for s in range(len(self.batch)):
             out.append(np.zeros((int(self.ent_offsets[s + 1] - self.ent_offsets[s]),
-                                 int(self.cand_offsets[s + 1] - self.cand_offsets[s]))))
+                                 len(self.spans[s]))))
         sent = self.pair_sent
         rows = self.pair_ent - self.ent_offsets[sent]
         cols = self.pair_cand - self.cand_offsets[sent]
@@ -150,9 +164,10 @@ class Scorer(Protocol):
     """Scores ``c(p, t)`` of every pair of a :class:`PairGrid`: one float per pair, ``>= 0``,
     ``0`` meaning "not allowed". Per-sentence inputs come from ``ProjectionInput.extras``.
 
-    A scorer may also have ``support(grid) -> (lo, hi) | None``: per entity a target window
-    ``[lo, hi)`` outside of which every candidate scores 0 (``None``: anywhere). The matching
-    projector then scores only candidates overlapping the window.
+    A scorer may also have ``support(grid) -> (ent, pos) | None``: target positions ``pos[k]``
+    supporting entity ``ent[k]`` such that a candidate containing none of its entity's support
+    positions scores 0 (``None``: no such guarantee). The matching projector then scores only
+    the supported pairs.
     """
 
     name: str

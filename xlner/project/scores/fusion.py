@@ -100,23 +100,20 @@ class FusionScorer:
                 "terms": [t.describe() for t in self.terms]}
 
     def support(self, grid: PairGrid) -> tuple[np.ndarray, np.ndarray] | None:
-        """The hull of the ordinary terms' windows (``None`` if one of them has none)."""
-        lo = hi = None
+        """The union of the ordinary terms' supports (``None`` if one of them has none)."""
+        ents, positions = [], []
         for term in self.terms:
             if term.bonus or term.weight == 0:
                 continue
             get = getattr(term.scorer, "support", None)
-            window = get(grid) if get is not None else None
-            if window is None:
+            found = get(grid) if get is not None else None
+            if found is None:
                 return None
-            t_lo, t_hi = window
-            if lo is None or hi is None:
-                lo, hi = t_lo.copy(), t_hi.copy()
-                continue
-            both, only_new = (hi > lo) & (t_hi > t_lo), (hi <= lo) & (t_hi > t_lo)
-            lo = np.where(both, np.minimum(lo, t_lo), np.where(only_new, t_lo, lo))
-            hi = np.where(both, np.maximum(hi, t_hi), np.where(only_new, t_hi, hi))
-        return None if lo is None or hi is None else (lo, hi)
+            ents.append(found[0])
+            positions.append(found[1])
+        if not ents:
+            return None
+        return np.concatenate(ents), np.concatenate(positions)
 
     def score(self, grid: PairGrid) -> FloatArray:
         total = np.zeros(grid.n_pairs)

@@ -100,7 +100,8 @@ def solve_dp(ent: list[int], cand: list[int], start: list[int], end: list[int],
                     if old is None or value > old[0]:
                         nxt[new] = (value, q, state, -1)
         for k in by_start.get(q, ()):
-            p, w = ent[k], weight[p]
+            p = ent[k]
+            w = weight[p]
             e = index[end[k]]
             target = table[e]
             c = score[k]

@@ -12,6 +12,8 @@ fewer, tighter rows. Many sentences go into one block-diagonal model to amortise
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -85,6 +87,24 @@ class Model:
         return out
 
 
+def _quiet(factory: Any) -> Any:
+    """Call ``factory`` with the process's stdout silenced (HiGHS prints a banner on creation,
+    before its ``output_flag`` option can be set)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no usable stdout: nothing to silence
+        return factory()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        return factory()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 class Backend(Protocol):
     name: str
 
@@ -106,7 +126,7 @@ class HighsBackend:
         if self._highs is None:
             import highspy
 
-            h = highspy.Highs()  # type: ignore[no-untyped-call]
+            h = _quiet(highspy.Highs)
             h.setOptionValue("output_flag", False)
             h.setOptionValue("mip_rel_gap", 0.0)
             h.setOptionValue("mip_abs_gap", 1e-9)
