@@ -93,3 +93,19 @@ def test_create_extractor_specs() -> None:
     for bad in ("ngrams:x", "tagger:3", "ngrams:0", "nope"):
         with pytest.raises(ConfigError):
             create_extractor(bad)
+
+
+def test_union_by_reach_equals_set_union() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        n_tgt = int(rng.integers(1, 15))
+        links = [(int(rng.integers(6)), int(rng.integers(n_tgt))) for _ in range(4)]
+        ents = [Entity(0, 2, "A"), Entity(3, 5, "B")]
+        it = item(["w"] * n_tgt, links, ents)
+        parts = [NgramExtractor(3), AlignedExtractor(max_len=int(rng.integers(1, 6)))]
+        want = set()
+        for part in parts:
+            want |= {tuple(s) for s in part.extract([it])[0].tolist()}
+        got = UnionExtractor(parts).extract([it])[0]
+        assert {tuple(s) for s in got.tolist()} == want
+        assert got.tolist() == sorted(got.tolist())

@@ -66,6 +66,18 @@ def as_spans(pairs: Any) -> Spans:
     return arr.astype(np.int32, copy=False)
 
 
+def spans_from_reach(reach: npt.NDArray[np.int32]) -> Spans:
+    """All spans ``[s, e)`` with ``s < e <= reach[s]`` (``reach[s] <= s``: none from ``s``),
+    sorted by start then end."""
+    starts = np.arange(len(reach), dtype=np.int32)
+    counts = np.maximum(reach - starts, 0)
+    first = np.repeat(starts, counts)
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    ends = first + 1 + (np.arange(int(offsets[-1])) - np.repeat(offsets[:-1], counts))
+    return np.stack([first, ends.astype(np.int32)], axis=1)
+
+
 @lru_cache(maxsize=1024)
 def _ngram_spans(length: int, n: int) -> Spans:
     """All spans of at most ``n`` words in a sentence of ``length`` words, sorted."""
@@ -104,6 +116,11 @@ class NgramExtractor:
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
         return [ngram_spans(len(item.tgt_words), self.n) for item in batch]
 
+    def reach(self, item: ProjectionInput) -> npt.NDArray[np.int32]:
+        """Per start, the furthest end of a candidate (see :func:`spans_from_reach`)."""
+        length = len(item.tgt_words)
+        return np.minimum(np.arange(length, dtype=np.int32) + self.n, length).astype(np.int32)
+
 
 def aligned_ranges(item: ProjectionInput) -> list[tuple[int, int] | None]:
     """Per source entity, ``[min, max + 1)`` of the target words linked to its words, or
@@ -137,20 +154,18 @@ class AlignedExtractor:
         return {"name": self.name, "version": self.version, "max_len": self.max_len}
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
-        out = []
-        for item in batch:
-            ranges = [r for r in aligned_ranges(item) if r is not None]
-            if not ranges:
-                out.append(empty_spans())
-                continue
-            parts = []
-            for lo, hi in ranges:
-                width = hi - lo
-                spans = ngram_spans(width, min(width, self.max_len or width))
-                parts.append(spans + np.int32(lo))
-            merged = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            out.append(np.unique(merged, axis=0) if len(parts) > 1 else merged.copy())
-        return out
+        return [spans_from_reach(self.reach(item)) for item in batch]
+
+    def reach(self, item: ProjectionInput) -> npt.NDArray[np.int32]:
+        """Per start, the furthest end of a candidate: a span ``[s, e)`` lies inside some
+        entity's range iff ``e <= reach[s]``, the furthest end of a range holding ``s``."""
+        reach = np.zeros(len(item.tgt_words), dtype=np.int32)
+        for r in aligned_ranges(item):
+            if r is not None:
+                np.maximum(reach[r[0]:r[1]], r[1], out=reach[r[0]:r[1]])
+        if self.max_len is not None:
+            reach = np.minimum(reach, np.arange(len(reach), dtype=np.int32) + self.max_len)
+        return reach
 
 
 @extractors.register("tagger", version=1)
@@ -200,6 +215,15 @@ class UnionExtractor:
                 "parts": [p.describe() for p in self.parts]}
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
+        reachers = [getattr(p, "reach", None) for p in self.parts]
+        if all(r is not None for r in reachers):
+            out = []
+            for item in batch:
+                reach = np.zeros(len(item.tgt_words), dtype=np.int32)
+                for get in reachers:
+                    np.maximum(reach, get(item), out=reach)  # type: ignore[misc]
+                out.append(spans_from_reach(reach))
+            return out
         per_part = [p.extract(batch) for p in self.parts]
         out = []
         for spans in zip(*per_part, strict=True):

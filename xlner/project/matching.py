@@ -73,19 +73,35 @@ def dominated(grid: PairGrid, values: np.ndarray) -> np.ndarray:
     out = np.zeros(grid.n_pairs, dtype=bool)
     if not grid.n_pairs:
         return out
-    width = int(grid.tgt_len.max()) + 2
     pe, pc = grid.pair_ent, grid.pair_cand
-    cs, ce, cl = grid.cand_start[pc], grid.cand_end[pc], grid.cand_end[pc] - grid.cand_start[pc]
-    keys = (pe * width + cs) * width + ce
-    n = len(keys)
-
-    def child(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        want = (pe * width + start) * width + end
-        pos = np.minimum(np.searchsorted(keys, want), n - 1)
-        return np.where((keys[pos] == want) & (end > start), pos, -1)
-
-    left, right = child(cs + 1, ce), child(cs, ce - 1)
-    order = np.argsort(cl, kind="stable")
+    cs, ce = grid.cand_start[pc], grid.cand_end[pc]
+    cl = ce - cs
+    n = len(pe)
+    idx = np.arange(n, dtype=np.int64)
+    # Pairs are sorted by (entity, start, end). Right child (s, e-1): the previous pair.
+    right = np.full(n, -1, dtype=np.int64)
+    same = (pe[1:] == pe[:-1]) & (cs[1:] == cs[:-1]) & (ce[1:] == ce[:-1] + 1)
+    right[1:][same] = idx[:-1][same]
+    # Left child (s+1, e): in the block of pairs with the same entity and start s+1, found once
+    # per block; inside it, ends usually run contiguously, so try first_end-offset and check.
+    new_block = np.ones(n, dtype=bool)
+    new_block[1:] = (pe[1:] != pe[:-1]) | (cs[1:] != cs[:-1])
+    block_first = np.flatnonzero(new_block)
+    block_len = np.diff(np.append(block_first, n))
+    width = int(grid.tgt_len.max()) + 2
+    block_key = pe[block_first] * width + cs[block_first]
+    nxt = np.searchsorted(block_key, block_key + 1)
+    nxt = np.minimum(nxt, len(block_key) - 1)
+    has_next = block_key[nxt] == block_key + 1
+    block_of = np.repeat(np.arange(len(block_first), dtype=np.int64), block_len)
+    target_block = nxt[block_of]
+    pos = block_first[target_block] + (ce - ce[block_first[target_block]])
+    ok = has_next[block_of] & (pos >= block_first[target_block]) & (
+        pos < block_first[target_block] + block_len[target_block])
+    pos = np.where(ok, pos, 0)
+    ok &= ce[pos] == ce
+    left = np.where(ok, pos, -1)
+    order = np.argsort(cl.astype(np.int16) if cl.max() < 2**15 else cl, kind="stable")
     bounds = np.searchsorted(cl[order], np.arange(1, int(cl.max()) + 2))
     padded = np.append(values, 0.0)  # index -1 reads 0
     for lvl in range(2, len(bounds)):
