@@ -153,7 +153,7 @@ def test_empty_inputs() -> None:
 
 
 def test_recipes_and_config_errors() -> None:
-    for name in ("greedy", "ilp", "ilp+ortho"):
+    for name in ("greedy", "ilp", "ilp+ortho", "ilp+dir"):
         method = resolve_method(name)
         assert isinstance(method.projector, Projector)
         assert method.projector.describe()["name"] == "matching"
@@ -166,6 +166,23 @@ def test_recipes_and_config_errors() -> None:
                 {"solver": "nope"}):
         with pytest.raises(ConfigError):
             MatchingProjector(**bad)  # type: ignore[arg-type]
+
+
+def test_directional_terms_need_directional_links() -> None:
+    from xlner.align.util import DirectionalLinks
+    from xlner.project.scores.align import directional_extras
+
+    item = merkel()
+    method = resolve_method("ilp+dir")
+    with pytest.raises(ConfigError, match="links_forward"):
+        method.projector.project([item])
+    extras = directional_extras(DirectionalLinks([item.links], [item.links]))
+    assert extras is not None
+    item.extras.update(extras[0])
+    res = method.projector.project([item])[0]
+    # Rome has no link but "Rom" is spelled like it: the orthographic term lands it
+    assert res.entities == [Entity(1, 2, "PER"), Entity(3, 4, "LOC"), Entity(5, 6, "LOC")]
+    assert directional_extras([item.links]) is None
 
 
 def write_pair(tmp_path: Path) -> tuple[Path, Path, Path]:

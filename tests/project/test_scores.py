@@ -165,6 +165,20 @@ def test_ortho_vector_scores_match_the_reference(fold: bool) -> None:
                 assert math.isclose(mat[p, t], want, abs_tol=1e-12)
 
 
+def test_ortho_floor_skips_only_pairs_below_it() -> None:
+    rng = np.random.default_rng(8)
+    vocab = ["Kommission", "Commission", "der", "Union", "Europa", "Europe", "Paris", "Pariser"]
+    batch = [random_item(rng, vocab) for _ in range(40)]
+    spans = [ngram_spans(len(b.tgt_words), 4) for b in batch]
+    grid = PairGrid.build(batch, spans)
+    full = OrthoScorer().score(grid)
+    for floor in (0.3, 0.6, 0.9):
+        floored = OrthoScorer().score(grid, floor=floor)
+        assert np.allclose(np.where(full >= floor, full, 0), np.where(floored >= floor,
+                                                                      floored, 0))
+        assert (floored <= full + 1e-12).all()
+
+
 def test_fusion_weights_thresholds_and_bonus_terms() -> None:
     item = ProjectionInput(["Paris", "x"], ["Paris", "y", "Pariss"], [Entity(0, 1, "LOC")],
                            as_links([(0, 1)]))
@@ -180,10 +194,12 @@ def test_fusion_weights_thresholds_and_bonus_terms() -> None:
     assert bonus.tolist() == pytest.approx([0.0, 2.0 + ortho[1], 0.0])
     gated = score_matrices(FusionScorer("align=1,ortho=1", gate=True), [item], [spans])[0][0]
     assert gated.tolist() == pytest.approx([0.0, 1.0 + ortho[1], 0.0])
-    # A fusion with a term lacking support scores the full grid.
+    # Supports: align -> linked words; ortho -> words sharing a bigram; bonus terms none.
     base = PairGrid.build([item], [spans], pairs=False)
-    assert create_scorer("align=1,ortho=0.5").support(base) is None  # type: ignore[attr-defined]
-    assert create_scorer("align=1,ortho~0.5").support(base) is not None  # type: ignore[attr-defined]
+    ent, pos = create_scorer("align=1,ortho=0.5").support(base)  # type: ignore[attr-defined]
+    assert set(pos.tolist()) == {0, 1, 2} and set(ent.tolist()) == {0}
+    ent, pos = create_scorer("align=1,ortho~0.5").support(base)  # type: ignore[attr-defined]
+    assert pos.tolist() == [1]
 
 
 def test_parse_terms() -> None:

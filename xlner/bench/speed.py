@@ -27,6 +27,9 @@ from xlner.signature import make_signature
 
 log = logging.getLogger(__name__)
 
+_VOWELS = list("aeiou")
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in _VOWELS]
+
 
 def synthetic_batch(n_sentences: int = 1000, *, min_len: int = 100, max_len: int = 160,
                     entities: tuple[int, int] = (10, 30), seed: int = 0
@@ -35,7 +38,8 @@ def synthetic_batch(n_sentences: int = 1000, *, min_len: int = 100, max_len: int
 
     Target length is the source length ±10%; each source word links to the target word at its
     relative position ±1 (15% unlinked, 10% with a second neighbouring link, 3% with a stray far
-    link); entities are disjoint 1–4 word spans whose target words copy the source spelling.
+    link); entities are disjoint 1–4 word spans of random syllable names, copied to the target
+    (30% with the last letter changed).
     Directional links are put in ``extras`` too (forward = reverse = the links)."""
     if n_sentences < 0 or min_len < 1 or max_len < min_len:
         raise ConfigError("synthetic batch: need n_sentences >= 0 and 1 <= min_len <= max_len")
@@ -72,8 +76,10 @@ def synthetic_batch(n_sentences: int = 1000, *, min_len: int = 100, max_len: int
         for ent in ents:
             for i in range(ent.start, ent.end):
                 j = min(n_tgt - 1, round(i * scale))
-                tgt[j] = f"Name{k}x{i}"
-                src[i] = f"Name{k}x{i}"
+                name = "".join(str(rng.choice(_SYLLABLES))
+                               for _ in range(int(rng.integers(2, 4)))).capitalize()
+                src[i] = name
+                tgt[j] = name if rng.random() < 0.7 else name[:-1] + str(rng.choice(_VOWELS))
         out.append(ProjectionInput(tuple(src), tuple(tgt), ents, links,
                                    {LINKS_FORWARD: links, LINKS_REVERSE: links}))
     return out

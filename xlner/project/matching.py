@@ -173,8 +173,8 @@ class MatchingProjector:
         spans = self.extractor.extract(batch) if spans is None else spans
         return self._problems(batch, spans)
 
-    def _problems(self, batch: Sequence[ProjectionInput], spans: Sequence[Spans],
-                  constraint: str | None = None) -> MatchingBatch:
+    def _problems(self, batch: Sequence[ProjectionInput], spans: Sequence[Spans]
+                  ) -> MatchingBatch:
         grid = PairGrid.build(batch, spans, pairs=False)
         support = getattr(self.scorer, "support", None)
         window = support(grid) if support is not None else None
@@ -193,7 +193,7 @@ class MatchingProjector:
         return MatchingBatch.from_entries(
             np.diff(grid.ent_offsets), sent, pe - grid.ent_offsets[sent],
             pc - grid.cand_offsets[sent], grid.cand_start[pc], grid.cand_end[pc], values[keep],
-            constraint or self.constraint, self.n)  # type: ignore[arg-type]
+            self.constraint, self.n)  # type: ignore[arg-type]
 
     def _project_chunk(self, batch: Sequence[ProjectionInput], spans: Sequence[Spans]
                        ) -> list[ProjectionResult]:

@@ -134,13 +134,16 @@ class FusionScorer:
     @staticmethod
     def _values(term: Term, grid: PairGrid, restrict: np.ndarray | None) -> np.ndarray:
         """The term's thresholded values; only on pairs where ``restrict > 0`` when given."""
+        # Scorers that can skip pairs certain to score below a floor get the threshold.
+        kwargs = {"floor": term.threshold} if term.threshold > 0 and getattr(
+            term.scorer, "accepts_floor", False) else {}
         if restrict is None:
-            values = term.scorer.score(grid)
+            values = term.scorer.score(grid, **kwargs)
         else:
             keep = restrict > 0
             values = np.zeros(grid.n_pairs)
             if keep.any():
-                values[keep] = term.scorer.score(grid.subset(keep))
+                values[keep] = term.scorer.score(grid.subset(keep), **kwargs)
         if term.threshold > 0:
             values = np.where(values >= term.threshold, values, 0.0)
         return np.asarray(values, dtype=np.float64)

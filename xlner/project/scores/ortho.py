@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from xlner.errors import ConfigError
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
@@ -75,12 +76,25 @@ def similarity(a: str, b: str, n: int = 2, fold: bool = False) -> float:
     return 2.0 * sum(min(ca[g], cb[g]) for g in ca) / total
 
 
+class _Join(NamedTuple):
+    tcum: npt.NDArray[Any]
+    sent_block: IntArray
+    r_ent: IntArray
+    r_cnt: npt.NDArray[Any]
+    r_off: IntArray
+    p_len: npt.NDArray[Any]
+    ev_row: IntArray
+    ev_pos: IntArray
+    ev_cnt: IntArray
+
+
 @scorers.register("ortho", version=1)
 class OrthoScorer:
     """Character n-gram Dice similarity of normalised entity and span text."""
 
     name = "ortho"
     version = 1
+    accepts_floor = True
 
     def __init__(self, n: int = 2, fold: bool = False) -> None:
         if not isinstance(n, int) or n < 1:
@@ -117,10 +131,8 @@ class OrthoScorer:
         counts = np.concatenate([b[1] for b in bags])
         return feats, counts, sizes
 
-    def score(self, grid: PairGrid) -> FloatArray:
-        out = np.zeros(grid.n_pairs)
-        if grid.n_pairs == 0:
-            return out
+    def _join(self, grid: PairGrid) -> _Join:
+        """Entity n-gram rows and their occurrences in the targets of the batch."""
         batch = grid.batch
         with_ents = np.flatnonzero(np.diff(grid.ent_offsets) > 0)
         lengths = grid.tgt_len[with_ents]
@@ -162,15 +174,38 @@ class OrthoScorer:
         ev_row = np.repeat(np.arange(len(want), dtype=np.int64), n)
         ev = order[np.arange(int(n.sum()), dtype=np.int64) - np.repeat(_offsets(n)[:-1] - lo, n)]
         ev_pos, ev_cnt = t_pos[t_word[ev]], t_cnt[ev]
-        # Cheap gate: pairs sharing no n-gram score 0.
+        return _Join(tcum, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt)
+
+    def support(self, grid: PairGrid) -> tuple[IntArray, IntArray]:
+        """Target words sharing an n-gram with each entity: a span without one scores 0."""
+        join = self._join(grid)
+        return join.r_ent[join.ev_row], join.ev_pos
+
+    def score(self, grid: PairGrid, floor: float = 0.0) -> FloatArray:
+        """Scores of the grid's pairs; with ``floor > 0`` pairs whose upper bound is below
+        ``floor`` are left at 0 without being computed (fusion passes its threshold)."""
+        out = np.zeros(grid.n_pairs)
+        if grid.n_pairs == 0:
+            return out
+        tcum, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt = self._join(grid)
+        # Upper bound of the shared n-gram count of each span: Σ over its words of
+        # Σ_g min(p_g, w_g) (>= Σ_g min(p_g, t_g)); 0 means nothing shared.
         sizes = grid.tgt_len[grid.ent_sent] + 1
         e_off = _offsets(sizes)
-        shared = np.bincount(e_off[r_ent[ev_row]] + ev_pos + 1, minlength=int(e_off[-1]))
-        shared = np.cumsum(shared)
-        shared -= np.repeat(shared[e_off[:-1]], sizes)
+        bound = np.bincount(e_off[r_ent[ev_row]] + ev_pos + 1,
+                            weights=np.minimum(ev_cnt, r_cnt[ev_row]), minlength=int(e_off[-1]))
+        bound = np.cumsum(bound)
+        bound -= np.repeat(bound[e_off[:-1]], sizes)
         pe, pc = grid.pair_ent, grid.pair_cand
         cs, ce = grid.cand_start[pc], grid.cand_end[pc]
-        live = np.flatnonzero(shared[e_off[pe] + ce] > shared[e_off[pe] + cs])
+        upper = bound[e_off[pe] + ce] - bound[e_off[pe] + cs]
+        tb_all = sent_block[grid.ent_sent[pe]]
+        span_all = tcum[tb_all + ce] - tcum[tb_all + cs]
+        total = p_len[pe] + span_all
+        best = np.zeros(len(pe))
+        np.divide(2.0 * np.minimum(upper, np.minimum(p_len[pe], span_all)), total, out=best,
+                  where=total > 0)
+        live = np.flatnonzero((upper > 0) & (best >= floor))
         if not len(live):
             return out
         # Per entity row, cumulative n-gram counts over the sentence's positions.
@@ -179,7 +214,7 @@ class OrthoScorer:
         rcum = np.bincount(rb[ev_row] + ev_pos + 1, weights=ev_cnt, minlength=int(rb[-1]))
         rcum = np.cumsum(rcum)
         rcum -= np.repeat(rcum[rb[:-1]], r_sizes)
-        # Σ_f min(p_f, t_f) for the live pairs, one (pair, entity row) product at a time.
+        # Σ_g min(p_g, t_g) for the live pairs, one (pair, entity row) product at a time.
         lp = pe[live]
         nr = r_off[lp + 1] - r_off[lp]
         k = np.repeat(np.arange(len(live), dtype=np.int64), nr)
@@ -187,9 +222,7 @@ class OrthoScorer:
             _offsets(nr)[:-1], nr)
         tf = rcum[rb[r] + ce[live][k]] - rcum[rb[r] + cs[live][k]]
         inter = np.bincount(k, weights=np.minimum(tf, r_cnt[r]), minlength=len(live))
-        tb = sent_block[grid.ent_sent[lp]]
-        span_len = tcum[tb + ce[live]] - tcum[tb + cs[live]]
-        denom = p_len[lp] + span_len
+        denom = total[live]
         vals = np.zeros(len(live))
         np.divide(2.0 * inter, denom, out=vals, where=denom > 0)
         out[live] = vals
