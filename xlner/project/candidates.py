@@ -69,6 +69,8 @@ def as_spans(pairs: Any) -> Spans:
 def spans_from_reach(reach: npt.NDArray[np.int32]) -> Spans:
     """All spans ``[s, e)`` with ``s < e <= reach[s]`` (``reach[s] <= s``: none from ``s``),
     sorted by start then end."""
+    if not len(reach) or not reach.any():
+        return empty_spans()
     starts = np.arange(len(reach), dtype=np.int32)
     counts = np.maximum(reach - starts, 0)
     first = np.repeat(starts, counts)
@@ -160,6 +162,8 @@ class AlignedExtractor:
         """Per start, the furthest end of a candidate: a span ``[s, e)`` lies inside some
         entity's range iff ``e <= reach[s]``, the furthest end of a range holding ``s``."""
         reach = np.zeros(len(item.tgt_words), dtype=np.int32)
+        if not item.entities or not item.links.size:
+            return reach
         for r in aligned_ranges(item):
             if r is not None:
                 np.maximum(reach[r[0]:r[1]], r[1], out=reach[r[0]:r[1]])
