@@ -153,7 +153,7 @@ def test_empty_inputs() -> None:
 
 
 def test_recipes_and_config_errors() -> None:
-    for name in ("greedy", "ilp", "ilp+ortho", "ilp+dir"):
+    for name in ("greedy", "ilp", "ilp+ortho", "ilp+lex"):
         method = resolve_method(name)
         assert isinstance(method.projector, Projector)
         assert method.projector.describe()["name"] == "matching"
@@ -173,7 +173,7 @@ def test_directional_terms_need_directional_links() -> None:
     from xlner.project.scores.align import directional_extras
 
     item = merkel()
-    method = resolve_method("ilp+dir")
+    method = resolve_method("ilp+lex")
     with pytest.raises(ConfigError, match="links_forward"):
         method.projector.project([item])
     extras = directional_extras(DirectionalLinks([item.links], [item.links]))

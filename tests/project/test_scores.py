@@ -179,6 +179,52 @@ def test_ortho_floor_skips_only_pairs_below_it() -> None:
         assert (floored <= full + 1e-12).all()
 
 
+def brute_lexicon(batch: list[ProjectionInput], item: ProjectionInput, ent: Entity, s: int,
+                  e: int) -> float:
+    pairs: dict[tuple[str, str], int] = {}
+    c_e: dict[str, int] = {}
+    c_f: dict[str, int] = {}
+    for b in batch:
+        for i, j in b.links.tolist():
+            we, wf = b.src_words[i].lower(), b.tgt_words[j].lower()
+            pairs[we, wf] = pairs.get((we, wf), 0) + 1
+            c_e[we] = c_e.get(we, 0) + 1
+            c_f[wf] = c_f.get(wf, 0) + 1
+    p_words = [w.lower() for w in item.src_words[ent.start:ent.end]]
+    t_words = [w.lower() for w in item.tgt_words[s:e]]
+    a = np.mean([max(pairs.get((we, wf), 0) / c_f[wf] if wf in c_f else 0.0 for we in p_words)
+                 for wf in t_words])
+    b = np.mean([max(pairs.get((we, wf), 0) / c_e[we] if we in c_e else 0.0 for wf in t_words)
+                 for we in p_words])
+    return float(0.5 * (a + b))
+
+
+def test_lexicon_scores_match_the_formula(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlner.project.scores import LexiconScorer, lexicon
+
+    rng = np.random.default_rng(6)
+    vocab = ["EU", "Union", "Kommission", "der", "die", "Rat", "rat"]
+    batch = [random_item(rng, vocab) for _ in range(50)]
+    spans = [ngram_spans(len(b.tgt_words), 5) for b in batch]
+    scorer = LexiconScorer(links="links")
+    mats = score_matrices(scorer, batch, spans)
+    monkeypatch.setattr(lexicon, "MAX_CELLS", 7)  # many small entity groups: same values
+    again = score_matrices(scorer, batch, spans)
+    for item, sp, mat, mat2 in zip(batch, spans, mats, again, strict=True):
+        assert np.allclose(mat, mat2)
+        for p, ent in enumerate(item.entities):
+            for t, (s, e) in enumerate(sp.tolist()):
+                assert math.isclose(mat[p, t], brute_lexicon(batch, item, ent, s, e),
+                                    abs_tol=1e-12)
+    # prepare() fixes the statistics to a batch; scoring a part then uses the whole batch's
+    scorer.prepare(batch)
+    part = score_matrices(scorer, batch[:5], spans[:5])
+    scorer.prepare(None)
+    alone = score_matrices(scorer, batch[:5], spans[:5])
+    assert all(np.allclose(x, y) for x, y in zip(part, mats[:5], strict=True))
+    assert not all(np.allclose(x, y) for x, y in zip(alone, mats[:5], strict=True))
+
+
 def test_fusion_weights_thresholds_and_bonus_terms() -> None:
     item = ProjectionInput(["Paris", "x"], ["Paris", "y", "Pariss"], [Entity(0, 1, "LOC")],
                            as_links([(0, 1)]))
@@ -215,8 +261,8 @@ def test_parse_terms() -> None:
 
 
 def test_scorers_are_registered_and_follow_the_protocol() -> None:
-    assert {"align", "ortho", "fusion"} <= set(scorers.names())
-    for name in ("align", "ortho", "fusion"):
+    assert {"align", "ortho", "lexicon", "fusion"} <= set(scorers.names())
+    for name in ("align", "ortho", "lexicon", "fusion"):
         scorer = scorers.create(name)
         assert isinstance(scorer, Scorer)
         assert scorer.describe()["name"] == name

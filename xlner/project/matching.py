@@ -156,15 +156,22 @@ class MatchingProjector:
                                f"{len(batch)} sentence pairs")
         out: list[ProjectionResult] = []
         self.last_paths = Counter()
-        lo = 0
-        while lo < len(batch):
-            hi, pairs = lo, 0
-            while hi < len(batch) and (hi == lo or pairs + len(batch[hi].entities) * len(
-                    spans[hi]) <= MAX_PAIRS):
-                pairs += len(batch[hi].entities) * len(spans[hi])
-                hi += 1
-            out.extend(self._project_chunk(batch[lo:hi], spans[lo:hi]))
-            lo = hi
+        prepare = getattr(self.scorer, "prepare", None)
+        if prepare is not None:
+            prepare(batch)
+        try:
+            lo = 0
+            while lo < len(batch):
+                hi, pairs = lo, 0
+                while hi < len(batch) and (hi == lo or pairs + len(batch[hi].entities) * len(
+                        spans[hi]) <= MAX_PAIRS):
+                    pairs += len(batch[hi].entities) * len(spans[hi])
+                    hi += 1
+                out.extend(self._project_chunk(batch[lo:hi], spans[lo:hi]))
+                lo = hi
+        finally:
+            if prepare is not None:
+                prepare(None)
         return out
 
     def problems(self, batch: Sequence[ProjectionInput], spans: Sequence[Spans] | None = None

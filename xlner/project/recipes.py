@@ -65,15 +65,13 @@ register_recipe(Recipe(
     "(unlinked words free) plus the orthographic score (weight 0.1, threshold 0.6), so that "
     "entities without links can land on a span spelled like them"))
 register_recipe(Recipe(
-    "ilp+dir", "matching", {
+    "ilp+lex", "matching", {
         "candidates": "ngrams:10+aligned",
-        "scores": "align(null_weight=0.25)=1,"
-                  "align(mode=words,null_weight=0.25,links=grow-diag)=0.01@0.6,ortho=0.1@0.6",
-        "solver": "ilp"},
+        "scores": "align(null_weight=0)=1,ortho=0.1@0.6,lexicon=0.5@0.2", "solver": "ilp"},
     "intersection",
-    "as ilp+ortho, plus a weak grow-diag alignment term (words covered on both sides, counted "
-    "only from 0.6) that lands entities the intersection leaves unlinked; needs the aligner's "
-    "directional links (extras links_forward/links_reverse, given when xlner aligns)"))
+    "as ilp+ortho, plus the lexical translation score estimated from the union links of the "
+    "whole batch (weight 0.5, from 0.2); needs the aligner's directional links (extras "
+    "links_forward/links_reverse, given when xlner aligns)"))
 
 _METHOD = re.compile(r"^\s*([^@()]+?)\s*(\(.*\))?\s*(?:@\s*([\w-]+))?\s*$", re.S)
 

@@ -1,7 +1,8 @@
 """Scores ``c(p, t)`` of source entity ``p`` against candidate span ``t`` (SPEC §4).
 
-Registered scorers: ``align`` (alignment, Dice-like), ``ortho`` (orthographic similarity) and
-``fusion`` (weighted sum with per-scorer thresholds). Other scorers (target tagger, translation
+Registered scorers: ``align`` (alignment, Dice-like), ``ortho`` (orthographic similarity),
+``lexicon`` (lexical translation score from the batch's link statistics) and ``fusion``
+(weighted sum with per-scorer thresholds). Other scorers (target tagger, translation
 likelihood) are added as modules here and register themselves in :data:`xlner.registry.scorers`.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 from xlner.project.scores.align import AlignScorer
 from xlner.project.scores.base import PairGrid, ScoreMatrix, Scorer, score_matrices
 from xlner.project.scores.fusion import FusionScorer, Term, create_scorer, parse_terms
+from xlner.project.scores.lexicon import LexiconScorer
 from xlner.project.scores.ortho import OrthoScorer
 
-__all__ = ["AlignScorer", "FusionScorer", "OrthoScorer", "PairGrid", "ScoreMatrix", "Scorer",
-           "Term", "create_scorer", "parse_terms", "score_matrices"]
+__all__ = ["AlignScorer", "FusionScorer", "LexiconScorer", "OrthoScorer", "PairGrid",
+           "ScoreMatrix", "Scorer", "Term", "create_scorer", "parse_terms", "score_matrices"]

@@ -99,6 +99,13 @@ class FusionScorer:
         return {"name": self.name, "version": self.version, "gate": self.gate,
                 "terms": [t.describe() for t in self.terms]}
 
+    def prepare(self, batch: Any) -> None:
+        """Let the terms that gather batch statistics see the batch (``None``: forget it)."""
+        for term in self.terms:
+            prep = getattr(term.scorer, "prepare", None)
+            if prep is not None:
+                prep(batch)
+
     def support(self, grid: PairGrid) -> tuple[np.ndarray, np.ndarray] | None:
         """The union of the ordinary terms' supports (``None`` if one of them has none)."""
         ents, positions = [], []
