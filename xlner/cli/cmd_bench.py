@@ -55,6 +55,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     b.add_argument("--json", default=None, help="write the result as JSON")
     b.set_defaults(func=run_align_batching)
 
+    s = bench.add_parser("speed", help="sentences/s of the projection step alone (alignments "
+                         "precomputed) on Europarl-NER and on synthetic long sentences")
+    s.add_argument("--methods", default="heuristic,greedy,ilp",
+                   help="comma-separated method specs (default heuristic,greedy,ilp)")
+    s.add_argument("--langs", default="de", help="Europarl target languages, comma-separated; "
+                   "'none' for the synthetic batch only (default de)")
+    s.add_argument("--synthetic", type=int, default=1000,
+                   help="number of synthetic long sentences (default 1000; 0 to skip)")
+    s.add_argument("--repeats", type=int, default=3, help="timed runs per method, best kept")
+    s.add_argument("--bitext", action="store_true",
+                   help="align Europarl with bitext:en-<lang> added (slower, better links)")
+    s.add_argument("--aligner-param", action="append", default=[],
+                   help="eflomal parameter key=value (repeatable)")
+    s.add_argument("--json", default=None, help="write results and signature as JSON")
+    add_data_options(s)
+    s.set_defaults(func=run_speed)
+
 
 def run_europarl(args: argparse.Namespace) -> int:
     params: dict[str, object] = {}
@@ -97,6 +114,23 @@ def run_align_batching(args: argparse.Namespace) -> int:
     out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
                      device=args.device, kind=args.kind, params=params, model=args.model)
     print(format_batching(out))
+    if args.json:
+        write_json(args.json, out)
+    return 0
+
+
+def run_speed(args: argparse.Namespace) -> int:
+    from xlner.bench.speed import bench_speed, format_speed_table
+
+    params: dict[str, object] = {}
+    for item in args.aligner_param:
+        params.update(parse_params(item))
+    langs = [] if args.langs.strip().lower() == "none" else args.langs.split(",")
+    out = bench_speed(split_methods(args.methods), langs=langs, synthetic=args.synthetic,
+                      repeats=args.repeats, data_dir=args.data_dir,
+                      download=not args.no_download, bitext=args.bitext,
+                      aligner_params=params)
+    print(format_speed_table(out["results"]))
     if args.json:
         write_json(args.json, out)
     return 0

@@ -66,10 +66,11 @@ def run(args: argparse.Namespace) -> int:
         aligned = align_batch(aligner, source.words, target.words,
                               [s.entities for s in source])
         links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
+        extras = directional_extras(aligned)
         components["aligner"] = aligner
         inputs_extra = {}
-        extras = directional_extras(aligned)
-    run_ = project_corpus(source, target, projector=method.projector, links=links, extras=extras)
+    run_ = project_corpus(source, target, projector=method.projector, links=links,
+                          extras=extras)
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},

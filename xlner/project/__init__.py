@@ -7,6 +7,7 @@ from typing import Any
 from xlner.project import scores as _scores  # noqa: F401 - registers the scorers
 from xlner.project.base import ProjectionInput, ProjectionResult, Projector, Unprojected
 from xlner.project.heuristic import HeuristicProjector
+from xlner.project.matching import MatchingProjector
 from xlner.registry import projectors
 
 
@@ -15,5 +16,5 @@ def create_projector(spec: Any, **overrides: Any) -> Projector:
     return projectors.create(spec, **overrides)  # type: ignore[no-any-return]
 
 
-__all__ = ["HeuristicProjector", "ProjectionInput", "ProjectionResult", "Projector",
-           "Unprojected", "create_projector"]
+__all__ = ["HeuristicProjector", "MatchingProjector", "ProjectionInput", "ProjectionResult",
+           "Projector", "Unprojected", "create_projector"]

@@ -48,6 +48,33 @@ register_recipe(Recipe(
     "grow-diag-final-and",
     "the published best heuristic setting (d=1, thr=0.8; tuned for mBERT-based aligners)"))
 
+_ALIGN = "align(null_weight=0.5)=1"
+register_recipe(Recipe(
+    "greedy", "matching", {"candidates": "aligned", "scores": _ALIGN, "solver": "greedy"},
+    "intersection",
+    "candidate matching (SPEC §4): spans inside each entity's aligned range, alignment score "
+    "(Dice; unlinked words weigh 0.5), greedy choice"))
+register_recipe(Recipe(
+    "ilp", "matching", {"candidates": "aligned", "scores": _ALIGN, "solver": "ilp"},
+    "intersection",
+    "candidate matching (SPEC §4): spans inside each entity's aligned range, alignment score "
+    "(Dice; unlinked words weigh 0.5), exact choice (fast path, DP, HiGHS)"))
+register_recipe(Recipe(
+    "ilp+ortho", "matching", {"candidates": "ngrams:10+aligned",
+                              "scores": "align(null_weight=0)=1,ortho=0.1@0.6", "solver": "ilp"},
+    "intersection",
+    "exact matching over all n-grams up to 10 words and aligned subranges; alignment score "
+    "(unlinked words free) plus the orthographic score (weight 0.1, threshold 0.6), so that "
+    "entities without links can land on a span spelled like them"))
+register_recipe(Recipe(
+    "ilp+lex", "matching", {
+        "candidates": "ngrams:10+aligned",
+        "scores": "align(null_weight=0)=1,ortho=0.1@0.6,lexicon=0.5@0.2", "solver": "ilp"},
+    "intersection",
+    "as ilp+ortho, plus the lexical translation score estimated from the union links of the "
+    "whole batch (weight 0.5, from 0.2); needs the aligner's directional links (extras "
+    "links_forward/links_reverse, given when xlner aligns)"))
+
 _METHOD = re.compile(r"^\s*([^@()]+?)\s*(\(.*\))?\s*(?:@\s*([\w-]+))?\s*$", re.S)
 
 

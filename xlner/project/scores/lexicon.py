@@ -1,0 +1,197 @@
+"""Lexical translation score from the batch's own link statistics (our addition).
+
+Word alignments of one sentence are noisy, but the same words are linked many times across a
+corpus. From all links of the batch being projected (``links``: the projector's links, or a
+symmetrisation of the directional links in ``extras``), with words lower-cased, estimate
+``P(f | e) = c(e, f) / c(e)`` and ``P(e | f) = c(e, f) / c(f)``. The score of entity ``p`` and
+span ``t`` is the IBM-1-like, length-normalised
+
+``½ · ( mean_{f ∈ t} max_{e ∈ p} P(e | f)  +  mean_{e ∈ p} max_{f ∈ t} P(f | e) )``,
+
+in ``[0, 1]``: every span word should come from some entity word and every entity word should
+go to some span word. The table is built once per :meth:`prepare` call (the matching projector
+calls it with each batch it projects; ``project_corpus`` hands over up to 4096 sentence pairs at
+a time), or from the scored grid's batch when not prepared. Scored in vector form: the first
+mean by cumulative sums over target positions, the second with range-maximum tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from xlner.align.symmetrize import canonical_name
+from xlner.project.base import ProjectionInput
+from xlner.project.scores.align import sentence_links
+from xlner.project.scores.base import FloatArray, IntArray, PairGrid
+from xlner.registry import scorers
+
+
+def _offsets(counts: npt.NDArray[Any]) -> IntArray:
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
+class _Table:
+    """Link counts ``c(e, f)``, ``c(e)``, ``c(f)`` over word ids."""
+
+    def __init__(self, batch: Sequence[ProjectionInput], links: str | None,
+                 lowercase: bool) -> None:
+        self.lowercase = lowercase
+        self.src_vocab: dict[str, int] = {}
+        self.tgt_vocab: dict[str, int] = {}
+        e_parts, f_parts = [], []
+        for item in batch:
+            lk = sentence_links(item, links)
+            if not lk.size:
+                continue
+            e_ids = self.ids(item.src_words, self.src_vocab)
+            f_ids = self.ids(item.tgt_words, self.tgt_vocab)
+            e_parts.append(e_ids[lk[:, 0]])
+            f_parts.append(f_ids[lk[:, 1]])
+        e = np.concatenate(e_parts) if e_parts else np.zeros(0, dtype=np.int64)
+        f = np.concatenate(f_parts) if f_parts else np.zeros(0, dtype=np.int64)
+        self.width = max(len(self.tgt_vocab), 1)
+        self.keys, self.pair_count = np.unique(e * self.width + f, return_counts=True)
+        self.e_count = np.bincount(e, minlength=len(self.src_vocab)).astype(np.float64)
+        self.f_count = np.bincount(f, minlength=len(self.tgt_vocab)).astype(np.float64)
+
+    def ids(self, words: Sequence[str], vocab: dict[str, int], add: bool = True) -> IntArray:
+        """Word ids (``-1`` for words the table has never seen when ``add`` is false)."""
+        out = np.empty(len(words), dtype=np.int64)
+        for k, word in enumerate(words):
+            key = word.lower() if self.lowercase else word
+            idx = vocab.get(key)
+            if idx is None:
+                if add:
+                    idx = vocab[key] = len(vocab)
+                else:
+                    idx = -1
+            out[k] = idx
+        return out
+
+    def counts(self, e: IntArray, f: IntArray) -> FloatArray:
+        """``c(e, f)`` for id arrays (unknown ids count 0)."""
+        out = np.zeros(len(e))
+        known = (e >= 0) & (f >= 0)
+        if not known.any() or not len(self.keys):
+            return out
+        want = e[known] * self.width + f[known]
+        pos = np.minimum(np.searchsorted(self.keys, want), len(self.keys) - 1)
+        out[known] = np.where(self.keys[pos] == want, self.pair_count[pos], 0)
+        return out
+
+
+MAX_CELLS = 2_000_000
+"""Entity-word x target-position cells handled at once."""
+
+
+@scorers.register("lexicon", version=1)
+class LexiconScorer:
+    """IBM-1-like lexical translation score from the batch's link statistics."""
+
+    name = "lexicon"
+    version = 1
+
+    def __init__(self, links: str | None = "union", lowercase: bool = True) -> None:
+        self.links = None if links in (None, "links") else canonical_name(str(links))
+        self.lowercase = lowercase
+        self._table: _Table | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "links": self.links,
+                "lowercase": self.lowercase}
+
+    def prepare(self, batch: Sequence[ProjectionInput] | None) -> None:
+        """Build the table from ``batch`` (``None``: forget it)."""
+        self._table = None if batch is None else _Table(batch, self.links, self.lowercase)
+
+    def score(self, grid: PairGrid) -> FloatArray:
+        out = np.zeros(grid.n_pairs)
+        if grid.n_pairs == 0:
+            return out
+        table = self._table or _Table(grid.batch, self.links, self.lowercase)
+        # Entities in groups of bounded work (entity words x sentence length).
+        cells = np.cumsum((grid.ent_end - grid.ent_start) * grid.tgt_len[grid.ent_sent])
+        lo = 0
+        while lo < len(cells):
+            done = cells[lo - 1] if lo else 0
+            hi = max(lo + 1, int(np.searchsorted(cells, done + MAX_CELLS, "right")))
+            p_lo, p_hi = np.searchsorted(grid.pair_ent, [lo, hi])
+            if p_hi > p_lo:
+                out[p_lo:p_hi] = self._score_entities(grid, table, lo, hi, p_lo, p_hi)
+            lo = hi
+        return out
+
+    def _score_entities(self, grid: PairGrid, table: _Table, g_lo: int, g_hi: int,
+                        p_lo: int, p_hi: int) -> FloatArray:
+        """Scores of pairs ``p_lo:p_hi``, whose entities are ``g_lo:g_hi``."""
+        batch = grid.batch
+        ent_sent = grid.ent_sent[g_lo:g_hi]
+        ent_start, ent_end = grid.ent_start[g_lo:g_hi], grid.ent_end[g_lo:g_hi]
+        e_len = ent_end - ent_start
+        n_ent = g_hi - g_lo
+        # Entity words and every target position of their sentence: probabilities both ways.
+        word_ent = np.repeat(np.arange(n_ent, dtype=np.int64), e_len)
+        word_off = _offsets(e_len)
+        e_ids = np.concatenate([
+            table.ids(batch[s].src_words[a:b], table.src_vocab, add=False)
+            for s, a, b in zip(ent_sent.tolist(), ent_start.tolist(), ent_end.tolist(),
+                               strict=True)])
+        sents = np.unique(ent_sent)
+        t_ids = np.concatenate([table.ids(batch[s].tgt_words, table.tgt_vocab, add=False)
+                                for s in sents.tolist()])
+        sent_base = np.zeros(len(batch), dtype=np.int64)
+        sent_base[sents] = _offsets(grid.tgt_len[sents])[:-1]
+        w_sent = ent_sent[word_ent]
+        w_len = grid.tgt_len[w_sent]
+        w_blk = _offsets(w_len)
+        n_cells = int(w_blk[-1])
+        cell_word = np.repeat(np.arange(len(word_ent), dtype=np.int64), w_len)
+        cell_pos = np.arange(n_cells, dtype=np.int64) - np.repeat(w_blk[:-1], w_len)
+        cell_f = t_ids[sent_base[w_sent[cell_word]] + cell_pos]
+        cell_e = e_ids[cell_word]
+        c_ef = table.counts(cell_e, cell_f)
+        c_e = table.e_count[np.maximum(cell_e, 0)] if len(table.e_count) else np.zeros(n_cells)
+        c_f = table.f_count[np.maximum(cell_f, 0)] if len(table.f_count) else np.zeros(n_cells)
+        p_e_given_f = np.divide(c_ef, c_f, out=np.zeros(n_cells), where=c_ef > 0)
+        p_f_given_e = np.divide(c_ef, c_e, out=np.zeros(n_cells), where=c_ef > 0)
+        # a: per entity and target position the best entity word, summed over the span.
+        sizes = grid.tgt_len[ent_sent] + 1
+        e_blk = _offsets(sizes)
+        best = np.zeros(int(e_blk[-1]))
+        np.maximum.at(best, e_blk[word_ent[cell_word]] + cell_pos + 1, p_e_given_f)
+        cum = np.cumsum(best)
+        cum -= np.repeat(cum[e_blk[:-1]], sizes)
+        pe = grid.pair_ent[p_lo:p_hi] - g_lo
+        pc = grid.pair_cand[p_lo:p_hi]
+        cs, ce = grid.cand_start[pc], grid.cand_end[pc]
+        a = (cum[e_blk[pe] + ce] - cum[e_blk[pe] + cs]) / (ce - cs)
+        # b: per entity word the best span word, from range-maximum tables (level k holds the
+        # maximum over [i, i + 2^k) within the word's row).
+        longest = int((ce - cs).max())
+        levels = [p_f_given_e]
+        step = 1
+        while 2 * step <= longest:
+            prev = levels[-1]
+            shifted = np.zeros(n_cells)
+            shifted[:-step] = prev[step:]
+            same = np.zeros(n_cells, dtype=bool)
+            same[:-step] = cell_word[step:] == cell_word[:-step]
+            levels.append(np.maximum(prev, np.where(same, shifted, 0.0)))
+            step *= 2
+        rmq = np.stack(levels)
+        plen = e_len[pe]
+        rep = np.repeat(np.arange(len(pe), dtype=np.int64), plen)
+        words = np.repeat(word_off[pe], plen) + np.arange(int(plen.sum()), dtype=np.int64) - \
+            np.repeat(_offsets(plen)[:-1], plen)
+        span = (ce - cs)[rep]
+        lvl = np.floor(np.log2(span)).astype(np.int64)
+        base = w_blk[words]
+        top = np.maximum(rmq[lvl, base + cs[rep]], rmq[lvl, base + ce[rep] - (1 << lvl)])
+        b = np.bincount(rep, weights=top, minlength=len(pe)) / plen
+        return np.asarray(0.5 * (a + b), dtype=np.float64)

@@ -1,0 +1,229 @@
+"""Orthographic similarity of an entity's text and a candidate span's text (our addition).
+
+Names, numbers and cognates are often copied or transliterated across languages, so the
+surface form of a span is evidence on its own, independent of the aligner. Each word is
+normalised (Unicode NFKD with accents removed, case-folded, ``ß``→``ss``, ``æ``→``ae``,
+``ø``→``o`` and similar, non-alphanumerics dropped; with ``fold=True`` also a light phonetic
+folding: ``ph``→``f``, ``c``/``q``→``k``, ``w``→``v``, ``y``/``j``→``i``, ``z``→``s``,
+``tsch``/``sch``→``sh``, doubled letters single) and turned into its character ``n``-grams
+with word-boundary marks. A span's bag of n-grams is the sum of its words' bags, and the score
+is the Dice coefficient of the two bags (multisets), ``2·Σ_g min(p_g, t_g) / (|p| + |t|)``.
+
+Computed for a whole batch in vector form: per (entity, n-gram) the cumulative count of that
+n-gram over the target positions gives ``t_g`` of every span by one difference; only pairs that
+share at least one n-gram are evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from xlner.errors import ConfigError
+from xlner.project.scores.base import FloatArray, IntArray, PairGrid
+from xlner.registry import scorers
+
+_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d",
+                          "ł": "l", "þ": "th", "ı": "i", "ŋ": "n", "ħ": "h", "ɗ": "d",
+                          "ƙ": "k", "ɓ": "b", "ƴ": "y", "ɛ": "e", "ɔ": "o"})
+_FOLDS = [(re.compile(p), r) for p, r in (
+    (r"tsch", "sh"), (r"sch", "sh"), (r"ph", "f"), (r"th", "t"), (r"ck", "k"), (r"[cq]", "k"),
+    (r"w", "v"), (r"[yj]", "i"), (r"z", "s"), (r"(.)\1+", r"\1"))]
+
+
+@lru_cache(maxsize=200_000)
+def normalize(word: str, fold: bool = False) -> str:
+    """Accent- and case-insensitive form of ``word`` keeping letters and digits only."""
+    text = unicodedata.normalize("NFKD", word.casefold().translate(_LETTERS))
+    text = "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+    if fold:
+        for pattern, repl in _FOLDS:
+            text = pattern.sub(repl, text)
+    return text
+
+
+def char_ngrams(word: str, n: int = 2, fold: bool = False) -> list[str]:
+    """Character n-grams of the normalised word with ``^``/``$`` boundary marks."""
+    norm = normalize(word, fold)
+    if not norm:
+        return []
+    padded = f"^{norm}$"
+    if len(padded) <= n:
+        return [padded]
+    return [padded[k:k + n] for k in range(len(padded) - n + 1)]
+
+
+def _offsets(counts: IntArray) -> IntArray:
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
+def similarity(a: str, b: str, n: int = 2, fold: bool = False) -> float:
+    """The orthographic score of two texts (words split on whitespace), for inspection."""
+    from collections import Counter
+
+    ca: Counter[str] = Counter(g for w in a.split() for g in char_ngrams(w, n, fold))
+    cb: Counter[str] = Counter(g for w in b.split() for g in char_ngrams(w, n, fold))
+    total = sum(ca.values()) + sum(cb.values())
+    if not total:
+        return 0.0
+    return 2.0 * sum(min(ca[g], cb[g]) for g in ca) / total
+
+
+class _Join(NamedTuple):
+    tcum: npt.NDArray[Any]
+    sent_block: IntArray
+    r_ent: IntArray
+    r_cnt: npt.NDArray[Any]
+    r_off: IntArray
+    p_len: npt.NDArray[Any]
+    ev_row: IntArray
+    ev_pos: IntArray
+    ev_cnt: IntArray
+
+
+@scorers.register("ortho", version=1)
+class OrthoScorer:
+    """Character n-gram Dice similarity of normalised entity and span text."""
+
+    name = "ortho"
+    version = 1
+    accepts_floor = True
+
+    def __init__(self, n: int = 2, fold: bool = False) -> None:
+        if not isinstance(n, int) or n < 1:
+            raise ConfigError(f"ortho scorer: n must be a positive integer, not {n!r}")
+        self.n = n
+        self.fold = bool(fold)
+        self._features: dict[str, int] = {}
+        self._words: dict[str, tuple[IntArray, IntArray]] = {}
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "n": self.n, "fold": self.fold}
+
+    def _bag(self, word: str) -> tuple[IntArray, IntArray]:
+        bag = self._words.get(word)
+        if bag is None:
+            grams = char_ngrams(word, self.n, self.fold)
+            ids = np.array([self._features.setdefault(g, len(self._features)) for g in grams],
+                           dtype=np.int64)
+            feats, counts = np.unique(ids, return_counts=True)
+            bag = (feats.astype(np.int64), counts.astype(np.int64))
+            if len(self._words) > 500_000:
+                self._words.clear()
+            self._words[word] = bag
+        return bag
+
+    def _bags(self, words: list[str]) -> tuple[IntArray, IntArray, IntArray]:
+        """Per word: feature ids and counts, concatenated, and the number of rows per word."""
+        bags = [self._bag(w) for w in words]
+        sizes = np.fromiter((len(b[0]) for b in bags), np.int64, len(bags))
+        if not sizes.sum():
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, sizes
+        feats = np.concatenate([b[0] for b in bags])
+        counts = np.concatenate([b[1] for b in bags])
+        return feats, counts, sizes
+
+    def _join(self, grid: PairGrid) -> _Join:
+        """Entity n-gram rows and their occurrences in the targets of the batch."""
+        batch = grid.batch
+        with_ents = np.flatnonzero(np.diff(grid.ent_offsets) > 0)
+        lengths = grid.tgt_len[with_ents]
+        # Target words of the sentences with entities: sentence, position, n-gram bag.
+        tgt_words = [w for s in with_ents.tolist() for w in batch[s].tgt_words]
+        t_sent = np.repeat(with_ents, lengths)
+        t_pos = np.arange(len(tgt_words), dtype=np.int64) - np.repeat(
+            _offsets(lengths)[:-1], lengths)
+        t_feat, t_cnt, t_sizes = self._bags(tgt_words)
+        t_word = np.repeat(np.arange(len(tgt_words), dtype=np.int64), t_sizes)
+        # Per sentence, cumulative n-gram counts over positions: |t| of every span.
+        sent_block = np.zeros(len(batch), dtype=np.int64)
+        blocks = _offsets(lengths + 1)
+        sent_block[with_ents] = blocks[:-1]
+        tl = np.bincount(sent_block[t_sent] + t_pos + 1,
+                         weights=np.bincount(t_word, weights=t_cnt, minlength=len(tgt_words)),
+                         minlength=int(blocks[-1]))
+        tcum = np.cumsum(tl)
+        tcum -= np.repeat(tcum[blocks[:-1]], lengths + 1)
+        # Entity bags, one row per (entity, n-gram) with its count.
+        src_words = [w for s in with_ents.tolist() for e in batch[s].entities
+                     for w in batch[s].src_words[e[0]:e[1]]]
+        e_len = grid.ent_end - grid.ent_start
+        s_feat, s_cnt, s_sizes = self._bags(src_words)
+        s_ent = np.repeat(np.repeat(np.arange(len(e_len), dtype=np.int64), e_len), s_sizes)
+        n_feat = max(len(self._features), 1)
+        row_key, row_inv = np.unique(s_ent * n_feat + s_feat, return_inverse=True)
+        r_ent, r_feat = row_key // n_feat, row_key % n_feat
+        r_cnt = np.bincount(row_inv, weights=s_cnt, minlength=len(row_key))
+        p_len = np.bincount(r_ent, weights=r_cnt, minlength=len(e_len))
+        r_off = np.searchsorted(r_ent, np.arange(len(e_len) + 1))
+        # Target occurrences of each entity row's n-gram in the entity's sentence.
+        t_key = t_sent[t_word] * n_feat + t_feat
+        order = np.argsort(t_key, kind="stable")
+        t_key = t_key[order]
+        want = grid.ent_sent[r_ent] * n_feat + r_feat
+        lo = np.searchsorted(t_key, want, "left")
+        n = np.searchsorted(t_key, want, "right") - lo
+        ev_row = np.repeat(np.arange(len(want), dtype=np.int64), n)
+        ev = order[np.arange(int(n.sum()), dtype=np.int64) - np.repeat(_offsets(n)[:-1] - lo, n)]
+        ev_pos, ev_cnt = t_pos[t_word[ev]], t_cnt[ev]
+        return _Join(tcum, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt)
+
+    def support(self, grid: PairGrid) -> tuple[IntArray, IntArray]:
+        """Target words sharing an n-gram with each entity: a span without one scores 0."""
+        join = self._join(grid)
+        return join.r_ent[join.ev_row], join.ev_pos
+
+    def score(self, grid: PairGrid, floor: float = 0.0) -> FloatArray:
+        """Scores of the grid's pairs; with ``floor > 0`` pairs whose upper bound is below
+        ``floor`` are left at 0 without being computed (fusion passes its threshold)."""
+        out = np.zeros(grid.n_pairs)
+        if grid.n_pairs == 0:
+            return out
+        tcum, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt = self._join(grid)
+        # Upper bound of the shared n-gram count of each span: Σ over its words of
+        # Σ_g min(p_g, w_g) (>= Σ_g min(p_g, t_g)); 0 means nothing shared.
+        sizes = grid.tgt_len[grid.ent_sent] + 1
+        e_off = _offsets(sizes)
+        bound = np.bincount(e_off[r_ent[ev_row]] + ev_pos + 1,
+                            weights=np.minimum(ev_cnt, r_cnt[ev_row]), minlength=int(e_off[-1]))
+        bound = np.cumsum(bound)
+        bound -= np.repeat(bound[e_off[:-1]], sizes)
+        pe, pc = grid.pair_ent, grid.pair_cand
+        cs, ce = grid.cand_start[pc], grid.cand_end[pc]
+        upper = bound[e_off[pe] + ce] - bound[e_off[pe] + cs]
+        tb_all = sent_block[grid.ent_sent[pe]]
+        span_all = tcum[tb_all + ce] - tcum[tb_all + cs]
+        total = p_len[pe] + span_all
+        best = np.zeros(len(pe))
+        np.divide(2.0 * np.minimum(upper, np.minimum(p_len[pe], span_all)), total, out=best,
+                  where=total > 0)
+        live = np.flatnonzero((upper > 0) & (best >= floor))
+        if not len(live):
+            return out
+        # Per entity row, cumulative n-gram counts over the sentence's positions.
+        r_sizes = sizes[r_ent]
+        rb = _offsets(r_sizes)
+        rcum = np.bincount(rb[ev_row] + ev_pos + 1, weights=ev_cnt, minlength=int(rb[-1]))
+        rcum = np.cumsum(rcum)
+        rcum -= np.repeat(rcum[rb[:-1]], r_sizes)
+        # Σ_g min(p_g, t_g) for the live pairs, one (pair, entity row) product at a time.
+        lp = pe[live]
+        nr = r_off[lp + 1] - r_off[lp]
+        k = np.repeat(np.arange(len(live), dtype=np.int64), nr)
+        r = np.repeat(r_off[lp], nr) + np.arange(int(nr.sum()), dtype=np.int64) - np.repeat(
+            _offsets(nr)[:-1], nr)
+        tf = rcum[rb[r] + ce[live][k]] - rcum[rb[r] + cs[live][k]]
+        inter = np.bincount(k, weights=np.minimum(tf, r_cnt[r]), minlength=len(live))
+        denom = total[live]
+        vals = np.zeros(len(live))
+        np.divide(2.0 * inter, denom, out=vals, where=denom > 0)
+        out[live] = vals
+        return out
