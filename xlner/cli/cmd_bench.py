@@ -28,6 +28,53 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_data_options(e)
     e.set_defaults(func=run_europarl)
 
+    m = bench.add_parser("masakhaner-nllb", help="MasakhaNER 2.0 translate-train on NLLB "
+                         "translations of CoNLL-2003: the same tagger trained on T-Projection's "
+                         "labels, on our projections, and on gold MasakhaNER train")
+    m.add_argument("--langs", default=None,
+                   help="comma-separated languages (default: all with nllb-conll2003 files)")
+    m.add_argument("--methods", default="heuristic",
+                   help="comma-separated projection method specs (default heuristic)")
+    m.add_argument("--filters", action="append", default=None,
+                   help="training-data filter set, comma-separated (repeatable: one row per "
+                   "set and method; default no-failed; 'none' for no filter)")
+    m.add_argument("--misc", default="drop", choices=["drop", "block"],
+                   help="source MISC: dropped before projection, or projected to block its "
+                   "words and dropped after (default drop)")
+    m.add_argument("--tagger", default="crf", help="tagger spec trained on every label set")
+    m.add_argument("--aligner", default="eflomal")
+    m.add_argument("--aligner-param", action="append", default=[],
+                   help="aligner parameter key=value (repeatable)")
+    m.add_argument("--no-bitext", action="store_true",
+                   help="do not add bitext:en-<lang> to the aligner's data")
+    m.add_argument("--no-gold", action="store_true", help="skip the gold upper bound")
+    m.add_argument("--work-dir", default=None, help="where stages are kept and resumed "
+                   "(default $XLNER_CACHE_DIR/bench/masakhaner-nllb)")
+    m.add_argument("--no-resume", action="store_true", help="recompute every stage")
+    m.add_argument("--json", default=None, help="write the rows and signature as JSON")
+    add_data_options(m)
+    m.set_defaults(func=run_masakhaner)
+
+
+def run_masakhaner(args: argparse.Namespace) -> int:
+    from xlner.bench.masakhaner import bench_masakhaner_nllb
+    from xlner.bench.masakhaner import format_table as masakhaner_table
+
+    params: dict[str, object] = {}
+    for item in args.aligner_param:
+        params.update(parse_params(item))
+    out = bench_masakhaner_nllb(
+        args.langs.split(",") if args.langs else None, split_methods(args.methods),
+        filters=args.filters or ["no-failed"], tagger=args.tagger, aligner=args.aligner,
+        aligner_params=params, bitext=not args.no_bitext, misc=args.misc,
+        include_gold=not args.no_gold, work_dir=args.work_dir, data_dir=args.data_dir,
+        download=not args.no_download, resume=not args.no_resume)
+    print(masakhaner_table(out["results"]))
+    print("seconds per language: " + ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items()))
+    if args.json:
+        write_json(args.json, out)
+    return 0
+
 
 def run_europarl(args: argparse.Namespace) -> int:
     params: dict[str, object] = {}

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from xlner import __version__
 from xlner.errors import XlnerError
 
-COMMANDS = ["align", "project", "evaluate", "bench", "components"]
+COMMANDS = ["align", "project", "train", "tag", "translate-train", "translate-test", "evaluate",
+            "bench", "components"]
 """Subcommand modules ``xlner.cli.cmd_<name>``, in help order."""
 
 COMPONENT_MODULES = ["xlner.align", "xlner.project", "xlner.tag", "xlner.translate"]

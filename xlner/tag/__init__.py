@@ -13,6 +13,7 @@ from typing import Any
 from xlner.errors import InputError
 from xlner.registry import taggers
 from xlner.tag.base import Tagged, Tagger
+from xlner.tag.crf import CRFTagger
 
 META_FILE = "tagger.json"
 
@@ -34,4 +35,4 @@ def load_tagger(path: str | Path) -> Tagger:
     return cls.load(path)  # type: ignore[attr-defined,no-any-return]
 
 
-__all__ = ["META_FILE", "Tagged", "Tagger", "create_tagger", "load_tagger"]
+__all__ = ["META_FILE", "CRFTagger", "Tagged", "Tagger", "create_tagger", "load_tagger"]

@@ -6,10 +6,13 @@ from typing import Any
 
 from xlner.registry import translators
 from xlner.translate.base import Translator
+from xlner.translate.cached import CachedTranslator
+from xlner.translate.split import join_words, split_translations
 
 
 def create_translator(spec: Any, **overrides: Any) -> Translator:
     return translators.create(spec, **overrides)  # type: ignore[no-any-return]
 
 
-__all__ = ["Translator", "create_translator"]
+__all__ = ["CachedTranslator", "Translator", "create_translator", "join_words",
+           "split_translations"]

@@ -1,0 +1,181 @@
+"""MasakhaNER translate-train benchmark on real machine translation (``nllb-conll2003``).
+
+For each language, the CoNLL-2003 English training sentences (gold labels) are paired with
+their NLLB-200 translations as released by T-Projection, which carry T-Projection's projected
+labels. The same tagger is trained on
+
+- ``tprojection``: T-Projection's labels on the translations (the peer);
+- ``<method>``: our projection of the English gold onto the same translated words, one row per
+  method (and filter set), through :func:`xlner.pipelines.translate_train.translate_train`;
+- ``gold``: the MasakhaNER 2.0 gold training set (upper bound);
+
+and evaluated on ``masakhaner2:<lang>:test`` with PER/ORG/LOC (DATE → O; source MISC dropped).
+Stages are kept in a work directory and reused by a re-run with the same settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from xlner.cache import cache_dir
+from xlner.corpora.labels import LabelMap
+from xlner.corpora.named import default_data_dir, download_dir, load_corpus
+from xlner.errors import ConfigError
+from xlner.evaluate.metrics import Scores
+from xlner.pipelines.filters import parse_filters
+from xlner.pipelines.stages import Workspace
+from xlner.pipelines.steps import check_language, evaluate_step, train_step
+from xlner.pipelines.translate_train import translate_train
+from xlner.signature import make_signature
+from xlner.translate.cached import CachedTranslator
+
+log = logging.getLogger(__name__)
+
+CLASSES = ("PER", "ORG", "LOC")
+DEFAULT_TAGGER = "crf"
+DEFAULT_FILTERS = ("no-failed",)
+
+
+def available_languages(data_dir: str | Path | None) -> list[str]:
+    """Languages with both ``nllb-conll2003`` files in the data directory or the cache."""
+    langs: set[str] = set()
+    for base in (default_data_dir(data_dir), download_dir()):
+        if base is None:
+            continue
+        folder = base / "nllb-conll2003"
+        for path in folder.glob("*.en.conll"):
+            lang = path.name[:-len(".en.conll")]
+            if (folder / f"{lang}.nllb.tprojection.conll").is_file():
+                langs.add(lang)
+    return sorted(langs)
+
+
+def default_work_dir() -> Path:
+    return cache_dir() / "bench" / "masakhaner-nllb"
+
+
+def _row(lang: str, labels: str, scores: Scores, **extra: Any) -> dict[str, Any]:
+    return {"lang": lang, "labels": labels, "f1": scores.f1, "precision": scores.precision,
+            "recall": scores.recall,
+            "per_class": {k: {"precision": v.precision, "recall": v.recall, "f1": v.f1,
+                              "support": v.support} for k, v in scores.per_class.items()},
+            **extra}
+
+
+def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = ("heuristic",),
+                          *, filters: Sequence[Sequence[str] | str] = (DEFAULT_FILTERS,),
+                          tagger: str = DEFAULT_TAGGER, aligner: str = "eflomal",
+                          aligner_params: dict[str, Any] | None = None, bitext: bool = True,
+                          misc: str = "drop", include_gold: bool = True,
+                          include_tprojection: bool = True,
+                          work_dir: str | Path | None = None,
+                          data_dir: str | Path | None = None, download: bool = True,
+                          resume: bool = True) -> dict[str, Any]:
+    """Run the benchmark; ``langs=None`` takes every language present in the data.
+
+    ``filters`` lists filter sets; each method is run with each set (one row per pair; the
+    row's ``labels`` is the method spec, followed by ``+filter,...`` when the set is not the
+    default). ``misc`` is how source MISC is dropped: ``drop`` (before projection) or
+    ``block`` (projected, so that it keeps other entities off its words, then dropped).
+    """
+    if misc not in ("drop", "block"):
+        raise ConfigError(f"misc must be 'drop' or 'block', not {misc!r}")
+    filter_sets = [parse_filters(f) for f in filters]
+    if not filter_sets:
+        raise ConfigError("no filter set given (use 'none' for no filter)")
+    langs = list(langs) if langs else available_languages(data_dir)
+    if not langs:
+        raise ConfigError("no nllb-conll2003 language found in the data directory")
+    for lang in langs:
+        check_language(lang)
+    work = Path(work_dir) if work_dir is not None else default_work_dir()
+    keep = LabelMap({"DATE": "O"}, frozenset(CLASSES))
+    drop_misc = LabelMap({"MISC": "O"})
+    results: list[dict[str, Any]] = []
+    inputs: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    for lang in langs:
+        t_lang = time.perf_counter()
+        ws = Workspace(work / lang, resume=resume)
+        source = load_corpus(f"nllb-conll2003:{lang}:en", data_dir=data_dir,
+                             download_missing=download)
+        tprojection = load_corpus(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
+                                  download_missing=download, label_map=keep)
+        test = load_corpus(f"masakhaner2:{lang}:test", data_dir=data_dir,
+                           download_missing=download, label_map=keep, repair=True)
+        inputs[lang] = {"source": source.describe(), "tprojection": tprojection.describe(),
+                        "test": test.describe()}
+        if include_tprojection:
+            model, key, seconds = train_step(ws, "tprojection/model", tprojection.sentences,
+                                             tagger, upstream=[tprojection.describe()],
+                                             describe_train=tprojection.describe())
+            scores = evaluate_step(ws, "tprojection/eval.json", model, test, upstream=[key])
+            results.append(_row(lang, "tprojection", scores, train_seconds=seconds,
+                                train_sentences=len(tprojection)))
+        translator = CachedTranslator(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
+                                      download=download)
+        for fset in filter_sets:
+            suffix = "" if tuple(fset) == DEFAULT_FILTERS else "+" + (",".join(fset) or "none")
+            run = translate_train(
+                source, translator, lang, work / lang / "projection", tokenizer="whitespace",
+                methods=methods, aligner=aligner, aligner_params=aligner_params, bitext=bitext,
+                filters=fset, source_label_map=drop_misc if misc == "drop" else None,
+                target_label_map=drop_misc if misc == "block" else None, tagger=tagger,
+                eval_corpus=test, data_dir=data_dir, download=download, resume=resume,
+                variant=f"{misc}-{'-'.join(fset) or 'none'}")
+            for outcome in run.outcomes:
+                assert outcome.scores is not None
+                results.append(_row(
+                    lang, outcome.method + suffix, outcome.scores, method=outcome.method,
+                    filters=list(fset), misc=misc, train_seconds=outcome.train_seconds,
+                    train_sentences=outcome.filters.kept_sentences,
+                    align_seconds=run.align_seconds, project_seconds=outcome.project_seconds,
+                    projection={k: v for k, v in outcome.projection.to_dict().items()
+                                if k in ("source_entities", "landed_source_entities",
+                                         "projected_entities", "unprojected")},
+                    filter_report=outcome.filters.to_dict()))
+        if include_gold:
+            gold = load_corpus(f"masakhaner2:{lang}:train", data_dir=data_dir,
+                               download_missing=download, label_map=keep, repair=True)
+            inputs[lang]["gold"] = gold.describe()
+            model, key, seconds = train_step(ws, "gold/model", gold.sentences, tagger,
+                                             upstream=[gold.describe()],
+                                             describe_train=gold.describe())
+            scores = evaluate_step(ws, "gold/eval.json", model, test, upstream=[key])
+            results.append(_row(lang, "gold", scores, train_seconds=seconds,
+                                train_sentences=len(gold)))
+        timings[lang] = time.perf_counter() - t_lang
+        log.info("%s done in %.0f s", lang, timings[lang])
+    signature = make_signature(
+        "bench masakhaner-nllb", inputs=inputs,
+        components={"tagger": tagger, "aligner": aligner,
+                    "aligner_params": dict(aligner_params or {}), "methods": list(methods)},
+        params={"filters": filter_sets, "misc": misc, "bitext": bitext,
+                "classes": list(CLASSES), "work_dir": str(work)})
+    return {"signature": signature, "results": results,
+            "seconds": {k: round(v, 1) for k, v in timings.items()}}
+
+
+def summary_rows(results: Sequence[dict[str, Any]]) -> list[tuple[str, dict[str, float]]]:
+    """F1 per ``labels`` and language, plus the average over languages, in first-seen order."""
+    table: dict[str, dict[str, float]] = {}
+    for row in results:
+        table.setdefault(row["labels"], {})[row["lang"]] = row["f1"]
+    return list(table.items())
+
+
+def format_table(results: Sequence[dict[str, Any]]) -> str:
+    langs = list(dict.fromkeys(r["lang"] for r in results))
+    head = f"{'labels':<40}" + "".join(f"{lang:>8}" for lang in langs) + f"{'avg':>8}"
+    lines = [head]
+    for labels, by_lang in summary_rows(results):
+        cells = "".join(f"{by_lang[lang]:8.4f}" if lang in by_lang else f"{'-':>8}"
+                        for lang in langs)
+        avg = sum(by_lang.values()) / len(by_lang) if len(by_lang) == len(langs) else None
+        lines.append(f"{labels:<40}{cells}" + (f"{avg:8.4f}" if avg is not None else
+                                                f"{'-':>8}"))
+    return "\n".join(lines)
