@@ -16,14 +16,17 @@ Stages are kept in a work directory and reused by a re-run with the same setting
 from __future__ import annotations
 
 import logging
+import statistics
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from xlner.cache import cache_dir
+from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
 from xlner.corpora.named import default_data_dir, download_dir, load_corpus
+from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
 from xlner.pipelines.filters import parse_filters
@@ -36,7 +39,8 @@ from xlner.translate.cached import CachedTranslator
 log = logging.getLogger(__name__)
 
 CLASSES = ("PER", "ORG", "LOC")
-DEFAULT_TAGGER = "crf"
+DEFAULT_TAGGER = "crf(algorithm=ap,max_iterations=10)"
+DEFAULT_SEEDS = (1, 2, 3)
 DEFAULT_FILTERS = ("no-failed",)
 
 
@@ -58,17 +62,41 @@ def default_work_dir() -> Path:
     return cache_dir() / "bench" / "masakhaner-nllb"
 
 
-def _row(lang: str, labels: str, scores: Scores, **extra: Any) -> dict[str, Any]:
-    return {"lang": lang, "labels": labels, "f1": scores.f1, "precision": scores.precision,
-            "recall": scores.recall,
-            "per_class": {k: {"precision": v.precision, "recall": v.recall, "f1": v.f1,
-                              "support": v.support} for k, v in scores.per_class.items()},
-            **extra}
+def _row(lang: str, labels: str, runs: Sequence[tuple[Scores, float]],
+         **extra: Any) -> dict[str, Any]:
+    """One result row: the mean over the seeds' scores (each seed's F1 kept too)."""
+    f1s = [sc.f1 for sc, _ in runs]
+    classes = sorted({c for sc, _ in runs for c in sc.per_class})
+    per_class = {c: {k: statistics.fmean(getattr(sc.per_class[c], k) if c in sc.per_class
+                                          else 0.0 for sc, _ in runs)
+                     for k in ("precision", "recall", "f1")} for c in classes}
+    return {"lang": lang, "labels": labels, "f1": statistics.fmean(f1s),
+            "precision": statistics.fmean(sc.precision for sc, _ in runs),
+            "recall": statistics.fmean(sc.recall for sc, _ in runs),
+            "f1_std": statistics.pstdev(f1s) if len(f1s) > 1 else 0.0,
+            "f1_seeds": f1s, "per_class": per_class,
+            "train_seconds": statistics.fmean(t for _, t in runs), **extra}
+
+
+def train_and_score(ws: Workspace, name: str, train: Sequence[Sentence], test: Corpus,
+                    tagger: str, seeds: Sequence[int], *, upstream: Sequence[Any],
+                    describe_train: dict[str, Any]) -> list[tuple[Scores, float]]:
+    """Train the tagger once per seed on ``train`` and score each on ``test``."""
+    runs = []
+    for seed in seeds:
+        sub = f"{name}/seed{seed}"
+        model, key, seconds = train_step(ws, f"{sub}/model", train, tagger, upstream=upstream,
+                                         describe_train=describe_train,
+                                         overrides={"seed": seed})
+        scores = evaluate_step(ws, f"{sub}/eval.json", model, test, upstream=[key])
+        runs.append((scores, seconds))
+    return runs
 
 
 def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = ("heuristic",),
                           *, filters: Sequence[Sequence[str] | str] = (DEFAULT_FILTERS,),
-                          tagger: str = DEFAULT_TAGGER, aligner: str = "eflomal",
+                          tagger: str = DEFAULT_TAGGER, seeds: Sequence[int] = DEFAULT_SEEDS,
+                          aligner: str = "eflomal",
                           aligner_params: dict[str, Any] | None = None, bitext: bool = True,
                           misc: str = "drop", include_gold: bool = True,
                           include_tprojection: bool = True,
@@ -77,16 +105,21 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                           resume: bool = True) -> dict[str, Any]:
     """Run the benchmark; ``langs=None`` takes every language present in the data.
 
-    ``filters`` lists filter sets; each method is run with each set (one row per pair; the
-    row's ``labels`` is the method spec, followed by ``+filter,...`` when the set is not the
-    default). ``misc`` is how source MISC is dropped: ``drop`` (before projection) or
-    ``block`` (projected, so that it keeps other entities off its words, then dropped).
+    Every label set trains the same tagger once per seed in ``seeds`` (the tagger's ``seed``
+    parameter); rows report the mean (and each seed's F1), as single runs of a CRF trained on
+    projected data differ by a point or two. ``filters`` lists filter sets; each method is run
+    with each set (one row per pair; the row's ``labels`` is the method spec, followed by
+    ``+filter,...`` when the set is not the default). ``misc`` is how source MISC is dropped:
+    ``drop`` (before projection) or ``block`` (projected, so that it keeps other entities off
+    its words, then dropped).
     """
     if misc not in ("drop", "block"):
         raise ConfigError(f"misc must be 'drop' or 'block', not {misc!r}")
     filter_sets = [parse_filters(f) for f in filters]
     if not filter_sets:
         raise ConfigError("no filter set given (use 'none' for no filter)")
+    if not seeds:
+        raise ConfigError("no seed given")
     langs = list(langs) if langs else available_languages(data_dir)
     if not langs:
         raise ConfigError("no nllb-conll2003 language found in the data directory")
@@ -110,28 +143,33 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         inputs[lang] = {"source": source.describe(), "tprojection": tprojection.describe(),
                         "test": test.describe()}
         if include_tprojection:
-            model, key, seconds = train_step(ws, "tprojection/model", tprojection.sentences,
-                                             tagger, upstream=[tprojection.describe()],
-                                             describe_train=tprojection.describe())
-            scores = evaluate_step(ws, "tprojection/eval.json", model, test, upstream=[key])
-            results.append(_row(lang, "tprojection", scores, train_seconds=seconds,
-                                train_sentences=len(tprojection)))
+            runs = train_and_score(ws, "tprojection", tprojection.sentences, test, tagger, seeds,
+                                   upstream=[tprojection.describe()],
+                                   describe_train=tprojection.describe())
+            results.append(_row(lang, "tprojection", runs, train_sentences=len(tprojection)))
         translator = CachedTranslator(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
                                       download=download)
         for fset in filter_sets:
-            suffix = "" if tuple(fset) == DEFAULT_FILTERS else "+" + (",".join(fset) or "none")
+            variant = f"{misc}-{'-'.join(fset) or 'none'}"
             run = translate_train(
                 source, translator, lang, work / lang / "projection", tokenizer="whitespace",
                 methods=methods, aligner=aligner, aligner_params=aligner_params, bitext=bitext,
                 filters=fset, source_label_map=drop_misc if misc == "drop" else None,
-                target_label_map=drop_misc if misc == "block" else None, tagger=tagger,
-                eval_corpus=test, data_dir=data_dir, download=download, resume=resume,
-                variant=f"{misc}-{'-'.join(fset) or 'none'}")
+                target_label_map=drop_misc if misc == "block" else None,
+                data_dir=data_dir, download=download, resume=resume, variant=variant)
+            suffix = "" if tuple(fset) == DEFAULT_FILTERS else "+" + (",".join(fset) or "none")
             for outcome in run.outcomes:
-                assert outcome.scores is not None
+                if not outcome.train:
+                    raise ConfigError(f"{lang}, {outcome.method}: the filters {fset} left no "
+                                      "training sentence")
+                runs = train_and_score(
+                    ws, f"projection/{outcome.slug}", outcome.train, test, tagger, seeds,
+                    upstream=[outcome.train_key],
+                    describe_train={"method": outcome.method, "filters": fset,
+                                    "sentences": len(outcome.train)})
                 results.append(_row(
-                    lang, outcome.method + suffix, outcome.scores, method=outcome.method,
-                    filters=list(fset), misc=misc, train_seconds=outcome.train_seconds,
+                    lang, outcome.method + suffix, runs, method=outcome.method,
+                    filters=list(fset), misc=misc,
                     train_sentences=outcome.filters.kept_sentences,
                     align_seconds=run.align_seconds, project_seconds=outcome.project_seconds,
                     projection={k: v for k, v in outcome.projection.to_dict().items()
@@ -142,19 +180,16 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
             gold = load_corpus(f"masakhaner2:{lang}:train", data_dir=data_dir,
                                download_missing=download, label_map=keep, repair=True)
             inputs[lang]["gold"] = gold.describe()
-            model, key, seconds = train_step(ws, "gold/model", gold.sentences, tagger,
-                                             upstream=[gold.describe()],
-                                             describe_train=gold.describe())
-            scores = evaluate_step(ws, "gold/eval.json", model, test, upstream=[key])
-            results.append(_row(lang, "gold", scores, train_seconds=seconds,
-                                train_sentences=len(gold)))
+            runs = train_and_score(ws, "gold", gold.sentences, test, tagger, seeds,
+                                   upstream=[gold.describe()], describe_train=gold.describe())
+            results.append(_row(lang, "gold", runs, train_sentences=len(gold)))
         timings[lang] = time.perf_counter() - t_lang
         log.info("%s done in %.0f s", lang, timings[lang])
     signature = make_signature(
         "bench masakhaner-nllb", inputs=inputs,
         components={"tagger": tagger, "aligner": aligner,
                     "aligner_params": dict(aligner_params or {}), "methods": list(methods)},
-        params={"filters": filter_sets, "misc": misc, "bitext": bitext,
+        params={"filters": filter_sets, "misc": misc, "bitext": bitext, "seeds": list(seeds),
                 "classes": list(CLASSES), "work_dir": str(work)})
     return {"signature": signature, "results": results,
             "seconds": {k: round(v, 1) for k, v in timings.items()}}

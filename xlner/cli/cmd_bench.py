@@ -41,7 +41,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     m.add_argument("--misc", default="drop", choices=["drop", "block"],
                    help="source MISC: dropped before projection, or projected to block its "
                    "words and dropped after (default drop)")
-    m.add_argument("--tagger", default="crf", help="tagger spec trained on every label set")
+    m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
+                   "(default crf(algorithm=ap,max_iterations=10))")
+    m.add_argument("--seeds", default="1,2,3",
+                   help="train once per seed and report the mean (default 1,2,3)")
     m.add_argument("--aligner", default="eflomal")
     m.add_argument("--aligner-param", action="append", default=[],
                    help="aligner parameter key=value (repeatable)")
@@ -57,7 +60,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run_masakhaner(args: argparse.Namespace) -> int:
-    from xlner.bench.masakhaner import bench_masakhaner_nllb
+    from xlner.bench.masakhaner import DEFAULT_TAGGER, bench_masakhaner_nllb
     from xlner.bench.masakhaner import format_table as masakhaner_table
 
     params: dict[str, object] = {}
@@ -65,7 +68,8 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         params.update(parse_params(item))
     out = bench_masakhaner_nllb(
         args.langs.split(",") if args.langs else None, split_methods(args.methods),
-        filters=args.filters or ["no-failed"], tagger=args.tagger, aligner=args.aligner,
+        filters=args.filters or ["no-failed"], tagger=args.tagger or DEFAULT_TAGGER,
+        seeds=[int(x) for x in args.seeds.split(",") if x.strip()], aligner=args.aligner,
         aligner_params=params, bitext=not args.no_bitext, misc=args.misc,
         include_gold=not args.no_gold, work_dir=args.work_dir, data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume)

@@ -54,9 +54,10 @@ def component_key(component: Any) -> dict[str, Any]:
     if callable(describe):
         out["describe"] = _jsonable(describe())
     out["class"] = f"{type(component).__module__}.{type(component).__qualname__}"
+    scalar = (str, int, float, bool, type(None), tuple, list)
     settings = {k: v for k, v in sorted(vars(component).items())
-                if not k.startswith("_") and k not in LOCATION_SETTINGS and isinstance(v, str | int | float | bool | type(None)
-                                                       | tuple | list)}
+                if not k.startswith("_") and k not in LOCATION_SETTINGS
+                and isinstance(v, scalar)}
     out["settings"] = _jsonable(settings)
     return out
 

@@ -261,11 +261,13 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
 # -- train and evaluate -----------------------------------------------------------------------
 def train_step(ws: Workspace, relpath: str, train: Sequence[Sentence], tagger_spec: str, *,
                upstream: Sequence[Any], dev: Sequence[Sentence] | None = None,
-               describe_train: dict[str, Any] | None = None) -> tuple[Tagger, str, float]:
-    """Train a tagger (spec such as ``crf`` or ``crf(c1=0.1)``) and save it to ``relpath``."""
+               describe_train: dict[str, Any] | None = None,
+               overrides: dict[str, Any] | None = None) -> tuple[Tagger, str, float]:
+    """Train a tagger (spec such as ``crf`` or ``crf(c1=0.1)``; ``overrides`` win over the
+    spec's parameters, e.g. ``{"seed": 2}``) and save it to ``relpath``."""
     from xlner.tag import create_tagger, load_tagger
 
-    tagger = create_tagger(tagger_spec)
+    tagger = create_tagger(tagger_spec, **(overrides or {}))
     st = ws.stage("train", relpath, *upstream, component_key(tagger),
                   None if dev is None else len(dev))
     if ws.reuse(st):

@@ -67,6 +67,8 @@ class MethodOutcome:
     filters: FilterReport
     train: list[Sentence]
     project_seconds: float
+    train_key: str = ""
+    """Stage key of the training set (what a model trained on it depends on)."""
     train_seconds: float | None = None
     scores: Scores | None = None
 
@@ -179,7 +181,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
         log.info("%s: %s; %s", method.name, projected.report.summary().splitlines()[0],
                  freport.summary())
         outcome = MethodOutcome(method.name, sub, projected.symmetrize, projected.report,
-                                freport, kept, projected.seconds)
+                                freport, kept, projected.seconds, train_st.key)
         if tagger is not None:
             if not kept:
                 raise ConfigError(f"method {method.name}: the filters {filter_names} left no "

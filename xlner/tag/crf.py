@@ -33,6 +33,24 @@ MODEL_FILE = "model.crfsuite"
 META_FILE = "tagger.json"
 FEATURES_VERSION = 1
 ALGORITHMS = ("lbfgs", "l2sgd", "ap", "pa", "arow")
+SETTINGS = ("c1", "c2", "max_iterations", "min_freq", "window", "affixes", "all_transitions",
+            "algorithm", "seed")
+
+
+def seed_crfsuite(seed: int) -> bool:
+    """Seed the C library's ``rand()``, which crfsuite's online algorithms (``ap``, ``l2sgd``,
+    ``pa``, ``arow``) use to shuffle the training data: the same seed gives the same model.
+    Returns whether seeding was possible (not on platforms without a C library handle)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        libc.srand(ctypes.c_uint(seed))
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - e.g. Windows
+        log.warning("cannot seed crfsuite's shuffling: %s training is not reproducible",
+                    "online")
+        return False
+    return True
 
 
 def shape(word: str) -> str:
@@ -150,7 +168,8 @@ class CRFTagger:
 
     def __init__(self, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 60,
                  min_freq: int = 1, window: int = 2, affixes: int = 4,
-                 all_transitions: bool = True, algorithm: str = "lbfgs") -> None:
+                 all_transitions: bool = True, algorithm: str = "lbfgs",
+                 seed: int = 0) -> None:
         if algorithm not in ALGORITHMS:
             raise ConfigError(f"crf: unknown algorithm {algorithm!r}; choose {ALGORITHMS}")
         if max_iterations < 1:
@@ -167,6 +186,7 @@ class CRFTagger:
         self.affixes = affixes
         self.all_transitions = all_transitions
         self.algorithm = algorithm
+        self.seed = seed
         self._labels: list[str] = []
         self._model: bytes | None = None
         self._tagger: Any = None
@@ -183,7 +203,8 @@ class CRFTagger:
     def settings(self) -> dict[str, Any]:
         return {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
                 "min_freq": self.min_freq, "window": self.window, "affixes": self.affixes,
-                "all_transitions": self.all_transitions, "algorithm": self.algorithm}
+                "all_transitions": self.all_transitions, "algorithm": self.algorithm,
+                "seed": self.seed}
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "features": FEATURES_VERSION,
@@ -224,6 +245,8 @@ class CRFTagger:
         trainer.set_params(params)
         with tempfile.TemporaryDirectory(prefix="xlner-crf-") as tmp:
             path = os.path.join(tmp, MODEL_FILE)
+            if self.algorithm != "lbfgs":
+                seed_crfsuite(self.seed)
             t1 = time.perf_counter()
             trainer.train(path)
             train_seconds = time.perf_counter() - t1
@@ -307,8 +330,7 @@ class CRFTagger:
             raise InputError(f"saved with CRF feature version {meta.get('features')}; this "
                              f"xlner extracts version {FEATURES_VERSION}: retrain the model",
                              source=meta_path)
-        settings = {k: meta[k] for k in ("c1", "c2", "max_iterations", "min_freq", "window",
-                                          "affixes", "all_transitions", "algorithm") if k in meta}
+        settings = {k: meta[k] for k in SETTINGS if k in meta}
         tagger = cls(**settings)
         try:
             model = (path / MODEL_FILE).read_bytes()

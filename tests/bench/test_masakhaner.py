@@ -1,0 +1,86 @@
+"""The MasakhaNER-NLLB benchmark on tiny corpora in the real data layout (any language)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from synthetic_parallel import write_data_dir
+
+from xlner.bench.masakhaner import available_languages, bench_masakhaner_nllb, format_table
+from xlner.cli.main import main
+from xlner.errors import ConfigError, CorpusNotFoundError, InputError
+
+TAGGER = "crf(algorithm=ap,max_iterations=5)"
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    write_data_dir(root, "zul", n=160, seed=1)  # not one of the six languages
+    write_data_dir(root, "yor", n=120, seed=2)
+    return root
+
+
+def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
+    assert available_languages(data) == ["yor", "zul"]
+    out = bench_masakhaner_nllb(None, ["heuristic", "heuristic-paper"],
+                                filters=[("no-failed",), ("no-failed", "complete")],
+                                tagger=TAGGER, seeds=(1, 2), work_dir=tmp_path / "work",
+                                data_dir=data, download=False)
+    rows = out["results"]
+    labels = [(r["lang"], r["labels"]) for r in rows]
+    for lang in ("yor", "zul"):
+        assert [lab for lg, lab in labels if lg == lang] == [
+            "tprojection", "heuristic", "heuristic-paper", "heuristic+no-failed,complete",
+            "heuristic-paper+no-failed,complete", "gold"]
+    for row in rows:
+        assert 0.0 <= row["precision"] <= 1.0 and 0.0 <= row["f1"] <= 1.0
+        assert len(row["f1_seeds"]) == 2
+        assert set(row["per_class"]) <= {"PER", "ORG", "LOC"}  # DATE → O, MISC dropped
+    by = {(r["lang"], r["labels"]): r for r in rows}
+    for lang in ("yor", "zul"):
+        # our projection recovers the toy gold; the peer's labels miss people
+        ours, peer = by[(lang, "heuristic")], by[(lang, "tprojection")]
+        assert ours["per_class"]["PER"]["recall"] > peer["per_class"]["PER"]["recall"]
+        assert ours["f1"] > peer["f1"]
+        assert by[(lang, "gold")]["f1"] > 0.8
+        assert ours["train_sentences"] == ours["filter_report"]["kept_sentences"]
+    table = format_table(rows)
+    assert "tprojection" in table and "avg" in table
+    assert out["signature"]["params"]["seeds"] == [1, 2]
+    # everything is reused on a re-run
+    again = bench_masakhaner_nllb(["zul"], ["heuristic"], tagger=TAGGER, seeds=(1, 2),
+                                  work_dir=tmp_path / "work", data_dir=data, download=False)
+    first = {r["labels"]: r["f1"] for r in rows if r["lang"] == "zul"}
+    assert {r["labels"]: r["f1"] for r in again["results"]} == {
+        k: first[k] for k in ("tprojection", "heuristic", "gold")}
+
+
+def test_cli_writes_json(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    rc = main(["bench", "masakhaner-nllb", "--data-dir", str(data), "--langs", "zul",
+               "--tagger", TAGGER, "--seeds", "1", "--work-dir", str(tmp_path / "w"),
+               "--no-download", "--json", str(out)])
+    assert rc == 0
+    rows = json.loads(out.read_text())["results"]
+    assert [r["labels"] for r in rows] == ["tprojection", "heuristic", "gold"]
+    assert {"lang", "labels", "f1", "precision", "recall"} <= set(rows[0])
+    assert "heuristic" in capsys.readouterr().out
+
+
+def test_errors(data: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown language code 'qqq'"):
+        bench_masakhaner_nllb(["qqq"], data_dir=data, download=False, work_dir=tmp_path)
+    with pytest.raises(CorpusNotFoundError):
+        bench_masakhaner_nllb(["hau"], data_dir=data, download=False, work_dir=tmp_path)
+    with pytest.raises(ConfigError, match="misc"):
+        bench_masakhaner_nllb(["zul"], misc="keep", data_dir=data, work_dir=tmp_path)
+    # translations that do not match the English sentences one to one
+    tprojection = data / "nllb-conll2003" / "zul.nllb.tprojection.conll"
+    text = tprojection.read_text(encoding="utf-8")
+    tprojection.write_text(text.split("\n\n", 1)[1], encoding="utf-8")
+    with pytest.raises(InputError, match="160 sentences to translate but the cache holds 159"):
+        bench_masakhaner_nllb(["zul"], tagger=TAGGER, seeds=(1,), include_tprojection=False,
+                              data_dir=data, download=False, work_dir=tmp_path)
