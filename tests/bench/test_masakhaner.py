@@ -26,7 +26,8 @@ def data(tmp_path: Path) -> Path:
 def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
     assert available_languages(data) == ["yor", "zul"]
     out = bench_masakhaner_nllb(None, ["heuristic", "heuristic-paper"],
-                                filters=[("no-failed",), ("no-failed", "complete")],
+                                setups=["no-failed", "no-failed,complete",
+                                        "misc=block,consistency,no-failed"],
                                 tagger=TAGGER, seeds=(1, 2), work_dir=tmp_path / "work",
                                 data_dir=data, download=False)
     rows = out["results"]
@@ -34,7 +35,8 @@ def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
     for lang in ("yor", "zul"):
         assert [lab for lg, lab in labels if lg == lang] == [
             "tprojection", "heuristic", "heuristic-paper", "heuristic+no-failed,complete",
-            "heuristic-paper+no-failed,complete", "gold"]
+            "heuristic-paper+no-failed,complete", "heuristic+misc=block,consistency,no-failed",
+            "heuristic-paper+misc=block,consistency,no-failed", "gold"]
     for row in rows:
         assert 0.0 <= row["precision"] <= 1.0 and 0.0 <= row["f1"] <= 1.0
         assert len(row["f1_seeds"]) == 2
@@ -47,6 +49,9 @@ def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
         assert ours["f1"] > peer["f1"]
         assert by[(lang, "gold")]["f1"] > 0.8
         assert ours["train_sentences"] == ours["filter_report"]["kept_sentences"]
+        refined = by[(lang, "heuristic+misc=block,consistency,no-failed")]
+        assert refined["misc"] == "block" and refined["consistency_report"]["dictionary"] > 0
+        assert ours["consistency_report"] is None
     table = format_table(rows)
     assert "tprojection" in table and "avg" in table
     assert out["signature"]["params"]["seeds"] == [1, 2]
@@ -75,8 +80,10 @@ def test_errors(data: Path, tmp_path: Path) -> None:
         bench_masakhaner_nllb(["qqq"], data_dir=data, download=False, work_dir=tmp_path)
     with pytest.raises(CorpusNotFoundError):
         bench_masakhaner_nllb(["hau"], data_dir=data, download=False, work_dir=tmp_path)
-    with pytest.raises(ConfigError, match="misc"):
-        bench_masakhaner_nllb(["zul"], misc="keep", data_dir=data, work_dir=tmp_path)
+    with pytest.raises(ConfigError, match="misc must be drop or block"):
+        bench_masakhaner_nllb(["zul"], setups=["misc=keep"], data_dir=data, work_dir=tmp_path)
+    with pytest.raises(ConfigError, match="unknown training-data filter"):
+        bench_masakhaner_nllb(["zul"], setups=["shiny"], data_dir=data, work_dir=tmp_path)
     # translations that do not match the English sentences one to one
     tprojection = data / "nllb-conll2003" / "zul.nllb.tprojection.conll"
     text = tprojection.read_text(encoding="utf-8")

@@ -95,6 +95,12 @@ def test_resume_reuses_finished_stages(tmp_path: Path,
                             **kwargs)
     assert "align" in third.reused and "heuristic/projected.conll" in third.reused
     assert third.computed == ["heuristic/train.conll", "heuristic/model"]
+    # relabelling the source redoes the projection, not the translation or the alignment
+    relabelled = translate_train(source, CachedTranslator(cache), "swa", out,
+                                 source_label_map=LabelMap.parse("MISC=O"),
+                                 projection_variant="no-misc", **kwargs)
+    assert {"translations.jsonl", "align"} <= set(relabelled.reused)
+    assert "heuristic/no-misc/projected.conll" in relabelled.computed
     # a changed method recomputes the projection only
     fourth = translate_train(source, CachedTranslator(cache), "swa", out,
                              methods=["heuristic(d=1)"], **kwargs)

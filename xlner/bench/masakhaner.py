@@ -19,6 +19,7 @@ import logging
 import statistics
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,48 @@ log = logging.getLogger(__name__)
 CLASSES = ("PER", "ORG", "LOC")
 DEFAULT_TAGGER = "crf(algorithm=ap,max_iterations=10)"
 DEFAULT_SEEDS = (1, 2, 3)
-DEFAULT_FILTERS = ("no-failed",)
+DEFAULT_SETUPS = ("no-failed",)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """How our projection's training data is made: MISC handling, consistency, filters."""
+
+    name: str
+    misc: str
+    consistency: bool
+    filters: list[str]
+
+    @property
+    def is_default(self) -> bool:
+        return self.misc == "drop" and not self.consistency and self.filters == ["no-failed"]
+
+    @property
+    def slug(self) -> str:
+        return "-".join([self.misc, *(["consistency"] if self.consistency else []),
+                         *(self.filters or ["none"])])
+
+
+def parse_setup(text: str) -> Setup:
+    """A comma-separated setup: ``misc=drop`` (source MISC dropped before projection; the
+    default) or ``misc=block`` (MISC projected, so that it keeps other entities off its words,
+    then dropped), ``consistency`` (:mod:`xlner.pipelines.consistency`), and filter names
+    (:mod:`xlner.pipelines.filters`; ``none`` for none)."""
+    misc = "drop"
+    consistency = False
+    filters: list[str] = []
+    for token in (t.strip() for t in text.split(",")):
+        if not token:
+            continue
+        if token.startswith("misc="):
+            misc = token.partition("=")[2]
+            if misc not in ("drop", "block"):
+                raise ConfigError(f"setup {text!r}: misc must be drop or block, not {misc!r}")
+        elif token == "consistency":
+            consistency = True
+        else:
+            filters.append(token)
+    return Setup(text.strip(), misc, consistency, parse_filters(filters))
 
 
 def available_languages(data_dir: str | Path | None) -> list[str]:
@@ -94,11 +136,11 @@ def train_and_score(ws: Workspace, name: str, train: Sequence[Sentence], test: C
 
 
 def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = ("heuristic",),
-                          *, filters: Sequence[Sequence[str] | str] = (DEFAULT_FILTERS,),
+                          *, setups: Sequence[str] = DEFAULT_SETUPS,
                           tagger: str = DEFAULT_TAGGER, seeds: Sequence[int] = DEFAULT_SEEDS,
                           aligner: str = "eflomal",
                           aligner_params: dict[str, Any] | None = None, bitext: bool = True,
-                          misc: str = "drop", include_gold: bool = True,
+                          include_gold: bool = True,
                           include_tprojection: bool = True,
                           work_dir: str | Path | None = None,
                           data_dir: str | Path | None = None, download: bool = True,
@@ -107,17 +149,13 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
 
     Every label set trains the same tagger once per seed in ``seeds`` (the tagger's ``seed``
     parameter); rows report the mean (and each seed's F1), as single runs of a CRF trained on
-    projected data differ by a point or two. ``filters`` lists filter sets; each method is run
-    with each set (one row per pair; the row's ``labels`` is the method spec, followed by
-    ``+filter,...`` when the set is not the default). ``misc`` is how source MISC is dropped:
-    ``drop`` (before projection) or ``block`` (projected, so that it keeps other entities off
-    its words, then dropped).
+    projected data differ by a point or two. Each method runs with each of ``setups`` (see
+    :func:`parse_setup`; one row per pair, labelled with the method spec, followed by
+    ``+<setup>`` unless the setup is the plain default).
     """
-    if misc not in ("drop", "block"):
-        raise ConfigError(f"misc must be 'drop' or 'block', not {misc!r}")
-    filter_sets = [parse_filters(f) for f in filters]
-    if not filter_sets:
-        raise ConfigError("no filter set given (use 'none' for no filter)")
+    parsed = [parse_setup(text) for text in setups]
+    if not parsed:
+        raise ConfigError("no setup given")
     if not seeds:
         raise ConfigError("no seed given")
     langs = list(langs) if langs else available_languages(data_dir)
@@ -149,27 +187,31 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
             results.append(_row(lang, "tprojection", runs, train_sentences=len(tprojection)))
         translator = CachedTranslator(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
                                       download=download)
-        for fset in filter_sets:
-            variant = f"{misc}-{'-'.join(fset) or 'none'}"
+        for setup in parsed:
             run = translate_train(
-                source, translator, lang, work / lang / "projection", tokenizer="whitespace",
-                methods=methods, aligner=aligner, aligner_params=aligner_params, bitext=bitext,
-                filters=fset, source_label_map=drop_misc if misc == "drop" else None,
-                target_label_map=drop_misc if misc == "block" else None,
-                data_dir=data_dir, download=download, resume=resume, variant=variant)
-            suffix = "" if tuple(fset) == DEFAULT_FILTERS else "+" + (",".join(fset) or "none")
+                source, translator, lang, work / lang / "projection",
+                tokenizer="whitespace", methods=methods, aligner=aligner,
+                aligner_params=aligner_params, bitext=bitext, filters=setup.filters,
+                source_label_map=drop_misc if setup.misc == "drop" else None,
+                target_label_map=drop_misc if setup.misc == "block" else None,
+                consistency=setup.consistency, data_dir=data_dir, download=download,
+                resume=resume, variant=setup.slug, projection_variant=f"misc-{setup.misc}")
+            suffix = "" if setup.is_default else f"+{setup.name}"
             for outcome in run.outcomes:
                 if not outcome.train:
-                    raise ConfigError(f"{lang}, {outcome.method}: the filters {fset} left no "
+                    raise ConfigError(f"{lang}, {outcome.method}: setup {setup.name!r} left no "
                                       "training sentence")
                 runs = train_and_score(
-                    ws, f"projection/{outcome.slug}", outcome.train, test, tagger, seeds,
+                    ws, f"models/{outcome.slug}", outcome.train, test, tagger, seeds,
                     upstream=[outcome.train_key],
-                    describe_train={"method": outcome.method, "filters": fset,
+                    describe_train={"method": outcome.method, "setup": setup.name,
                                     "sentences": len(outcome.train)})
                 results.append(_row(
                     lang, outcome.method + suffix, runs, method=outcome.method,
-                    filters=list(fset), misc=misc,
+                    setup=setup.name, filters=setup.filters, misc=setup.misc,
+                    consistency=setup.consistency,
+                    consistency_report=None if outcome.consistency is None
+                    else outcome.consistency.to_dict(),
                     train_sentences=outcome.filters.kept_sentences,
                     align_seconds=run.align_seconds, project_seconds=outcome.project_seconds,
                     projection={k: v for k, v in outcome.projection.to_dict().items()
@@ -189,7 +231,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         "bench masakhaner-nllb", inputs=inputs,
         components={"tagger": tagger, "aligner": aligner,
                     "aligner_params": dict(aligner_params or {}), "methods": list(methods)},
-        params={"filters": filter_sets, "misc": misc, "bitext": bitext, "seeds": list(seeds),
+        params={"setups": [p.name for p in parsed], "bitext": bitext, "seeds": list(seeds),
                 "classes": list(CLASSES), "work_dir": str(work)})
     return {"signature": signature, "results": results,
             "seconds": {k: round(v, 1) for k, v in timings.items()}}

@@ -35,12 +35,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="comma-separated languages (default: all with nllb-conll2003 files)")
     m.add_argument("--methods", default="heuristic",
                    help="comma-separated projection method specs (default heuristic)")
-    m.add_argument("--filters", action="append", default=None,
-                   help="training-data filter set, comma-separated (repeatable: one row per "
-                   "set and method; default no-failed; 'none' for no filter)")
-    m.add_argument("--misc", default="drop", choices=["drop", "block"],
-                   help="source MISC: dropped before projection, or projected to block its "
-                   "words and dropped after (default drop)")
+    m.add_argument("--setup", action="append", default=None,
+                   help="how our training data is made, comma-separated: misc=drop|block, "
+                   "consistency, filter names (repeatable: one row per setup and method; "
+                   "default no-failed)")
     m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
                    "(default crf(algorithm=ap,max_iterations=10))")
     m.add_argument("--seeds", default="1,2,3",
@@ -60,7 +58,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run_masakhaner(args: argparse.Namespace) -> int:
-    from xlner.bench.masakhaner import DEFAULT_TAGGER, bench_masakhaner_nllb
+    from xlner.bench.masakhaner import DEFAULT_SETUPS, DEFAULT_TAGGER, bench_masakhaner_nllb
     from xlner.bench.masakhaner import format_table as masakhaner_table
 
     params: dict[str, object] = {}
@@ -68,9 +66,9 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         params.update(parse_params(item))
     out = bench_masakhaner_nllb(
         args.langs.split(",") if args.langs else None, split_methods(args.methods),
-        filters=args.filters or ["no-failed"], tagger=args.tagger or DEFAULT_TAGGER,
+        setups=args.setup or list(DEFAULT_SETUPS), tagger=args.tagger or DEFAULT_TAGGER,
         seeds=[int(x) for x in args.seeds.split(",") if x.strip()], aligner=args.aligner,
-        aligner_params=params, bitext=not args.no_bitext, misc=args.misc,
+        aligner_params=params, bitext=not args.no_bitext,
         include_gold=not args.no_gold, work_dir=args.work_dir, data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume)
     print(masakhaner_table(out["results"]))

@@ -76,6 +76,15 @@ def make_aligner(spec: str | Aligner = "eflomal", params: dict[str, Any] | None 
 
 
 # -- translate and split -----------------------------------------------------------------------
+def words_description(corpus: Corpus) -> dict[str, Any]:
+    """A corpus's identity by its words alone (labels left out): what translation and
+    alignment depend on, so that relabelling the source does not redo them."""
+    from xlner.files import text_digest
+
+    return {"name": corpus.name, "sentences": len(corpus),
+            "words": text_digest(" ".join(s.words) for s in corpus)}
+
+
 def resolve_tokenizer(tokenizer: str, translator: Translator) -> str:
     """``auto``: ``whitespace`` for translators whose output is already split into words
     (e.g. a cache read from CoNLL), else ``xlner``."""

@@ -38,6 +38,7 @@ from xlner.pipelines.steps import (
     project_step,
     resolve_tokenizer,
     translate_step,
+    words_description,
     write_json,
 )
 from xlner.pipelines.tagging import predict_entities
@@ -102,7 +103,7 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     ws = Workspace(out_dir, resume=resume)
     tokenizer = resolve_tokenizer(tokenizer, translator)
     seconds: dict[str, float] = {}
-    inputs = {"target": target.describe()}
+    inputs = {"target": words_description(target)}
     t0 = time.perf_counter()
     words, split_key = translate_step(ws, target.words, translator, src_lang=lang,
                                       tgt_lang=pivot_lang, tokenizer=tokenizer, inputs=inputs)
@@ -142,7 +143,7 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     aligned, align_key, seconds["align"] = align_step(ws, tagged.words, target.words, al,
                                                       upstream=[inputs, split_key])
     projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
-                             al, upstream=[inputs, align_key, tag_st.key],
+                             al, upstream=[target.describe(), align_key, tag_st.key],
                              target_name=target.name)
     seconds["project"] = projected.seconds
     predictions = Corpus([Sentence(t.words, p.entities, t.origin) for t, p in

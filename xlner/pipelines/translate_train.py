@@ -31,6 +31,7 @@ from xlner.corpora.labels import LabelMap
 from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
+from xlner.pipelines.consistency import ConsistencyReport, make_consistent
 from xlner.pipelines.filters import FilterReport, apply_filters, parse_filters
 from xlner.pipelines.project import check_parallel
 from xlner.pipelines.report import ProjectionReport
@@ -45,6 +46,7 @@ from xlner.pipelines.steps import (
     resolve_tokenizer,
     train_step,
     translate_step,
+    words_description,
     write_json,
 )
 from xlner.project.recipes import resolve_method
@@ -54,6 +56,7 @@ from xlner.translate.base import Translator
 log = logging.getLogger(__name__)
 
 DEFAULT_FILTERS = ("no-failed",)
+CONSISTENCY_DEFAULTS: dict[str, Any] = {"min_count": 3, "min_ratio": 0.5, "max_words": 4}
 
 
 @dataclass
@@ -66,6 +69,7 @@ class MethodOutcome:
     projection: ProjectionReport
     filters: FilterReport
     train: list[Sentence]
+    consistency: ConsistencyReport | None
     project_seconds: float
     train_key: str = ""
     """Stage key of the training set (what a model trained on it depends on)."""
@@ -75,6 +79,8 @@ class MethodOutcome:
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "dir": self.slug, "symmetrize": self.symmetrize,
                 "projection": self.projection.to_dict(), "filters": self.filters.to_dict(),
+                "consistency": None if self.consistency is None
+                else self.consistency.to_dict(),
                 "project_seconds": round(self.project_seconds, 3),
                 "train_seconds": None if self.train_seconds is None
                 else round(self.train_seconds, 3),
@@ -108,7 +114,9 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                     target_label_map: LabelMap | None = None,
                     tagger: str | None = None, eval_corpus: Corpus | None = None,
                     data_dir: str | Path | None = None, download: bool = True,
-                    resume: bool = True, variant: str = "") -> TranslateTrainResult:
+                    consistency: bool | dict[str, Any] = False,
+                    resume: bool = True, variant: str = "",
+                    projection_variant: str = "") -> TranslateTrainResult:
     """Run translate-train for ``source`` (labelled, in ``src_lang``) into ``lang``.
 
     ``methods`` are projection method specs (``heuristic``, ``heuristic(d=1)@union``, any
@@ -117,8 +125,14 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     sentences (e.g. project MISC so that it blocks its words, then drop it). ``filters`` pick
     the sentences to train on (:mod:`xlner.pipelines.filters`). With ``tagger`` (a spec such
     as ``crf``) a tagger is trained per method, and evaluated on ``eval_corpus`` if given.
-    ``variant`` names a subdirectory of each method's directory for the training set, model
-    and scores (runs that differ only in filters then share the projection).
+    ``consistency`` (``True`` or settings for
+    :func:`~xlner.pipelines.consistency.make_consistent`) makes the projected labels consistent
+    across the corpus before the filters: spans of classes that ``target_label_map`` drops are
+    relabelled when their text is mostly projected as a kept class, and missed occurrences of
+    such names are labelled. ``variant`` names a subdirectory of each method's directory for
+    the training set, model and scores (runs that differ only in filters then share the
+    projection); ``projection_variant`` does so for the projection (runs that differ in how
+    the source is labelled then share the translation and alignment).
     """
     check_language(lang)
     check_language(src_lang)
@@ -127,8 +141,17 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     filter_names = parse_filters(filters)
     if eval_corpus is not None and tagger is None:
         raise ConfigError("an evaluation set needs a tagger to train (e.g. tagger='crf')")
+    consistency_settings: dict[str, Any] | None = None
+    if consistency:
+        consistency_settings = {**CONSISTENCY_DEFAULTS,
+                                **(consistency if isinstance(consistency, dict) else {})}
+        unknown = set(consistency_settings) - set(CONSISTENCY_DEFAULTS)
+        if unknown:
+            raise ConfigError(f"unknown consistency settings {sorted(unknown)}; choose from "
+                              f"{sorted(CONSISTENCY_DEFAULTS)}")
     resolved = [resolve_method(m) for m in methods]
-    slugs = [method_slug(m.name) for m in resolved]
+    slugs = [method_slug(m.name) + (f"/{method_slug(projection_variant)}"
+                                    if projection_variant else "") for m in resolved]
     if len(set(slugs)) != len(slugs):
         raise ConfigError(f"two methods map to the same output directory: {slugs}")
     for k, sent in enumerate(source):
@@ -142,7 +165,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     ws = Workspace(out_dir, resume=resume)
     tokenizer = resolve_tokenizer(tokenizer, translator)
     t_start = time.perf_counter()
-    inputs = {"source": source.describe()}
+    inputs = {"source": words_description(source)}
     tgt_words, split_key = translate_step(ws, source.words, translator, src_lang=src_lang,
                                           tgt_lang=lang, tokenizer=tokenizer, inputs=inputs)
     check_parallel(source, tgt_words, source.name, "its translations")
@@ -153,22 +176,32 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     outcomes = []
     for method, slug in zip(resolved, slugs, strict=True):
         projected = project_step(ws, f"{slug}/projected.conll", source, tgt_words, method,
-                                 aligned, al, upstream=[inputs, align_key],
+                                 aligned, al, upstream=[source.describe(), align_key],
                                  target_name=f"translations:{lang}")
         sentences = projected.corpus.sentences
+        creport = None
+        if consistency_settings is not None:
+            dropped = sorted({lab for lab in projected.corpus.labels()
+                              if target_label_map is not None and target_label_map(lab) is None})
+            sentences, creport = make_consistent(sentences, drop=dropped,
+                                                 **consistency_settings)
+            log.info("%s: %s", method.name, creport.summary())
         if target_label_map is not None and not target_label_map.is_identity:
             sentences = [target_label_map.apply_sentence(s) for s in sentences]
         kept, freport = apply_filters(filter_names, source.sentences, sentences,
                                       projected.results)
         sub = f"{slug}/{method_slug(variant)}" if variant else slug
         train_st = ws.stage("filter", f"{sub}/train.conll", projected.key, filter_names,
-                            None if target_label_map is None else target_label_map.describe())
+                            None if target_label_map is None else target_label_map.describe(),
+                            consistency_settings)
         if not ws.reuse(train_st):
             train_st.start()
             if train_st.path is not None:
                 write_conll(train_st.path, kept)
                 report = projected.report.to_dict()
                 report["filters"] = freport.to_dict()
+                if creport is not None:
+                    report["consistency"] = creport.to_dict()
                 write_json(train_st.path.with_name(train_st.path.name + ".report.json"), report)
             train_st.finish(make_signature(
                 "translate-train", inputs={"source": source.describe(),
@@ -176,12 +209,13 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                 components={"translator": translator, "aligner": al, "method": method},
                 params={"lang": lang, "src_lang": src_lang, "tokenizer": tokenizer,
                         "symmetrize": projected.symmetrize, "filters": filter_names,
+                        "consistency": consistency_settings,
                         "target_label_map": None if target_label_map is None
                         else target_label_map.describe()}))
         log.info("%s: %s; %s", method.name, projected.report.summary().splitlines()[0],
                  freport.summary())
         outcome = MethodOutcome(method.name, sub, projected.symmetrize, projected.report,
-                                freport, kept, projected.seconds, train_st.key)
+                                freport, kept, creport, projected.seconds, train_st.key)
         if tagger is not None:
             if not kept:
                 raise ConfigError(f"method {method.name}: the filters {filter_names} left no "
@@ -207,10 +241,12 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                 else source_label_map.describe(),
                 "target_label_map": None if target_label_map is None
                 else target_label_map.describe(),
+                "consistency": consistency_settings,
                 "seconds": round(time.perf_counter() - t_start, 3)})
     result = TranslateTrainResult(lang, len(source), align_seconds, outcomes, signature,
                                   ws.reused, ws.computed)
     if ws.out_dir is not None:
-        name = f"summary.{method_slug(variant)}.json" if variant else "summary.json"
+        parts = [method_slug(v) for v in (projection_variant, variant) if v]
+        name = f"summary.{'.'.join(parts)}.json" if parts else "summary.json"
         write_json(ws.out_dir / name, result.to_dict())
     return result
