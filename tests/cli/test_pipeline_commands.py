@@ -59,6 +59,15 @@ def test_translate_train_and_test(data: Path, tmp_path: Path,
     assert "kept" in err and "micro" in err
     summary = json.loads((out / "summary.json").read_text())
     assert summary["methods"][0]["scores"]["f1"] > 0.8
+    assert summary["methods"][0]["consistency"] is None
+    rc = main(["translate-train", "--source", "nllb-conll2003:swa:en", "--translations",
+               "nllb-conll2003:swa:tprojection", "--lang", "swa", "--target-label-map",
+               "MISC=O", "--consistency", "min_count=2", "--out", str(tmp_path / "tc"),
+               "--data-dir", str(data), "--no-download", "--no-bitext"])
+    assert rc == 0 and "consistency: dictionary of" in capsys.readouterr().err
+    summary = json.loads((tmp_path / "tc" / "summary.json").read_text())
+    assert summary["methods"][0]["consistency"]["settings"]["min_count"] == 2
+    assert "MISC" not in read_conll(tmp_path / "tc" / "heuristic" / "train.conll").labels()
     assert summary["signature"]["params"]["tokenizer"] == "whitespace"  # CoNLL cache: split
     rc = main(["translate-train", "--source", "nllb-conll2003:swa:en", "--translations",
                "nllb-conll2003:swa:tprojection", "--lang", "swa", "--out", str(out),

@@ -103,7 +103,7 @@ def test_europarl_german_offline(data_dir: Path, tmp_path: Path) -> None:
 
     conll = load_corpus("conll2003:train", data_dir=data_dir, download_missing=False)
     model = tmp_path / "en-crf"
-    train_tagger(Corpus(conll.sentences[:4000], name="conll2003:train[:4000]"), model,
+    train_tagger(Corpus(conll.sentences[:2000], name="conll2003:train[:2000]"), model,
                  tagger="crf(max_iterations=40)")
     german = load_corpus("europarl-ner:de", data_dir=data_dir, download_missing=False)
     translator = CachedTranslator("europarl-ner:en", data_dir=data_dir, download=False)

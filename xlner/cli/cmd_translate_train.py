@@ -68,6 +68,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="rename/drop source classes before projection, e.g. MISC=O")
     p.add_argument("--target-label-map", default=None,
                    help="rename/drop classes of the projected data, e.g. MISC=O")
+    p.add_argument("--consistency", nargs="?", const="", default=None, metavar="K=V,...",
+                   help="make the projected labels consistent across the corpus (relabel "
+                   "dropped-class spans whose text is mostly a kept class, label missed "
+                   "occurrences); optional settings min_count, min_ratio, max_words, add_missed")
     p.add_argument("--tagger", default=None,
                    help="train this tagger on each method's data (e.g. crf)")
     p.add_argument("--eval", default=None,
@@ -93,11 +97,15 @@ def run(args: argparse.Namespace) -> int:
         src_lang=args.src_lang, tokenizer=args.split, methods=split_methods(args.method),
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
         filters=args.filters, source_label_map=LabelMap.parse(args.source_label_map),
-        target_label_map=LabelMap.parse(args.target_label_map), tagger=args.tagger,
+        target_label_map=LabelMap.parse(args.target_label_map),
+        consistency=False if args.consistency is None else parse_params(args.consistency)
+        or True, tagger=args.tagger,
         eval_corpus=eval_corpus, data_dir=args.data_dir, download=not args.no_download,
         resume=not args.no_resume)
     for o in result.outcomes:
         eprint(f"{o.method}: {o.projection.summary()}")
+        if o.consistency is not None:
+            eprint(f"  {o.consistency.summary()}")
         eprint(f"  filters: {o.filters.summary()}")
         eprint(f"  training set: {args.out}/{o.slug}/train.conll")
         if o.scores is not None:

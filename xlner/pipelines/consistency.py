@@ -51,15 +51,16 @@ class ConsistencyReport:
 
 def make_consistent(sentences: Sequence[Sentence], *, drop: Iterable[str] = ("MISC",),
                     min_count: int = 3, min_ratio: float = 0.5, max_words: int = 4,
-                    ) -> tuple[list[Sentence], ConsistencyReport]:
-    """Relabel dropped-class spans and label missed occurrences from the corpus's own
-    majority labels (see the module docstring)."""
+                    add_missed: bool = True) -> tuple[list[Sentence], ConsistencyReport]:
+    """Relabel dropped-class spans and (with ``add_missed``) label missed occurrences from the
+    corpus's own majority labels (see the module docstring)."""
     if min_count < 1 or not 0.0 < min_ratio <= 1.0 or max_words < 1:
         raise ConfigError("consistency: need min_count >= 1, 0 < min_ratio <= 1, "
                           "max_words >= 1")
     dropped = frozenset(drop)
     report = ConsistencyReport({"drop": sorted(dropped), "min_count": min_count,
-                                "min_ratio": min_ratio, "max_words": max_words})
+                                "min_ratio": min_ratio, "max_words": max_words,
+                                "add_missed": add_missed})
     labelled: dict[tuple[str, ...], Counter[str]] = {}
     for sent in sentences:
         for ent in sent.entities:
@@ -103,7 +104,7 @@ def make_consistent(sentences: Sequence[Sentence], *, drop: Iterable[str] = ("MI
                 ent = Entity(ent.start, ent.end, found)
             entities.append(ent)
             taken[ent.start:ent.end] = b"\x01" * (ent.end - ent.start)
-        for n in dict_lengths:
+        for n in (dict_lengths if add_missed else ()):
             for i in range(len(words) - n + 1):
                 if any(taken[i:i + n]):
                     continue

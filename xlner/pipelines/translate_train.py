@@ -56,7 +56,8 @@ from xlner.translate.base import Translator
 log = logging.getLogger(__name__)
 
 DEFAULT_FILTERS = ("no-failed",)
-CONSISTENCY_DEFAULTS: dict[str, Any] = {"min_count": 3, "min_ratio": 0.5, "max_words": 4}
+CONSISTENCY_DEFAULTS: dict[str, Any] = {"min_count": 3, "min_ratio": 0.5, "max_words": 4,
+                                        "add_missed": True}
 
 
 @dataclass

@@ -5,10 +5,16 @@ prefixes and suffixes up to 4 characters, position (first/last word), and the fo
 affixes of the words in a ±2 window. Training is L-BFGS with elastic-net regularisation; the
 model lives in memory as bytes, is saved as ``model.crfsuite`` beside ``tagger.json``, and
 predicts IOB2 tags with per-word marginal probabilities over its labels.
+
+The default trainer is L-BFGS (deterministic; calibrated marginals). The online algorithms
+(``ap``: averaged perceptron, ``l2sgd``, ``pa``, ``arow``) are several times faster; their
+shuffling is seeded with ``seed``. A training run on the same data and feature settings as the
+previous one reuses its extracted features.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -32,6 +38,17 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "model.crfsuite"
 META_FILE = "tagger.json"
 FEATURES_VERSION = 1
+_TRAINER_CACHE: tuple[tuple[Any, ...], Any] | None = None
+"""The last training data with its features (crfsuite's own form), reused when the next
+training run has the same data and feature settings: training several seeds extracts the
+features once."""
+
+
+def clear_training_cache() -> None:
+    """Free the features kept from the last training run."""
+    global _TRAINER_CACHE
+    _TRAINER_CACHE = None
+
 ALGORITHMS = ("lbfgs", "l2sgd", "ap", "pa", "arow")
 SETTINGS = ("c1", "c2", "max_iterations", "min_freq", "window", "affixes", "all_transitions",
             "algorithm", "seed")
@@ -222,18 +239,30 @@ class CRFTagger:
 
         if not sentences:
             raise InputError("no training sentences")
-        trainer = pycrfsuite.Trainer(algorithm=self.algorithm, verbose=False)
         t0 = time.perf_counter()
-        n_used = 0
+        tagged: list[tuple[Sequence[str], list[str]]] = []
         for k, sent in enumerate(sentences):
             if not sent.words:
                 raise InputError(f"training sentence {k} is empty", source=sent.origin)
             try:
-                tags = to_iob2(sent.entities, len(sent.words))
+                tagged.append((sent.words, to_iob2(sent.entities, len(sent.words))))
             except ValueError as exc:
                 raise InputError(f"training sentence {k}: {exc}", source=sent.origin) from None
-            trainer.append(self._features(sent.words), tags)
-            n_used += 1
+        n_used = len(tagged)
+        digest = hashlib.sha256()
+        for words, tags in tagged:
+            digest.update("\x1f".join(words).encode("utf-8"))
+            digest.update(("\x1e" + " ".join(tags) + "\x1d").encode("utf-8"))
+        key = (self.algorithm, self.window, self.affixes, FEATURES_VERSION, digest.hexdigest())
+        global _TRAINER_CACHE
+        if _TRAINER_CACHE is not None and _TRAINER_CACHE[0] == key:
+            trainer = _TRAINER_CACHE[1]  # same data and features: reuse them (e.g. seeds)
+        else:
+            _TRAINER_CACHE = None  # free the previous data first
+            trainer = pycrfsuite.Trainer(algorithm=self.algorithm, verbose=False)
+            for words, tags in tagged:
+                trainer.append(self._features(words), tags)
+            _TRAINER_CACHE = (key, trainer)
         feature_seconds = time.perf_counter() - t0
         params: dict[str, Any] = {"max_iterations": self.max_iterations,
                                   "feature.minfreq": self.min_freq,
