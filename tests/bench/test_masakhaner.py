@@ -67,10 +67,12 @@ def test_cli_writes_json(data: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     out = tmp_path / "bench.json"
     rc = main(["bench", "masakhaner-nllb", "--data-dir", str(data), "--langs", "zul",
                "--tagger", TAGGER, "--seeds", "1", "--work-dir", str(tmp_path / "w"),
-               "--no-download", "--json", str(out)])
+               "--no-download", "--peer-consistency", "--json", str(out)])
     assert rc == 0
     rows = json.loads(out.read_text())["results"]
-    assert [r["labels"] for r in rows] == ["tprojection", "heuristic", "gold"]
+    assert [r["labels"] for r in rows] == ["tprojection", "tprojection+consistency",
+                                           "heuristic", "gold"]
+    assert rows[1]["consistency_report"]["dictionary"] > 0
     assert {"lang", "labels", "f1", "precision", "recall"} <= set(rows[0])
     assert "heuristic" in capsys.readouterr().out
 
@@ -91,3 +93,19 @@ def test_errors(data: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="160 sentences to translate but the cache holds 159"):
         bench_masakhaner_nllb(["zul"], tagger=TAGGER, seeds=(1,), include_tprojection=False,
                               data_dir=data, download=False, work_dir=tmp_path)
+
+
+def test_empty_word_lines_in_masakhaner_are_skipped_and_recorded(data: Path,
+                                                                 tmp_path: Path) -> None:
+    train = data / "masakhaner2" / "zul" / "train.txt"
+    lines = train.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, " O")  # as in MasakhaNER 2.0 xho/train.txt
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from xlner.corpora.named import load_corpus
+
+    with pytest.raises(InputError, match=r"train\.txt:4: empty word"):
+        load_corpus("masakhaner2:zul:train", data_dir=data, download_missing=False)
+    out = bench_masakhaner_nllb(["zul"], tagger=TAGGER, seeds=(1,), include_tprojection=False,
+                                work_dir=tmp_path / "w", data_dir=data, download=False)
+    assert out["signature"]["inputs"]["zul"]["gold"]["skipped_empty_words"] == [4]
+    assert out["results"][-1]["labels"] == "gold"

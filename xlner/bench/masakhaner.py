@@ -6,11 +6,12 @@ labels. The same tagger is trained on
 
 - ``tprojection``: T-Projection's labels on the translations (the peer);
 - ``<method>``: our projection of the English gold onto the same translated words, one row per
-  method (and filter set), through :func:`xlner.pipelines.translate_train.translate_train`;
+  method and setup, through :func:`xlner.pipelines.translate_train.translate_train`;
 - ``gold``: the MasakhaNER 2.0 gold training set (upper bound);
 
 and evaluated on ``masakhaner2:<lang>:test`` with PER/ORG/LOC (DATE → O; source MISC dropped).
-Stages are kept in a work directory and reused by a re-run with the same settings.
+MasakhaNER files are read with invalid tag transitions repaired (counted) and lines with an
+empty word left out (their line numbers are in the signature). Stages are kept in a work directory and reused by a re-run with the same settings.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from xlner.corpora.named import default_data_dir, download_dir, load_corpus
 from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
+from xlner.pipelines.consistency import make_consistent
 from xlner.pipelines.filters import parse_filters
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import check_language, evaluate_step, train_step
-from xlner.pipelines.translate_train import translate_train
+from xlner.pipelines.translate_train import CONSISTENCY_DEFAULTS, translate_train
 from xlner.signature import make_signature
 from xlner.translate.cached import CachedTranslator
 
@@ -141,7 +143,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                           aligner: str = "eflomal",
                           aligner_params: dict[str, Any] | None = None, bitext: bool = True,
                           include_gold: bool = True,
-                          include_tprojection: bool = True,
+                          include_tprojection: bool = True, peer_consistency: bool = False,
                           work_dir: str | Path | None = None,
                           data_dir: str | Path | None = None, download: bool = True,
                           resume: bool = True) -> dict[str, Any]:
@@ -151,7 +153,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
     parameter); rows report the mean (and each seed's F1), as single runs of a CRF trained on
     projected data differ by a point or two. Each method runs with each of ``setups`` (see
     :func:`parse_setup`; one row per pair, labelled with the method spec, followed by
-    ``+<setup>`` unless the setup is the plain default).
+    ``+<setup>`` unless the setup is the plain default). ``peer_consistency`` adds a row for
+    T-Projection's labels after the same consistency step (to see what the step does alone).
     """
     parsed = [parse_setup(text) for text in setups]
     if not parsed:
@@ -177,7 +180,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         tprojection = load_corpus(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
                                   download_missing=download, label_map=keep)
         test = load_corpus(f"masakhaner2:{lang}:test", data_dir=data_dir,
-                           download_missing=download, label_map=keep, repair=True)
+                           download_missing=download, label_map=keep, repair=True,
+                           skip_empty_words=True)
         inputs[lang] = {"source": source.describe(), "tprojection": tprojection.describe(),
                         "test": test.describe()}
         if include_tprojection:
@@ -185,6 +189,16 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                                    upstream=[tprojection.describe()],
                                    describe_train=tprojection.describe())
             results.append(_row(lang, "tprojection", runs, train_sentences=len(tprojection)))
+            if peer_consistency:
+                refined, creport = make_consistent(tprojection.sentences,
+                                                   **CONSISTENCY_DEFAULTS)
+                runs = train_and_score(ws, "tprojection-consistency", refined, test, tagger,
+                                       seeds, upstream=[tprojection.describe(),
+                                                        CONSISTENCY_DEFAULTS],
+                                       describe_train=tprojection.describe())
+                results.append(_row(lang, "tprojection+consistency", runs,
+                                    train_sentences=len(refined),
+                                    consistency_report=creport.to_dict()))
         translator = CachedTranslator(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
                                       download=download)
         for setup in parsed:
@@ -220,7 +234,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                     filter_report=outcome.filters.to_dict()))
         if include_gold:
             gold = load_corpus(f"masakhaner2:{lang}:train", data_dir=data_dir,
-                               download_missing=download, label_map=keep, repair=True)
+                               download_missing=download, label_map=keep, repair=True,
+                               skip_empty_words=True)
             inputs[lang]["gold"] = gold.describe()
             runs = train_and_score(ws, "gold", gold.sentences, test, tagger, seeds,
                                    upstream=[gold.describe()], describe_train=gold.describe())
@@ -232,6 +247,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         components={"tagger": tagger, "aligner": aligner,
                     "aligner_params": dict(aligner_params or {}), "methods": list(methods)},
         params={"setups": [p.name for p in parsed], "bitext": bitext, "seeds": list(seeds),
+                "peer_consistency": peer_consistency,
                 "classes": list(CLASSES), "work_dir": str(work)})
     return {"signature": signature, "results": results,
             "seconds": {k: round(v, 1) for k, v in timings.items()}}

@@ -49,6 +49,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     m.add_argument("--no-bitext", action="store_true",
                    help="do not add bitext:en-<lang> to the aligner's data")
     m.add_argument("--no-gold", action="store_true", help="skip the gold upper bound")
+    m.add_argument("--peer-consistency", action="store_true",
+                   help="add a row: T-Projection's labels after the consistency step")
     m.add_argument("--work-dir", default=None, help="where stages are kept and resumed "
                    "(default $XLNER_CACHE_DIR/bench/masakhaner-nllb)")
     m.add_argument("--no-resume", action="store_true", help="recompute every stage")
@@ -69,7 +71,8 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         setups=args.setup or list(DEFAULT_SETUPS), tagger=args.tagger or DEFAULT_TAGGER,
         seeds=[int(x) for x in args.seeds.split(",") if x.strip()], aligner=args.aligner,
         aligner_params=params, bitext=not args.no_bitext,
-        include_gold=not args.no_gold, work_dir=args.work_dir, data_dir=args.data_dir,
+        include_gold=not args.no_gold, peer_consistency=args.peer_consistency,
+        work_dir=args.work_dir, data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume)
     print(masakhaner_table(out["results"]))
     print("seconds per language: " + ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items()))

@@ -76,6 +76,15 @@ def make_aligner(spec: str | Aligner = "eflomal", params: dict[str, Any] | None 
 
 
 # -- translate and split -----------------------------------------------------------------------
+def model_digest(path: str | Path) -> dict[str, str]:
+    """Digests of the files of a saved model directory (its identity in stage keys)."""
+    from xlner.files import file_digest
+
+    path = Path(path)
+    return {p.name: file_digest(p) for p in sorted(path.iterdir())
+            if p.is_file() and p.name != "signature.json"}
+
+
 def words_description(corpus: Corpus) -> dict[str, Any]:
     """A corpus's identity by its words alone (labels left out): what translation and
     alignment depend on, so that relabelling the source does not redo them."""

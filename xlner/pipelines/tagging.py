@@ -64,7 +64,7 @@ def tag_corpus(tagger: Tagger, sentences: Sequence[Sentence]) -> list[Sentence]:
 
 def tag_file(model_dir: str | Path, corpus: Corpus, out: str | Path) -> Corpus:
     """Tag ``corpus`` with the saved tagger in ``model_dir``; write CoNLL and its signature."""
-    from xlner.pipelines.translate_test import _dir_digest
+    from xlner.pipelines.steps import model_digest
     from xlner.tag import load_tagger
 
     for k, sent in enumerate(corpus):
@@ -73,7 +73,7 @@ def tag_file(model_dir: str | Path, corpus: Corpus, out: str | Path) -> Corpus:
     tagger = load_tagger(model_dir)
     tagged = Corpus(tag_corpus(tagger, corpus.sentences), name=f"{corpus.name} (tagged)")
     write_conll(out, tagged)
-    model: dict[str, Any] = {"dir": str(model_dir), **_dir_digest(Path(model_dir))}
+    model: dict[str, Any] = {"dir": str(model_dir), **model_digest(model_dir)}
     write_sidecar(out, make_signature("tag", inputs={"input": corpus.describe(),
                                                      "model": model},
                                       components={"tagger": tagger}))

@@ -35,6 +35,7 @@ from xlner.pipelines.steps import (
     align_step,
     check_language,
     make_aligner,
+    model_digest,
     project_step,
     resolve_tokenizer,
     translate_step,
@@ -96,7 +97,7 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     if isinstance(tagger, str | Path):
         model_dir = Path(tagger)
         tagger = load_tagger(model_dir)
-        model_key = {"dir": str(model_dir), **_dir_digest(model_dir)}
+        model_key = {"dir": str(model_dir), **model_digest(model_dir)}
     else:
         model_key = component_key(tagger)
     resolved = resolve_method(method)
@@ -163,11 +164,3 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     if ws.out_dir is not None:
         write_json(ws.out_dir / "scores.json", result.to_dict())
     return result
-
-
-def _dir_digest(path: Path) -> dict[str, str]:
-    """Digests of the files of a saved model directory (its identity in stage keys)."""
-    from xlner.files import file_digest
-
-    return {p.name: file_digest(p) for p in sorted(path.iterdir()) if p.is_file()}
-
