@@ -27,7 +27,7 @@ def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
     assert available_languages(data) == ["yor", "zul"]
     out = bench_masakhaner_nllb(None, ["heuristic", "heuristic-paper"],
                                 setups=["no-failed", "no-failed,complete",
-                                        "misc=block,consistency,no-failed"],
+                                        "misc=block,anchors,consistency,no-failed"],
                                 tagger=TAGGER, seeds=(1, 2), work_dir=tmp_path / "work",
                                 data_dir=data, download=False)
     rows = out["results"]
@@ -35,8 +35,9 @@ def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
     for lang in ("yor", "zul"):
         assert [lab for lg, lab in labels if lg == lang] == [
             "tprojection", "heuristic", "heuristic-paper", "heuristic+no-failed,complete",
-            "heuristic-paper+no-failed,complete", "heuristic+misc=block,consistency,no-failed",
-            "heuristic-paper+misc=block,consistency,no-failed", "gold"]
+            "heuristic-paper+no-failed,complete",
+            "heuristic+misc=block,anchors,consistency,no-failed",
+            "heuristic-paper+misc=block,anchors,consistency,no-failed", "gold"]
     for row in rows:
         assert 0.0 <= row["precision"] <= 1.0 and 0.0 <= row["f1"] <= 1.0
         assert len(row["f1_seeds"]) == 2
@@ -49,8 +50,9 @@ def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
         assert ours["f1"] > peer["f1"]
         assert by[(lang, "gold")]["f1"] > 0.8
         assert ours["train_sentences"] == ours["filter_report"]["kept_sentences"]
-        refined = by[(lang, "heuristic+misc=block,consistency,no-failed")]
+        refined = by[(lang, "heuristic+misc=block,anchors,consistency,no-failed")]
         assert refined["misc"] == "block" and refined["consistency_report"]["dictionary"] > 0
+        assert refined["anchors"] and not ours["anchors"]
         assert ours["consistency_report"] is None
     table = format_table(rows)
     assert "tprojection" in table and "avg" in table

@@ -197,3 +197,24 @@ def test_filters_report_every_dropped_sentence() -> None:
 def _input(sentence: Sentence) -> ProjectionInput:
     return ProjectionInput(sentence.words, sentence.words, sentence.entities,
                            np.zeros((0, 2), dtype=np.int32))
+
+
+def test_anchors_land_names_with_glued_prefixes(tmp_path: Path) -> None:
+    src, tgt = make_pairs(150, seed=23)
+    glued = []  # the toy target glues "ka" onto every name's first word (as Xhosa kaClinton)
+    for s in tgt:
+        words = list(s.words)
+        for e in s.entities:
+            words[e.start] = "ka" + words[e.start]
+        glued.append(Sentence(tuple(words), s.entities))
+    cache = tmp_path / "glued.txt"
+    cache.write_text("".join(" ".join(s.words) + "\n" for s in glued), encoding="utf-8")
+    result = translate_train(Corpus(src, name="en"), CachedTranslator(cache), "xho",
+                             tmp_path / "run", tokenizer="whitespace", bitext=False,
+                             anchors=True)
+    projected = read_conll(tmp_path / "run" / "heuristic" / "projected.conll")
+    assert evaluate(glued, projected.sentences).f1 > 0.95
+    report = json.loads((tmp_path / "run" / "heuristic" / "projected.conll.report.json")
+                        .read_text())
+    assert report["anchors"] >= sum(len(s.entities) for s in src)
+    assert result.signature["params"]["anchors"] is True

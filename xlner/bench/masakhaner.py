@@ -11,7 +11,8 @@ labels. The same tagger is trained on
 
 and evaluated on ``masakhaner2:<lang>:test`` with PER/ORG/LOC (DATE → O; source MISC dropped).
 MasakhaNER files are read with invalid tag transitions repaired (counted) and lines with an
-empty word left out (their line numbers are in the signature). Stages are kept in a work directory and reused by a re-run with the same settings.
+empty word left out (their line numbers are in the signature). Stages are kept in a work
+directory and reused by a re-run with the same settings.
 """
 
 from __future__ import annotations
@@ -53,25 +54,35 @@ class Setup:
 
     name: str
     misc: str
+    anchors: bool
     consistency: bool
     filters: list[str]
 
     @property
     def is_default(self) -> bool:
-        return self.misc == "drop" and not self.consistency and self.filters == ["no-failed"]
+        return (self.misc == "drop" and not self.anchors and not self.consistency
+                and self.filters == ["no-failed"])
+
+    @property
+    def projection(self) -> str:
+        """The part of the setup that changes the projection (its directory)."""
+        return f"misc-{self.misc}" + ("-anchors" if self.anchors else "")
 
     @property
     def slug(self) -> str:
-        return "-".join([self.misc, *(["consistency"] if self.consistency else []),
+        return "-".join([self.misc, *(["anchors"] if self.anchors else []),
+                         *(["consistency"] if self.consistency else []),
                          *(self.filters or ["none"])])
 
 
 def parse_setup(text: str) -> Setup:
     """A comma-separated setup: ``misc=drop`` (source MISC dropped before projection; the
     default) or ``misc=block`` (MISC projected, so that it keeps other entities off its words,
-    then dropped), ``consistency`` (:mod:`xlner.pipelines.consistency`), and filter names
+    then dropped), ``anchors`` (orthographic anchors, :mod:`xlner.align.anchors`),
+    ``consistency`` (:mod:`xlner.pipelines.consistency`), and filter names
     (:mod:`xlner.pipelines.filters`; ``none`` for none)."""
     misc = "drop"
+    anchors = False
     consistency = False
     filters: list[str] = []
     for token in (t.strip() for t in text.split(",")):
@@ -83,9 +94,11 @@ def parse_setup(text: str) -> Setup:
                 raise ConfigError(f"setup {text!r}: misc must be drop or block, not {misc!r}")
         elif token == "consistency":
             consistency = True
+        elif token == "anchors":
+            anchors = True
         else:
             filters.append(token)
-    return Setup(text.strip(), misc, consistency, parse_filters(filters))
+    return Setup(text.strip(), misc, anchors, consistency, parse_filters(filters))
 
 
 def available_languages(data_dir: str | Path | None) -> list[str]:
@@ -208,8 +221,9 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 aligner_params=aligner_params, bitext=bitext, filters=setup.filters,
                 source_label_map=drop_misc if setup.misc == "drop" else None,
                 target_label_map=drop_misc if setup.misc == "block" else None,
-                consistency=setup.consistency, data_dir=data_dir, download=download,
-                resume=resume, variant=setup.slug, projection_variant=f"misc-{setup.misc}")
+                anchors=setup.anchors, consistency=setup.consistency, data_dir=data_dir,
+                download=download, resume=resume, variant=setup.slug,
+                projection_variant=setup.projection)
             suffix = "" if setup.is_default else f"+{setup.name}"
             for outcome in run.outcomes:
                 if not outcome.train:
@@ -223,7 +237,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 results.append(_row(
                     lang, outcome.method + suffix, runs, method=outcome.method,
                     setup=setup.name, filters=setup.filters, misc=setup.misc,
-                    consistency=setup.consistency,
+                    anchors=setup.anchors, consistency=setup.consistency,
                     consistency_report=None if outcome.consistency is None
                     else outcome.consistency.to_dict(),
                     train_sentences=outcome.filters.kept_sentences,

@@ -37,8 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="comma-separated projection method specs (default heuristic)")
     m.add_argument("--setup", action="append", default=None,
                    help="how our training data is made, comma-separated: misc=drop|block, "
-                   "consistency, filter names (repeatable: one row per setup and method; "
-                   "default no-failed)")
+                   "anchors, consistency, filter names (repeatable: one row per setup and "
+                   "method; default no-failed)")
     m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
                    "(default crf(algorithm=ap,max_iterations=10))")
     m.add_argument("--seeds", default="1,2,3",

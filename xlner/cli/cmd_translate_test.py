@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
         target, make_translator(args), args.tagger, args.lang, args.out,  # type: ignore[arg-type]
         pivot_lang=args.pivot_lang, tokenizer=args.split, method=args.method,
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
-        pred_label_map=LabelMap.parse(args.pred_label_map), data_dir=args.data_dir,
+        pred_label_map=LabelMap.parse(args.pred_label_map), anchors=args.anchors,
+        data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume)
     eprint(result.report.summary())
     if args.pred:

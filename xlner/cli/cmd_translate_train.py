@@ -32,6 +32,9 @@ def add_alignment_options(p: argparse.ArgumentParser) -> None:
                    help="aligner parameter key=value (repeatable)")
     p.add_argument("--no-bitext", action="store_true",
                    help="do not add bitext:en-<lang> to the aligner's data")
+    p.add_argument("--anchors", action="store_true",
+                   help="add orthographic anchors to the links: names copied into the other "
+                   "sentence, also with a glued prefix (kaClinton) or suffix (Londra'da)")
     p.add_argument("--no-resume", action="store_true",
                    help="recompute every stage even when a finished one is in --out")
 
@@ -96,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         source, make_translator(args), args.lang, args.out,  # type: ignore[arg-type]
         src_lang=args.src_lang, tokenizer=args.split, methods=split_methods(args.method),
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
-        filters=args.filters, source_label_map=LabelMap.parse(args.source_label_map),
+        filters=args.filters, anchors=args.anchors,
+        source_label_map=LabelMap.parse(args.source_label_map),
         target_label_map=LabelMap.parse(args.target_label_map),
         consistency=False if args.consistency is None else parse_params(args.consistency)
         or True, tagger=args.tagger,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from xlner.align import create_aligner
+from xlner.align.anchors import add_anchors_batch
 from xlner.align.base import Aligner, read_pharaoh, write_pharaoh
 from xlner.align.util import DirectionalLinks, align_batch, links_for
 from xlner.corpora.conll import write_conll
@@ -36,6 +37,7 @@ from xlner.translate.split import join_words, split_translations
 log = logging.getLogger(__name__)
 
 Words = tuple[str, ...]
+ANCHORS_VERSION = 1
 
 
 def check_language(code: str) -> str:
@@ -233,7 +235,8 @@ def _result_from_json(line: str) -> ProjectionResult:
 
 def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[Sequence[str]],
                  method: Method, aligned: DirectionalLinks | list[Links], aligner: Aligner, *,
-                 upstream: Sequence[Any], target_name: str = "target") -> Projected:
+                 upstream: Sequence[Any], target_name: str = "target",
+                 anchors: bool = False) -> Projected:
     """Project ``source``'s entities onto the target words with one method.
 
     Writes ``<relpath>`` (CoNLL), ``<relpath>.report.json`` and ``<relpath>.details.jsonl``
@@ -241,7 +244,8 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
     entities with their reasons).
     """
     links, sym = links_for(aligned, aligner, method.symmetrize)
-    st = ws.stage("project", relpath, *upstream, method.describe(), sym)
+    st = ws.stage("project", relpath, *upstream, method.describe(), sym,
+                  {"anchors": ANCHORS_VERSION} if anchors else None)
     tgt_words = [tuple(w) for w in target]
     if ws.reuse(st):
         assert st.path is not None
@@ -258,6 +262,9 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
         seconds = float(st.signature().get("params", {}).get("seconds", 0.0))
         return Projected(corpus, results, report, sym, seconds, st.key)
     st.start()
+    n_anchors = 0
+    if anchors:
+        links, n_anchors = add_anchors_batch(source.words, tgt_words, links)
     run = project_corpus(source, tgt_words, projector=method.projector, links=links)
     corpus = Corpus(run.corpus.sentences, name=f"{source.name}->{target_name}")
     if st.path is not None:
@@ -267,12 +274,14 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
                 handle.write(_result_to_json(k, res) + "\n")
         report_dict = run.report.to_dict()
         report_dict["project_seconds"] = run.project_seconds
+        report_dict["anchors"] = n_anchors if anchors else None
         write_json(st.path.with_name(st.path.name + ".report.json"), report_dict)
     st.finish(make_signature("project", inputs={"source": source.describe(),
                                                 "upstream": list(upstream)},
                              components={"method": method},
-                             params={"symmetrize": sym, "seconds": round(run.project_seconds,
-                                                                         3)}))
+                             params={"symmetrize": sym, "anchors": anchors,
+                                     "anchors_added": n_anchors,
+                                     "seconds": round(run.project_seconds, 3)}))
     return Projected(corpus, run.results, run.report, sym, run.project_seconds, st.key)
 
 

@@ -77,14 +77,15 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                    tokenizer: str = "auto", method: str = "heuristic",
                    aligner: str | Aligner = "eflomal",
                    aligner_params: dict[str, Any] | None = None, bitext: bool = True,
-                   pred_label_map: LabelMap | None = None,
+                   pred_label_map: LabelMap | None = None, anchors: bool = False,
                    data_dir: str | Path | None = None, download: bool = True,
                    resume: bool = True) -> TranslateTestResult:
     """Run translate-test on ``target`` (sentences in ``lang``, gold labels if any).
 
     ``tagger`` is a tagger or the directory of a saved one. ``pred_label_map`` renames or
     drops predicted classes before projection (e.g. ``MISC=O`` when the target gold has no
-    MISC); map the gold's classes when loading ``target``.
+    MISC); map the gold's classes when loading ``target``. ``anchors`` adds orthographic
+    anchors to the links (:mod:`xlner.align.anchors`).
     """
     from xlner.tag import load_tagger
 
@@ -145,7 +146,7 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                                                       upstream=[inputs, split_key])
     projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
                              al, upstream=[target.describe(), align_key, tag_st.key],
-                             target_name=target.name)
+                             target_name=target.name, anchors=anchors)
     seconds["project"] = projected.seconds
     predictions = Corpus([Sentence(t.words, p.entities, t.origin) for t, p in
                           zip(target, projected.corpus, strict=True)],
@@ -157,7 +158,7 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
         components={"translator": translator, "tagger": tagger, "aligner": al,
                     "method": resolved},
         params={"lang": lang, "pivot_lang": pivot_lang, "tokenizer": tokenizer,
-                "symmetrize": projected.symmetrize,
+                "symmetrize": projected.symmetrize, "anchors": anchors,
                 "pred_label_map": None if pmap is None else pmap.describe()})
     result = TranslateTestResult(lang, scores, predictions, tagged, projected.report, signature,
                                  seconds, ws.reused, ws.computed)

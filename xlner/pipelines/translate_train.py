@@ -115,7 +115,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                     target_label_map: LabelMap | None = None,
                     tagger: str | None = None, eval_corpus: Corpus | None = None,
                     data_dir: str | Path | None = None, download: bool = True,
-                    consistency: bool | dict[str, Any] = False,
+                    anchors: bool = False, consistency: bool | dict[str, Any] = False,
                     resume: bool = True, variant: str = "",
                     projection_variant: str = "") -> TranslateTrainResult:
     """Run translate-train for ``source`` (labelled, in ``src_lang``) into ``lang``.
@@ -126,7 +126,9 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     sentences (e.g. project MISC so that it blocks its words, then drop it). ``filters`` pick
     the sentences to train on (:mod:`xlner.pipelines.filters`). With ``tagger`` (a spec such
     as ``crf``) a tagger is trained per method, and evaluated on ``eval_corpus`` if given.
-    ``consistency`` (``True`` or settings for
+    ``anchors`` adds orthographic anchors to the links (names copied into the translation,
+    also with a glued prefix: :mod:`xlner.align.anchors`). ``consistency`` (``True`` or
+    settings for
     :func:`~xlner.pipelines.consistency.make_consistent`) makes the projected labels consistent
     across the corpus before the filters: spans of classes that ``target_label_map`` drops are
     relabelled when their text is mostly projected as a kept class, and missed occurrences of
@@ -178,7 +180,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     for method, slug in zip(resolved, slugs, strict=True):
         projected = project_step(ws, f"{slug}/projected.conll", source, tgt_words, method,
                                  aligned, al, upstream=[source.describe(), align_key],
-                                 target_name=f"translations:{lang}")
+                                 target_name=f"translations:{lang}", anchors=anchors)
         sentences = projected.corpus.sentences
         creport = None
         if consistency_settings is not None:
@@ -209,7 +211,8 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                                            "projection": projected.key},
                 components={"translator": translator, "aligner": al, "method": method},
                 params={"lang": lang, "src_lang": src_lang, "tokenizer": tokenizer,
-                        "symmetrize": projected.symmetrize, "filters": filter_names,
+                        "symmetrize": projected.symmetrize, "anchors": anchors,
+                        "filters": filter_names,
                         "consistency": consistency_settings,
                         "target_label_map": None if target_label_map is None
                         else target_label_map.describe()}))
@@ -237,7 +240,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
         components={"translator": translator, "aligner": al,
                     "methods": {m.name: m for m in resolved}, "tagger": tagger},
         params={"lang": lang, "src_lang": src_lang, "tokenizer": tokenizer,
-                "filters": filter_names,
+                "filters": filter_names, "anchors": anchors,
                 "source_label_map": None if source_label_map is None
                 else source_label_map.describe(),
                 "target_label_map": None if target_label_map is None
