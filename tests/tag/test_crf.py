@@ -140,3 +140,25 @@ def test_errors(tmp_path: Path) -> None:
     (tmp_path / "m" / "tagger.json").write_text(json.dumps(meta))
     with pytest.raises(InputError, match="retrain"):
         load_tagger(tmp_path / "m")
+
+
+def test_online_training_is_seeded_and_reuses_features() -> None:
+    from xlner.tag import crf
+
+    train, _ = make_pairs(80, seed=6)
+    other, _ = make_pairs(80, seed=7)
+    crf.clear_training_cache()
+    models = []
+    trainers = []
+    for seed, data in ((2, train), (3, train), (2, other), (2, train)):
+        tagger = CRFTagger(algorithm="ap", max_iterations=5, seed=seed)
+        tagger.train(data)
+        models.append(tagger._model)
+        assert crf._TRAINER_CACHE is not None
+        trainers.append(crf._TRAINER_CACHE[1])
+    assert models[0] == models[3]  # same seed, same data: same model
+    assert models[0] != models[1]  # another seed shuffles differently
+    assert trainers[0] is trainers[1]  # the second seed reused the extracted features
+    assert trainers[2] is not trainers[1] and trainers[3] is not trainers[2]
+    crf.clear_training_cache()
+    assert crf._TRAINER_CACHE is None
