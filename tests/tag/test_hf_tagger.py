@@ -222,10 +222,9 @@ def test_cli_train_tagger(encoder: Path, tmp_path: Path) -> None:
     train = tmp_path / "train.conll"
     write_conll(train, synthetic(30, seed=13))
     out = tmp_path / "saved"
-    rc = main(["train-tagger", "--tagger", f"hf(model={encoder},epochs=1,lr=0.003,device=cpu)",
-               "--train", str(train), "--out", str(out)])
+    rc = main(["train", "--tagger", f"hf(model={encoder},epochs=1,lr=0.003,device=cpu)",
+               "--train", str(train), "--model", str(out)])
     assert rc == 0
-    assert json.loads((out / "tagger.json.signature.json").read_text())["command"] == \
-        "train-tagger"
+    assert json.loads((out / "signature.json").read_text())["command"] == "train"
     tagger = load_tagger(out)
     assert tagger.labels == ["O", "B-PER", "I-PER"] and len(tagger.predict([["ka"]])) == 1

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from xlner import __version__
 from xlner.errors import XlnerError
 
-COMMANDS = ["align", "project", "evaluate", "translate", "convert-ct2", "train-tagger",
-            "model-transfer", "bench", "components"]
+COMMANDS = ["align", "project", "translate", "translate-train", "translate-test", "train",
+            "tag", "model-transfer", "evaluate", "convert-ct2", "bench", "components"]
 """Subcommand modules ``xlner.cli.cmd_<name>``, in help order."""
 
 COMPONENT_MODULES = ["xlner.align", "xlner.project", "xlner.tag", "xlner.translate"]

@@ -16,13 +16,17 @@ from xlner.files import atomic_write, file_digest
 
 def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: bool = False,
                label_map: LabelMap | None = None, labelled: bool | None = None,
-               name: str | None = None, encoding: str = "utf-8") -> Corpus:
+               name: str | None = None, encoding: str = "utf-8",
+               skip_empty_words: bool = False) -> Corpus:
     """Read a CoNLL file into a :class:`Corpus`.
 
     Every line of the file must have the same number of columns (tab-separated if the first
     word line holds a tab, else space-separated). ``labelled=None`` infers labels from the column
     count (one column = words only). Invalid tags raise :class:`TagSequenceError` naming file and
     line, unless ``repair``: then ``I-X`` after ``O`` becomes ``B-X`` and ``Corpus.repairs`` counts.
+    A line whose word is empty (e.g. ``" O"`` in a space-separated file) is an error, unless
+    ``skip_empty_words``: then it is left out and its line number recorded in
+    ``Corpus.meta["skipped_empty_words"]``.
     """
     path = Path(path)
     scheme = Scheme.parse(scheme)
@@ -33,6 +37,7 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
     words: list[str] = []
     tags: list[str] = []
     first_line = 0
+    skipped: list[int] = []
 
     def flush() -> None:
         nonlocal repairs
@@ -66,6 +71,14 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
             fields = line.split("\t") if tab else line.split()
             if tab:
                 fields = [f.strip() for f in fields]
+            empty_word = bool((not tab and line[:1].isspace() and n_columns
+                               and len(fields) == n_columns - 1) or (tab and not fields[0]))
+            if empty_word:
+                if not skip_empty_words:
+                    raise InputError("empty word (the line starts with its separator)",
+                                     source=path, line=lineno)
+                skipped.append(lineno)
+                continue
             if fields[0] == "-DOCSTART-":
                 flush()
                 continue
@@ -93,6 +106,8 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
     corpus = Corpus(sentences, name=name or str(path), path=path, digest=digest, repairs=repairs)
     if label_map is not None and not label_map.is_identity:
         corpus.meta["label_map"] = label_map.describe()
+    if skipped:
+        corpus.meta["skipped_empty_words"] = skipped
     return corpus
 
 

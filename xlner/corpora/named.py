@@ -191,8 +191,10 @@ def resolve(name: str, *, data_dir: str | Path | None = None, download_missing: 
 
 def load_corpus(name_or_path: str | Path, *, data_dir: str | Path | None = None,
                 download_missing: bool = True, label_map: LabelMap | None = None,
-                scheme: Scheme | str = Scheme.IOB2, repair: bool = False) -> Corpus:
-    """A labelled corpus by name or path (CoNLL; ``.txt`` paths that are not CoNLL are text)."""
+                scheme: Scheme | str = Scheme.IOB2, repair: bool = False,
+                skip_empty_words: bool = False) -> Corpus:
+    """A labelled corpus by name or path (CoNLL; ``.txt`` paths that are not CoNLL are text).
+    ``skip_empty_words``: see :func:`~xlner.corpora.conll.read_conll`."""
     text = str(name_or_path)
     if is_corpus_name(text):
         kind = text.partition(":")[0]
@@ -201,13 +203,15 @@ def load_corpus(name_or_path: str | Path, *, data_dir: str | Path | None = None,
         (path,) = resolve(text, data_dir=data_dir, download_missing=download_missing)
         if kind == "flores200":
             return read_text(path, tokenizer="xlner", name=text)
-        corpus = read_conll(path, scheme=scheme, repair=repair, label_map=label_map, name=text)
+        corpus = read_conll(path, scheme=scheme, repair=repair, label_map=label_map, name=text,
+                            skip_empty_words=skip_empty_words)
         return corpus
     path = Path(text)
     if not path.exists():
         raise CorpusNotFoundError(f"{text}: no such file, and not a corpus name "
                                   "(e.g. europarl-ner:de, masakhaner2:hau:test)")
-    return read_conll(path, scheme=scheme, repair=repair, label_map=label_map)
+    return read_conll(path, scheme=scheme, repair=repair, label_map=label_map,
+                      skip_empty_words=skip_empty_words)
 
 
 def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = None,

@@ -13,6 +13,7 @@ from typing import Any
 from xlner.errors import InputError
 from xlner.registry import taggers
 from xlner.tag.base import Tagged, Tagger
+from xlner.tag.crf import CRFTagger
 
 META_FILE = "tagger.json"
 
@@ -53,4 +54,5 @@ def resolve_tagger(spec: str | Path, **overrides: Any) -> Tagger:
     return create_tagger("hf", model=str(spec), **overrides)
 
 
-__all__ = ["META_FILE", "Tagged", "Tagger", "create_tagger", "load_tagger", "resolve_tagger"]
+__all__ = ["META_FILE", "CRFTagger", "Tagged", "Tagger", "create_tagger", "load_tagger",
+           "resolve_tagger"]

@@ -6,6 +6,8 @@ from typing import Any
 
 from xlner.registry import translators
 from xlner.translate.base import Translator
+from xlner.translate.cached import CachedTranslator
+from xlner.translate.split import join_words, split_translations
 
 # Neural backends register by module path: importing xlner never imports torch.
 for _name, _attr, _doc in [
@@ -36,4 +38,5 @@ def translator_from(spec: Any, *, model: str | None = None, device: str | None =
     return create_translator(spec, **overrides)
 
 
-__all__ = ["Translator", "create_translator", "translator_from"]
+__all__ = ["CachedTranslator", "Translator", "create_translator", "join_words",
+           "split_translations", "translator_from"]

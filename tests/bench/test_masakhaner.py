@@ -1,0 +1,116 @@
+"""The MasakhaNER-NLLB benchmark on tiny corpora in the real data layout (any language)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.synthetic_parallel import write_data_dir
+from xlner.bench.masakhaner import available_languages, bench_masakhaner_nllb, format_table
+from xlner.cli.main import main
+from xlner.errors import ConfigError, CorpusNotFoundError, InputError
+
+TAGGER = "crf(algorithm=ap,max_iterations=5)"
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    write_data_dir(root, "zul", n=160, seed=1)  # not one of the six languages
+    write_data_dir(root, "yor", n=120, seed=2)
+    return root
+
+
+def test_rows_for_every_label_set(data: Path, tmp_path: Path) -> None:
+    assert available_languages(data) == ["yor", "zul"]
+    out = bench_masakhaner_nllb(None, ["heuristic", "heuristic-paper"],
+                                setups=["no-failed", "no-failed,complete",
+                                        "misc=block,anchors,consistency,no-failed"],
+                                tagger=TAGGER, seeds=(1, 2), work_dir=tmp_path / "work",
+                                data_dir=data, download=False)
+    rows = out["results"]
+    labels = [(r["lang"], r["labels"]) for r in rows]
+    for lang in ("yor", "zul"):
+        assert [lab for lg, lab in labels if lg == lang] == [
+            "tprojection", "heuristic", "heuristic-paper", "heuristic+no-failed,complete",
+            "heuristic-paper+no-failed,complete",
+            "heuristic+misc=block,anchors,consistency,no-failed",
+            "heuristic-paper+misc=block,anchors,consistency,no-failed", "gold"]
+    for row in rows:
+        assert 0.0 <= row["precision"] <= 1.0 and 0.0 <= row["f1"] <= 1.0
+        assert len(row["f1_seeds"]) == 2
+        assert set(row["per_class"]) <= {"PER", "ORG", "LOC"}  # DATE → O, MISC dropped
+    by = {(r["lang"], r["labels"]): r for r in rows}
+    for lang in ("yor", "zul"):
+        # our projection recovers the toy gold; the peer's labels miss people
+        ours, peer = by[(lang, "heuristic")], by[(lang, "tprojection")]
+        assert ours["per_class"]["PER"]["recall"] > peer["per_class"]["PER"]["recall"]
+        assert ours["f1"] > peer["f1"]
+        assert by[(lang, "gold")]["f1"] > 0.8
+        assert ours["train_sentences"] == ours["filter_report"]["kept_sentences"]
+        refined = by[(lang, "heuristic+misc=block,anchors,consistency,no-failed")]
+        assert refined["misc"] == "block" and refined["consistency_report"]["dictionary"] > 0
+        assert refined["anchors"] and not ours["anchors"]
+        assert ours["consistency_report"] is None
+    table = format_table(rows)
+    assert "tprojection" in table and "avg" in table
+    assert out["signature"]["params"]["seeds"] == [1, 2]
+    # everything is reused on a re-run
+    again = bench_masakhaner_nllb(["zul"], ["heuristic"], setups=["no-failed"],
+                                  tagger=TAGGER, seeds=(1, 2),
+                                  work_dir=tmp_path / "work", data_dir=data, download=False)
+    first = {r["labels"]: r["f1"] for r in rows if r["lang"] == "zul"}
+    assert {r["labels"]: r["f1"] for r in again["results"]} == {
+        k: first[k] for k in ("tprojection", "heuristic", "gold")}
+
+
+def test_cli_writes_json(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    rc = main(["bench", "masakhaner-nllb", "--data-dir", str(data), "--langs", "zul",
+               "--tagger", TAGGER, "--seeds", "1", "--work-dir", str(tmp_path / "w"),
+               "--no-download", "--peer-consistency", "--setup", "no-failed",
+               "--json", str(out)])
+    assert rc == 0
+    rows = json.loads(out.read_text())["results"]
+    assert [r["labels"] for r in rows] == ["tprojection", "tprojection+consistency",
+                                           "heuristic", "gold"]
+    assert rows[1]["consistency_report"]["dictionary"] > 0
+    assert {"lang", "labels", "f1", "precision", "recall"} <= set(rows[0])
+    assert "heuristic" in capsys.readouterr().out
+
+
+def test_errors(data: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown language code 'qqq'"):
+        bench_masakhaner_nllb(["qqq"], data_dir=data, download=False, work_dir=tmp_path)
+    with pytest.raises(CorpusNotFoundError):
+        bench_masakhaner_nllb(["hau"], data_dir=data, download=False, work_dir=tmp_path)
+    with pytest.raises(ConfigError, match="misc must be drop or block"):
+        bench_masakhaner_nllb(["zul"], setups=["misc=keep"], data_dir=data, work_dir=tmp_path)
+    with pytest.raises(ConfigError, match="unknown training-data filter"):
+        bench_masakhaner_nllb(["zul"], setups=["shiny"], data_dir=data, work_dir=tmp_path)
+    # translations that do not match the English sentences one to one
+    tprojection = data / "nllb-conll2003" / "zul.nllb.tprojection.conll"
+    text = tprojection.read_text(encoding="utf-8")
+    tprojection.write_text(text.split("\n\n", 1)[1], encoding="utf-8")
+    with pytest.raises(InputError, match="160 sentences to translate but the cache holds 159"):
+        bench_masakhaner_nllb(["zul"], tagger=TAGGER, seeds=(1,), include_tprojection=False,
+                              data_dir=data, download=False, work_dir=tmp_path)
+
+
+def test_empty_word_lines_in_masakhaner_are_skipped_and_recorded(data: Path,
+                                                                 tmp_path: Path) -> None:
+    train = data / "masakhaner2" / "zul" / "train.txt"
+    lines = train.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, " O")  # as in MasakhaNER 2.0 xho/train.txt
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from xlner.corpora.named import load_corpus
+
+    with pytest.raises(InputError, match=r"train\.txt:4: empty word"):
+        load_corpus("masakhaner2:zul:train", data_dir=data, download_missing=False)
+    out = bench_masakhaner_nllb(["zul"], tagger=TAGGER, seeds=(1,), include_tprojection=False,
+                                work_dir=tmp_path / "w", data_dir=data, download=False)
+    assert out["signature"]["inputs"]["zul"]["gold"]["skipped_empty_words"] == [4]
+    assert [r["labels"] for r in out["results"]] == [  # the default setups
+        "heuristic", "heuristic+misc=block,anchors,consistency,no-failed", "gold"]

@@ -1,0 +1,220 @@
+"""Translate-train end to end on small corpora the tests write: outputs, signatures, reports,
+filters, resumption, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.synthetic_parallel import make_pairs, without
+from xlner.corpora.conll import read_conll
+from xlner.corpora.corpus import Corpus
+from xlner.corpora.labels import LabelMap
+from xlner.data import Entity, Sentence
+from xlner.errors import ConfigError, InputError
+from xlner.evaluate.metrics import evaluate
+from xlner.pipelines.filters import apply_filters, parse_filters
+from xlner.pipelines.translate_train import translate_train
+from xlner.project.base import (
+    ERROR,
+    NO_ALIGNMENT,
+    ProjectionInput,
+    ProjectionResult,
+    Unprojected,
+)
+from xlner.translate.cached import CachedTranslator
+
+FAST = "crf(max_iterations=30)"
+
+
+@pytest.fixture()
+def parallel(tmp_path: Path) -> tuple[Corpus, list[Sentence], Path]:
+    src, tgt = make_pairs(200, seed=21)
+    cache = tmp_path / "translations.txt"
+    cache.write_text("".join(" ".join(s.words) + "\n" for s in tgt), encoding="utf-8")
+    return Corpus(src, name="synthetic-en"), tgt, cache
+
+
+def test_end_to_end(tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path]) -> None:
+    source, tgt, cache = parallel
+    _, test_tgt = make_pairs(60, seed=22)
+    test = Corpus(without(test_tgt, "MISC"), name="synthetic-test")
+    out = tmp_path / "run"
+    result = translate_train(source, CachedTranslator(cache), "swa", out,
+                             tokenizer="whitespace", source_label_map=LabelMap.parse("MISC=O"),
+                             filters="no-failed,complete", tagger=FAST, eval_corpus=test,
+                             bitext=False)
+    (outcome,) = result.outcomes
+    # the projected training set matches the target gold (names are copied, so they align)
+    train = read_conll(out / "heuristic" / "train.conll")
+    assert len(train) == outcome.filters.kept_sentences == len(tgt)  # everything landed
+    assert evaluate(without(tgt, "MISC"), train.sentences).f1 > 0.95
+    # every stage carries its signature; reports are there
+    for rel in ("translations.jsonl", "translations.whitespace.txt", "align",
+                "heuristic/projected.conll", "heuristic/train.conll", "heuristic/model",
+                "heuristic/eval.json"):
+        sig = json.loads((out / f"{rel}.signature.json").read_text())
+        assert sig["key"].startswith("sha256:") and sig["xlner"]
+    sig = json.loads((out / "heuristic" / "train.conll.signature.json").read_text())
+    assert sig["params"]["filters"] == ["no-failed", "complete"]
+    assert sig["params"]["tokenizer"] == "whitespace"
+    assert sig["components"]["translator"]["name"] == "cached"
+    report = json.loads((out / "heuristic" / "train.conll.report.json").read_text())
+    assert report["source_entities"] == sum(len(s.entities) for s in without(
+        list(source), "MISC"))
+    assert set(report["by_class"]) == {"PER", "ORG", "LOC"}
+    assert report["filters"]["kept_sentences"] == len(train)
+    assert (out / "heuristic" / "model" / "tagger.json").exists()
+    assert (out / "heuristic" / "model" / "signature.json").exists()
+    # the trained tagger works on the held-out target sentences
+    assert outcome.scores is not None and outcome.scores.f1 > 0.8
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["methods"][0]["scores"]["f1"] == outcome.scores.f1
+    # translations.jsonl is itself a valid cache
+    again = CachedTranslator(out / "translations.jsonl")
+    assert again.translate([" ".join(s.words) for s in source], "en", "swa")[3] == \
+        " ".join(tgt[3].words)
+
+
+def test_resume_reuses_finished_stages(tmp_path: Path,
+                                       parallel: tuple[Corpus, list[Sentence], Path]) -> None:
+    source, _, cache = parallel
+    out = tmp_path / "run"
+    kwargs = {"tokenizer": "whitespace", "bitext": False, "tagger": FAST}
+    first = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    assert first.reused == []
+    model_mtime = (out / "heuristic" / "model" / "model.crfsuite").stat().st_mtime_ns
+    second = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    assert second.computed == [] and len(second.reused) == len(first.computed)
+    assert (out / "heuristic" / "model" / "model.crfsuite").stat().st_mtime_ns == model_mtime
+    # a changed filter recomputes the training set and the model, not the alignment
+    third = translate_train(source, CachedTranslator(cache), "swa", out, filters="complete",
+                            **kwargs)
+    assert "align" in third.reused and "heuristic/projected.conll" in third.reused
+    assert third.computed == ["heuristic/train.conll", "heuristic/model"]
+    # relabelling the source redoes the projection, not the translation or the alignment
+    relabelled = translate_train(source, CachedTranslator(cache), "swa", out,
+                                 source_label_map=LabelMap.parse("MISC=O"),
+                                 projection_variant="no-misc", **kwargs)
+    assert {"translations.jsonl", "align"} <= set(relabelled.reused)
+    assert "heuristic/no-misc/projected.conll" in relabelled.computed
+    # a changed method recomputes the projection only
+    fourth = translate_train(source, CachedTranslator(cache), "swa", out,
+                             methods=["heuristic(d=1)"], **kwargs)
+    assert "align" in fourth.reused
+    assert "heuristic-d-1/projected.conll" in fourth.computed
+    # changed translations recompute everything downstream
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0] + " leo"
+    cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fifth = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    assert "translations.jsonl" in fifth.computed and "align" in fifth.computed
+    # an interrupted stage (no sidecar) is not reused
+    (out / "heuristic" / "train.conll.signature.json").unlink()
+    sixth = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    assert "heuristic/train.conll" in sixth.computed
+    no_resume = translate_train(source, CachedTranslator(cache), "swa", out, resume=False,
+                                **kwargs)
+    assert no_resume.reused == []
+
+
+def test_several_methods_share_one_alignment(
+        tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path]) -> None:
+    source, _, cache = parallel
+    result = translate_train(source, CachedTranslator(cache), "swa", tmp_path / "run",
+                             methods=["heuristic", "heuristic-paper", "heuristic@union"],
+                             bitext=False)
+    assert [o.slug for o in result.outcomes] == ["heuristic", "heuristic-paper",
+                                                 "heuristic-union"]
+    assert [o.symmetrize for o in result.outcomes] == ["intersection", "grow-diag-final-and",
+                                                       "union"]
+    assert result.computed.count("align") == 1
+    with pytest.raises(ConfigError, match="unknown projection method"):
+        translate_train(source, CachedTranslator(cache), "swa", None, methods=["nope"])
+
+
+def test_misc_block_then_drop(tmp_path: Path,
+                              parallel: tuple[Corpus, list[Sentence], Path]) -> None:
+    source, _, cache = parallel
+    out = tmp_path / "run"
+    translate_train(source, CachedTranslator(cache), "swa", out, bitext=False,
+                    target_label_map=LabelMap.parse("MISC=O"))
+    projected = read_conll(out / "heuristic" / "projected.conll")
+    train = read_conll(out / "heuristic" / "train.conll")
+    assert "MISC" in projected.labels() and "MISC" not in train.labels()
+    result = translate_train(source, CachedTranslator(cache), "swa", None, bitext=False,
+                             filters="no-failed,without:MISC")
+    dropped = result.outcomes[0].filters.dropped_sentences["without:MISC"]
+    assert dropped == sum(any(e.label == "MISC" for e in s.entities) for s in source) > 0
+
+
+def test_errors(tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path]) -> None:
+    source, _, cache = parallel
+    short = tmp_path / "short.txt"
+    short.write_text("a b\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"short\.txt: 200 sentences to translate but the "
+                       r"cache holds 1 translations"):
+        translate_train(source, CachedTranslator(short), "swa", tmp_path / "x")
+    with pytest.raises(ConfigError, match="unknown language code 'xx'"):
+        translate_train(source, CachedTranslator(cache), "xx", tmp_path / "x")
+    empty = Corpus([*source.sentences[:3], Sentence(())], name="e")
+    with pytest.raises(ConfigError, match="source sentence 3 is empty"):
+        translate_train(empty, CachedTranslator(cache), "swa", tmp_path / "x")
+    with pytest.raises(ConfigError, match="unknown training-data filter"):
+        translate_train(source, CachedTranslator(cache), "swa", None, filters="shiny")
+    with pytest.raises(ConfigError, match="needs a tagger"):
+        translate_train(source, CachedTranslator(cache), "swa", None, eval_corpus=source)
+
+
+def test_filters_report_every_dropped_sentence() -> None:
+    src = [Sentence(("A", "B"), (Entity(0, 1, "PER"), Entity(1, 2, "LOC"))),
+           Sentence(("A",), (Entity(0, 1, "PER"),)),
+           Sentence(("A",), (Entity(0, 1, "PER"),)),
+           Sentence(("A", "x", "A"), (Entity(0, 1, "PER"),))]
+    results = [ProjectionResult([Entity(0, 1, "PER")], [0], [Unprojected(
+                   Entity(1, 2, "LOC"), NO_ALIGNMENT)]),
+               ProjectionResult.failed(_input(src[1]), "boom"),
+               ProjectionResult([Entity(0, 1, "PER")], [0], []),
+               ProjectionResult([Entity(0, 1, "PER"), Entity(2, 3, "PER")], [0, 0], [])]
+    tgt = [Sentence(s.words, tuple(r.entities)) for s, r in zip(src, results, strict=True)]
+    assert results[1].status == ERROR
+    kept, report = apply_filters(parse_filters("no-failed,complete,no-split"), src, tgt,
+                                 results)
+    assert kept == [tgt[2]]
+    assert report.dropped_sentences == {"no-failed": 1, "complete": 1, "no-split": 1}
+    assert report.dropped_entities["no-split"] == 2
+    assert report.kept_sentences + sum(report.dropped_sentences.values()) == 4
+    kept, report = apply_filters(["same-count"], src, tgt, results)
+    assert kept == [tgt[2]]
+    assert parse_filters("none") == [] and parse_filters(None) == []
+    with pytest.raises(ConfigError, match="given twice"):
+        parse_filters("complete,complete")
+
+
+def _input(sentence: Sentence) -> ProjectionInput:
+    return ProjectionInput(sentence.words, sentence.words, sentence.entities,
+                           np.zeros((0, 2), dtype=np.int32))
+
+
+def test_anchors_land_names_with_glued_prefixes(tmp_path: Path) -> None:
+    src, tgt = make_pairs(150, seed=23)
+    glued = []  # the toy target glues "ka" onto every name's first word (as Xhosa kaClinton)
+    for s in tgt:
+        words = list(s.words)
+        for e in s.entities:
+            words[e.start] = "ka" + words[e.start]
+        glued.append(Sentence(tuple(words), s.entities))
+    cache = tmp_path / "glued.txt"
+    cache.write_text("".join(" ".join(s.words) + "\n" for s in glued), encoding="utf-8")
+    result = translate_train(Corpus(src, name="en"), CachedTranslator(cache), "xho",
+                             tmp_path / "run", tokenizer="whitespace", bitext=False,
+                             anchors=True)
+    projected = read_conll(tmp_path / "run" / "heuristic" / "projected.conll")
+    assert evaluate(glued, projected.sentences).f1 > 0.95
+    report = json.loads((tmp_path / "run" / "heuristic" / "projected.conll.report.json")
+                        .read_text())
+    assert report["anchors"] >= sum(len(s.entities) for s in src)
+    assert result.signature["params"]["anchors"] is True

@@ -1,0 +1,121 @@
+"""``xlner translate-train``: translate, align, project, filter; optionally train a tagger on
+the projected data and evaluate it."""
+
+from __future__ import annotations
+
+import argparse
+
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.corpora.labels import LabelMap
+from xlner.pipelines.filters import FILTERS, WITHOUT
+from xlner.pipelines.translate_train import DEFAULT_FILTERS, translate_train
+from xlner.project.recipes import method_names, split_methods
+from xlner.registry import parse_params
+from xlner.translate import create_translator
+
+
+def add_translator_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--translations", required=True,
+                   help="cached translations: corpus name, CoNLL, text (one a line) or JSONL "
+                   "file; sentence i translates source sentence i")
+    p.add_argument("--translator", default="cached",
+                   help="translator spec; the cache is passed as its path (default cached)")
+    p.add_argument("--split", default="auto",
+                   choices=["auto", "whitespace", "xlner"],
+                   help="word splitting of the translations (auto: whitespace for CoNLL "
+                   "caches, which are split already, else xlner)")
+
+
+def add_alignment_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
+    p.add_argument("--aligner-param", action="append", default=[],
+                   help="aligner parameter key=value (repeatable)")
+    p.add_argument("--no-bitext", action="store_true",
+                   help="do not add bitext:en-<lang> to the aligner's data")
+    p.add_argument("--anchors", action="store_true",
+                   help="add orthographic anchors to the links: names copied into the other "
+                   "sentence, also with a glued prefix (kaClinton) or suffix (Londra'da)")
+    p.add_argument("--no-resume", action="store_true",
+                   help="recompute every stage even when a finished one is in --out")
+
+
+def aligner_params(args: argparse.Namespace) -> dict[str, object]:
+    params: dict[str, object] = {}
+    for item in args.aligner_param:
+        params.update(parse_params(item))
+    return params
+
+
+def make_translator(args: argparse.Namespace) -> object:
+    params: dict[str, object] = {}
+    if args.translator.split("(")[0].strip() == "cached":
+        params = {"path": args.translations, "data_dir": args.data_dir,
+                  "download": not args.no_download}
+    return create_translator(args.translator, **params)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("translate-train", help="project labelled source data onto its "
+                       "translations; optionally train and evaluate a tagger on the result")
+    p.add_argument("--source", required=True, help="labelled source: CoNLL file or corpus name")
+    add_translator_options(p)
+    p.add_argument("--lang", required=True, help="target language code (e.g. hau, de)")
+    p.add_argument("--src-lang", default="en", help="source language code (default en)")
+    p.add_argument("--method", default="heuristic",
+                   help="projection method spec(s), comma-separated (default heuristic); "
+                   f"methods: {', '.join(method_names())}")
+    p.add_argument("--filters", default=",".join(DEFAULT_FILTERS),
+                   help="training-data filters, comma-separated, or none: "
+                   f"{', '.join(FILTERS)}, {WITHOUT}<CLASS> (default: no-failed)")
+    p.add_argument("--source-label-map", default=None,
+                   help="rename/drop source classes before projection, e.g. MISC=O")
+    p.add_argument("--target-label-map", default=None,
+                   help="rename/drop classes of the projected data, e.g. MISC=O")
+    p.add_argument("--consistency", nargs="?", const="", default=None, metavar="K=V,...",
+                   help="make the projected labels consistent across the corpus (relabel "
+                   "dropped-class spans whose text is mostly a kept class, label missed "
+                   "occurrences); optional settings min_count, min_ratio, max_words, add_missed")
+    p.add_argument("--tagger", default=None,
+                   help="train this tagger on each method's data (e.g. crf)")
+    p.add_argument("--eval", default=None,
+                   help="evaluate the tagger on this labelled corpus (e.g. masakhaner2:hau:test)")
+    p.add_argument("--eval-label-map", default=None,
+                   help="rename/drop classes of the evaluation gold, e.g. DATE=O")
+    p.add_argument("--out", required=True, help="output directory (stages are resumed)")
+    add_alignment_options(p)
+    add_corpus_options(p)
+    add_data_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    source = load_input(args.source, args, labelled=True)
+    eval_corpus = None
+    if args.eval:
+        eval_args = argparse.Namespace(**{**vars(args), "label_map": args.eval_label_map,
+                                          "repair": True})
+        eval_corpus = load_input(args.eval, eval_args, labelled=True)
+    result = translate_train(
+        source, make_translator(args), args.lang, args.out,  # type: ignore[arg-type]
+        src_lang=args.src_lang, tokenizer=args.split, methods=split_methods(args.method),
+        aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
+        filters=args.filters, anchors=args.anchors,
+        source_label_map=LabelMap.parse(args.source_label_map),
+        target_label_map=LabelMap.parse(args.target_label_map),
+        consistency=False if args.consistency is None else parse_params(args.consistency)
+        or True, tagger=args.tagger,
+        eval_corpus=eval_corpus, data_dir=args.data_dir, download=not args.no_download,
+        resume=not args.no_resume)
+    for o in result.outcomes:
+        eprint(f"{o.method}: {o.projection.summary()}")
+        if o.consistency is not None:
+            eprint(f"  {o.consistency.summary()}")
+        eprint(f"  filters: {o.filters.summary()}")
+        eprint(f"  training set: {args.out}/{o.slug}/train.conll")
+        if o.scores is not None:
+            eprint(f"  {args.tagger} on {args.eval}:")
+            eprint("    " + o.scores.table().replace("\n", "\n    "))
+    if result.reused:
+        eprint(f"reused stages: {', '.join(result.reused)}")
+    eprint(f"wrote {args.out}/summary.json")
+    return 0

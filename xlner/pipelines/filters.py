@@ -1,0 +1,129 @@
+"""Quality filters for projected training data: which projected sentences to train on.
+
+Each filter looks at one sentence's projection and gives a reason to drop it (or ``None``).
+Filters run in the order given; a dropped sentence is counted under the first filter that
+dropped it, so every sentence left out is accounted for in the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlner.data import Sentence
+from xlner.errors import ConfigError
+from xlner.project.base import ERROR, ProjectionResult
+
+FilterFn = Callable[[Sentence, ProjectionResult], bool]
+"""``(source sentence, projection result) → True`` to drop the sentence."""
+
+
+def _failed(src: Sentence, res: ProjectionResult) -> bool:
+    return res.status == ERROR
+
+
+def _incomplete(src: Sentence, res: ProjectionResult) -> bool:
+    return bool(res.unprojected)
+
+
+def _split(src: Sentence, res: ProjectionResult) -> bool:
+    return len(res.sources) != len(set(res.sources))
+
+
+def _count(src: Sentence, res: ProjectionResult) -> bool:
+    return len(res.entities) != len(src.entities)
+
+
+def _no_entities(src: Sentence, res: ProjectionResult) -> bool:
+    return not res.entities
+
+
+FILTERS: dict[str, tuple[FilterFn, str]] = {
+    "no-failed": (_failed, "drop sentences whose projection failed (they would be all-O)"),
+    "complete": (_incomplete, "drop sentences with a source entity that did not land"),
+    "no-split": (_split, "drop sentences where one source entity landed as several spans"),
+    "same-count": (_count, "drop sentences whose target entity count differs from the source"),
+    "has-entities": (_no_entities, "drop sentences without any projected entity"),
+}
+
+
+WITHOUT = "without:"
+"""``without:MISC`` drops sentences whose *source* has an entity of class MISC: a class the
+target data leaves out would otherwise teach the tagger that its words are O."""
+
+
+def _without(label: str) -> FilterFn:
+    def drop(src: Sentence, res: ProjectionResult) -> bool:
+        return any(e.label == label for e in src.entities)
+    return drop
+
+
+def get_filter(name: str) -> tuple[FilterFn, str]:
+    if name.startswith(WITHOUT) and name[len(WITHOUT):]:
+        label = name[len(WITHOUT):]
+        return _without(label), f"drop sentences whose source has a {label} entity"
+    try:
+        return FILTERS[name]
+    except KeyError:
+        raise ConfigError(f"unknown training-data filter {name!r}; choose from "
+                          f"{', '.join(FILTERS)}, {WITHOUT}<CLASS> (or none)") from None
+
+
+def parse_filters(spec: str | Sequence[str] | None) -> list[str]:
+    """``"no-failed,complete"`` → names, validated; ``None``/``"none"``/``""`` → no filter."""
+    if spec is None:
+        return []
+    names = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec)]
+    names = [n for n in names if n and n.lower() != "none"]
+    for name in names:
+        get_filter(name)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"a training-data filter is given twice: {names}")
+    return names
+
+
+@dataclass
+class FilterReport:
+    """Sentences and entities kept, and dropped per filter."""
+
+    filters: list[str]
+    sentences: int = 0
+    kept_sentences: int = 0
+    kept_entities: int = 0
+    dropped_sentences: Counter[str] = field(default_factory=Counter)
+    dropped_entities: Counter[str] = field(default_factory=Counter)
+    """Target entities that were in the dropped sentences, per filter."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"filters": {name: get_filter(name)[1] for name in self.filters},
+                "sentences": self.sentences, "kept_sentences": self.kept_sentences,
+                "kept_entities": self.kept_entities,
+                "dropped_sentences": {n: self.dropped_sentences[n] for n in self.filters},
+                "dropped_entities": {n: self.dropped_entities[n] for n in self.filters}}
+
+    def summary(self) -> str:
+        parts = [f"{n}: -{self.dropped_sentences[n]}" for n in self.filters]
+        return (f"kept {self.kept_sentences}/{self.sentences} sentences, "
+                f"{self.kept_entities} entities" + (f" ({', '.join(parts)})" if parts else ""))
+
+
+def apply_filters(filters: Sequence[str], sources: Sequence[Sentence],
+                  projected: Sequence[Sentence], results: Sequence[ProjectionResult],
+                  ) -> tuple[list[Sentence], FilterReport]:
+    """The projected sentences that pass every filter, and the report."""
+    names = parse_filters(list(filters))
+    fns = [(n, get_filter(n)[0]) for n in names]
+    report = FilterReport(names, sentences=len(projected))
+    kept: list[Sentence] = []
+    for src, tgt, res in zip(sources, projected, results, strict=True):
+        reason = next((n for n, fn in fns if fn(src, res)), None)
+        if reason is None:
+            kept.append(tgt)
+            report.kept_entities += len(tgt.entities)
+        else:
+            report.dropped_sentences[reason] += 1
+            report.dropped_entities[reason] += len(tgt.entities)
+    report.kept_sentences = len(kept)
+    return kept, report

@@ -1,0 +1,167 @@
+"""Translate-test: translate target-language sentences into the tagger's language (English),
+tag the translations, project the predicted entities back onto the original target words and
+score them against the target gold. No model is trained.
+
+Stages written into the output directory (when one is given), each with its signature and
+reused by a re-run with the same inputs and settings::
+
+    translations.jsonl, translations.<tokenizer>.txt   the target sentences translated, split
+    tagged.conll                                       the tagger's entities on the translations
+    align/forward.txt, reverse.txt                     translation ↔ target links
+    predictions.conll                                  entities projected onto the target words
+                                                       (+ .report.json, .details.jsonl)
+    scores.json                                        span P/R/F1 against the target gold
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlner.align.base import Aligner
+from xlner.corpora.conll import read_conll, write_conll
+from xlner.corpora.corpus import Corpus
+from xlner.corpora.labels import LabelMap
+from xlner.data import Sentence
+from xlner.errors import ConfigError
+from xlner.evaluate.metrics import Scores, evaluate
+from xlner.pipelines.project import check_parallel
+from xlner.pipelines.report import ProjectionReport
+from xlner.pipelines.stages import Workspace, component_key
+from xlner.pipelines.steps import (
+    align_step,
+    check_language,
+    make_aligner,
+    model_digest,
+    project_step,
+    resolve_tokenizer,
+    translate_step,
+    words_description,
+    write_json,
+)
+from xlner.pipelines.tagging import predict_entities
+from xlner.project.recipes import resolve_method
+from xlner.signature import make_signature
+from xlner.tag.base import Tagger
+from xlner.translate.base import Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TranslateTestResult:
+    lang: str
+    scores: Scores | None
+    """``None`` when the target has no gold labels to score against."""
+    predictions: Corpus
+    tagged: Corpus
+    report: ProjectionReport
+    signature: dict[str, Any]
+    seconds: dict[str, float] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"signature": self.signature, "lang": self.lang,
+                "scores": None if self.scores is None else self.scores.to_dict(),
+                "projection": self.report.to_dict(),
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+                "stages": {"reused": self.reused, "computed": self.computed}}
+
+
+def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str | Path,
+                   lang: str, out_dir: str | Path | None = None, *, pivot_lang: str = "en",
+                   tokenizer: str = "auto", method: str = "heuristic",
+                   aligner: str | Aligner = "eflomal",
+                   aligner_params: dict[str, Any] | None = None, bitext: bool = True,
+                   pred_label_map: LabelMap | None = None, anchors: bool = False,
+                   data_dir: str | Path | None = None, download: bool = True,
+                   resume: bool = True) -> TranslateTestResult:
+    """Run translate-test on ``target`` (sentences in ``lang``, gold labels if any).
+
+    ``tagger`` is a tagger or the directory of a saved one. ``pred_label_map`` renames or
+    drops predicted classes before projection (e.g. ``MISC=O`` when the target gold has no
+    MISC); map the gold's classes when loading ``target``. ``anchors`` adds orthographic
+    anchors to the links (:mod:`xlner.align.anchors`).
+    """
+    from xlner.tag import load_tagger
+
+    check_language(lang)
+    check_language(pivot_lang)
+    for k, sent in enumerate(target):
+        if not sent.words:
+            raise ConfigError(f"target sentence {k} is empty")
+    model_key: Any
+    if isinstance(tagger, str | Path):
+        model_dir = Path(tagger)
+        tagger = load_tagger(model_dir)
+        model_key = {"dir": str(model_dir), **model_digest(model_dir)}
+    else:
+        model_key = component_key(tagger)
+    resolved = resolve_method(method)
+    ws = Workspace(out_dir, resume=resume)
+    tokenizer = resolve_tokenizer(tokenizer, translator)
+    seconds: dict[str, float] = {}
+    inputs = {"target": words_description(target)}
+    t0 = time.perf_counter()
+    words, split_key = translate_step(ws, target.words, translator, src_lang=lang,
+                                      tgt_lang=pivot_lang, tokenizer=tokenizer, inputs=inputs)
+    seconds["translate"] = time.perf_counter() - t0
+    check_parallel(target, words, target.name, "its translations")
+
+    # tag the translations
+    pmap = None if pred_label_map is None or pred_label_map.is_identity else pred_label_map
+    tag_st = ws.stage("tag", "tagged.conll", split_key, model_key,
+                      None if pmap is None else pmap.describe())
+    t0 = time.perf_counter()
+    if ws.reuse(tag_st):
+        assert tag_st.path is not None
+        tagged = read_conll(tag_st.path, name="tagged translations")
+        if tagged.words != [tuple(w) for w in words]:
+            raise ConfigError(f"{tag_st.path} does not hold the translations' words; delete it")
+    else:
+        tag_st.start()
+        entities = predict_entities(tagger, words)
+        sentences = [Sentence(tuple(w), tuple(e)) for w, e in
+                     zip(words, entities, strict=True)]
+        if pmap is not None:
+            sentences = [pmap.apply_sentence(s) for s in sentences]
+        tagged = Corpus(sentences, name="tagged translations")
+        if tag_st.path is not None:
+            write_conll(tag_st.path, tagged)
+        tag_st.finish(make_signature("tag", inputs={"translations": split_key,
+                                                    "tagger": model_key},
+                                     components={"tagger": tagger},
+                                     params={"pred_label_map": None if pmap is None
+                                             else pmap.describe()}))
+    seconds["tag"] = time.perf_counter() - t0
+
+    # align translation ↔ target and project back
+    al = make_aligner(aligner, aligner_params, lang=lang, src_lang=pivot_lang,
+                      data_dir=data_dir, download=download, bitext=bitext)
+    aligned, align_key, seconds["align"] = align_step(ws, tagged.words, target.words, al,
+                                                      upstream=[inputs, split_key])
+    projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
+                             al, upstream=[target.describe(), align_key, tag_st.key],
+                             target_name=target.name, anchors=anchors)
+    seconds["project"] = projected.seconds
+    predictions = Corpus([Sentence(t.words, p.entities, t.origin) for t, p in
+                          zip(target, projected.corpus, strict=True)],
+                         name=f"{target.name} (translate-test)")
+    has_gold = any(s.entities for s in target)
+    scores = evaluate(target.sentences, predictions.sentences) if has_gold else None
+    signature = make_signature(
+        "translate-test", inputs={"target": target.describe(), "tagger": model_key},
+        components={"translator": translator, "tagger": tagger, "aligner": al,
+                    "method": resolved},
+        params={"lang": lang, "pivot_lang": pivot_lang, "tokenizer": tokenizer,
+                "symmetrize": projected.symmetrize, "anchors": anchors,
+                "pred_label_map": None if pmap is None else pmap.describe()})
+    result = TranslateTestResult(lang, scores, predictions, tagged, projected.report, signature,
+                                 seconds, ws.reused, ws.computed)
+    if ws.out_dir is not None:
+        write_json(ws.out_dir / "scores.json", result.to_dict())
+    return result
