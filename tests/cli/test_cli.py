@@ -107,3 +107,26 @@ def test_format_sniffing(tmp_path: Path) -> None:
     assert looks_like_text(tmp_path / "a.txt")
     assert not looks_like_text(tmp_path / "b.txt")
     assert not looks_like_text(tmp_path / "c.conll")
+
+
+def test_project_resumes_its_alignment(toy_files: tuple[Path, ...],
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    src, _, _, tgt_txt = toy_files
+    out = src.parent / "p.conll"
+    args = ["project", "--source", str(src), "--target", str(tgt_txt), "--out", str(out)]
+    assert main(args) == 0
+    stage = src.parent / "p.conll.align"
+    assert (stage / "forward.txt").is_file() and (stage / "reverse.txt").is_file()
+    first = out.read_text()
+    capsys.readouterr()
+    # corrupt the stored links: a resumed run must use them (and so change its output)
+    (stage / "forward.txt").write_text("\n" * 200)
+    (stage / "reverse.txt").write_text("\n" * 200)
+    assert main(args) == 0
+    assert "reusing the alignment" in capsys.readouterr().err
+    assert out.read_text() != first
+    # a changed aligner setting recomputes
+    assert main([*args, "--seed", "5"]) == 0
+    assert "reusing" not in capsys.readouterr().err
+    assert main([*args, "--no-resume"]) == 0
+    assert "reusing" not in capsys.readouterr().err

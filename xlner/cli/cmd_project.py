@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from xlner.align import create_aligner, read_pharaoh
-from xlner.align.util import align_batch, directional_extras, links_for
+from xlner.align.util import directional_extras, links_for
 from xlner.cli.cmd_align import aligner_params
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
 from xlner.pipelines.project import check_parallel, project_corpus, save_projection
+from xlner.pipelines.stages import Workspace
+from xlner.pipelines.steps import align_step, words_description
 from xlner.project.recipes import method_names, resolve_method
 from xlner.registry import parse_params
 from xlner.signature import make_signature
@@ -37,6 +40,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="symmetrisation (default: the one the method is tuned for)")
     p.add_argument("--seed", default=None, help="aligner random seed")
     p.add_argument("--links", default=None, help="precomputed Pharaoh links instead of aligning")
+    p.add_argument("--no-resume", action="store_true", help="recompute the alignment even if "
+                   "OUT.align holds one made from the same inputs and settings")
     add_corpus_options(p)
     add_data_options(p)
     p.set_defaults(func=run)
@@ -56,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     method = resolve_method(args.method, **overrides)
     components: dict[str, object] = {"method": method}
     extras = None
+    align_seconds = 0.0
     if args.links:
         links = read_pharaoh(args.links)
         symmetrize = None
@@ -63,14 +69,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         args.param = args.param_aligner
         aligner = create_aligner(args.aligner, **aligner_params(args))
-        aligned = align_batch(aligner, source.words, target.words,
-                              [s.entities for s in source])
+        out = Path(args.out)
+        ws = Workspace(out.parent, resume=not args.no_resume)
+        aligned, _, align_seconds = align_step(
+            ws, source.words, target.words, aligner, prefix=f"{out.name}.",
+            upstream=[words_description(source), words_description(target)],
+            entities=[s.entities for s in source])
+        if ws.reused:
+            eprint(f"reusing the alignment in {out}.align (--no-resume to recompute)")
         links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
         extras = directional_extras(aligned)
         components["aligner"] = aligner
         inputs_extra = {}
     run_ = project_corpus(source, target, projector=method.projector, links=links,
                           extras=extras)
+    run_.align_seconds = align_seconds
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},

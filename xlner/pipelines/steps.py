@@ -176,10 +176,20 @@ def _read_translations(path: Path, n: int) -> list[str]:
 # -- align ----------------------------------------------------------------------------------
 def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]],
                aligner: Aligner, *, upstream: Sequence[Any], prefix: str = "",
+               entities: Sequence[Sequence[Entity]] | None = None,
                ) -> tuple[DirectionalLinks | list[Links], str, float]:
     """Align the batch; stores forward and reverse links (``align/forward.txt``,
-    ``align/reverse.txt``) so that each method symmetrises as it is tuned for."""
-    st = ws.stage("align", f"{prefix}align", *upstream, component_key(aligner))
+    ``align/reverse.txt``) so that each method symmetrises as it is tuned for.
+
+    ``entities`` (per source sentence) reach aligners that need them (back-translation); the
+    stage key then depends on them too, else on the words only."""
+    needs = bool(getattr(aligner, "needs_entities", False))
+    if needs and entities is None:
+        raise ConfigError(f"aligner {getattr(aligner, 'name', aligner)!r} needs the source "
+                          "entities")
+    ents_key = [[tuple(e) for e in es] for es in entities] if needs and entities else None
+    st = ws.stage("align", f"{prefix}align", *upstream, component_key(aligner),
+                  *([ents_key] if ents_key is not None else []))
     if ws.reuse(st):
         assert st.path is not None
         seconds = float(st.signature().get("params", {}).get("seconds", 0.0))
@@ -190,7 +200,7 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
         return read_pharaoh(st.path / "links.txt"), st.key, seconds
     st.start()
     t0 = time.perf_counter()
-    aligned = align_batch(aligner, src, tgt)
+    aligned = align_batch(aligner, src, tgt, entities if needs else None)
     seconds = time.perf_counter() - t0
     if st.path is not None:
         st.path.mkdir(parents=True, exist_ok=True)

@@ -142,8 +142,9 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     # align translation ↔ target and project back
     al = make_aligner(aligner, aligner_params, lang=lang, src_lang=pivot_lang,
                       data_dir=data_dir, download=download, bitext=bitext)
-    aligned, align_key, seconds["align"] = align_step(ws, tagged.words, target.words, al,
-                                                      upstream=[inputs, split_key])
+    aligned, align_key, seconds["align"] = align_step(
+        ws, tagged.words, target.words, al, upstream=[inputs, split_key],
+        entities=[s.entities for s in tagged])
     projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
                              al, upstream=[target.describe(), align_key, tag_st.key],
                              target_name=target.name, anchors=anchors)

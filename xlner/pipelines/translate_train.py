@@ -175,7 +175,8 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     al = make_aligner(aligner, aligner_params, lang=lang, src_lang=src_lang,
                       data_dir=data_dir, download=download, bitext=bitext)
     aligned, align_key, align_seconds = align_step(ws, source.words, tgt_words, al,
-                                                   upstream=[inputs, split_key])
+                                                   upstream=[inputs, split_key],
+                                                   entities=[s.entities for s in source])
     outcomes = []
     for method, slug in zip(resolved, slugs, strict=True):
         projected = project_step(ws, f"{slug}/projected.conll", source, tgt_words, method,
