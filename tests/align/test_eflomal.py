@@ -79,6 +79,33 @@ def test_identity_priors_are_accepted() -> None:
     assert len(links) == 200
 
 
+def inflected_corpus(n: int, seed: int = 5) -> tuple[list[list[str]], list[list[str]],
+                                                    list[set[tuple[int, int]]]]:
+    """Target words are a 4-letter stem plus a random 3-letter ending (1000 forms per stem), in
+    random order: only the stems carry the translation."""
+    rng = random.Random(seed)
+    vocab = [f"w{k:03d}" for k in range(80)]
+    src, tgt, gold = [], [], []
+    for _ in range(n):
+        words = rng.sample(vocab, rng.randint(4, 9))
+        order = list(range(len(words)))
+        rng.shuffle(order)
+        src.append(words)
+        tgt.append([f"t{words[i][1:]}" + "".join(rng.choice("abcdefghij") for _ in range(3))
+                    for i in order])
+        gold.append({(i, j) for j, i in enumerate(order)})
+    return src, tgt, gold
+
+
+def test_truncation_pools_inflected_forms() -> None:
+    src, tgt, gold = inflected_corpus(300)
+    whole = EflomalAligner(symmetrize="intersection", rel_iterations=0.3,
+                           truncate=0).align(src, tgt)
+    stems = EflomalAligner(symmetrize="intersection", rel_iterations=0.3, truncate=4)
+    assert stems.describe()["truncate"] == 4
+    assert accuracy(stems.align(src, tgt), gold) > 0.9 > 0.5 > accuracy(whole, gold)
+
+
 def test_errors() -> None:
     aligner = EflomalAligner()
     with pytest.raises(InputError, match="1 source sentences but 2"):
@@ -89,6 +116,8 @@ def test_errors() -> None:
         EflomalAligner(symmetrize="nope")
     with pytest.raises(ConfigError):
         EflomalAligner(model=4)
+    with pytest.raises(ConfigError, match="truncate"):
+        EflomalAligner(truncate=-1)
     assert aligner.align([], []) == []
 
 

@@ -113,3 +113,40 @@ def test_europarl_german_offline(data_dir: Path, tmp_path: Path) -> None:
     assert result.scores.f1 > 0.3
     assert 0.7 < result.scores.projection_ratio < 1.3
     assert not result.report.failed
+
+
+def test_cli_with_a_hf_checkpoint_as_tagger(tmp_path: Path, target: tuple[Corpus, Path]
+                                            ) -> None:
+    """``--tagger`` takes a Hugging Face token-classification checkpoint (the production
+    recipe's XLM-R tagger) with ``--tagger-param``, not only a saved tagger directory."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from xlner.bench.tiny_encoders import build_tiny_encoder
+    from xlner.cli.main import main
+    from xlner.corpora.conll import write_conll
+
+    corpus, cache = target
+    texts = cache.read_text(encoding="utf-8").splitlines()
+    model = build_tiny_encoder(tmp_path / "model", texts, vocab_size=120,
+                               labels=["O", "B-PER", "I-PER", "B-LOC", "I-LOC"])
+    gold = tmp_path / "gold.conll"
+    write_conll(gold, corpus)
+    js = tmp_path / "scores.json"
+    rc = main(["translate-test", "--target", str(gold), "--translations", str(cache),
+               "--split", "whitespace", "--tagger", str(model), "--tagger-param", "device=cpu",
+               "--lang", "swa", "--no-bitext", "--json", str(js)])
+    assert rc == 0
+    result = json.loads(js.read_text())
+    tagger = result["signature"]["components"]["tagger"]
+    assert tagger["name"] == "hf" and tagger["model"] == str(model)
+    assert result["projection"]["sentences"] == len(corpus)
+    # the production recipe's shape: a neural aligner over an encoder, parameters in one option
+    js2 = tmp_path / "awesome.json"
+    rc = main(["translate-test", "--target", str(gold), "--translations", str(cache),
+               "--split", "whitespace", "--tagger", str(model), "--tagger-param", "device=cpu",
+               "--lang", "swa", "--no-bitext", "--aligner", "awesome", "--aligner-param",
+               f"model={model},layer=1,threshold=0.001,device=cpu",
+               "--method", "heuristic-paper", "--json", str(js2)])
+    assert rc == 0
+    aligner = json.loads(js2.read_text())["signature"]["components"]["aligner"]
+    assert aligner["name"] == "awesome" and aligner["layer"] == 1

@@ -16,6 +16,7 @@ from xlner.corpora.conll import write_conll
 from xlner.corpora.labels import LabelMap
 from xlner.pipelines.translate_test import translate_test
 from xlner.project.recipes import method_names
+from xlner.registry import parse_params
 from xlner.signature import write_sidecar
 
 
@@ -25,7 +26,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--target", required=True,
                    help="target sentences: CoNLL (gold labels scored if present) or corpus name")
     add_translator_options(p)
-    p.add_argument("--tagger", required=True, help="directory of a saved tagger")
+    p.add_argument("--tagger", required=True,
+                   help="saved tagger directory, tagger spec, or Hugging Face "
+                   "token-classification model (name or directory)")
+    p.add_argument("--tagger-param", action="append", default=[],
+                   help="tagger parameters k=v,... (e.g. device=cuda,eval_batch_size=64)")
     p.add_argument("--lang", required=True, help="target language code (e.g. de, hau)")
     p.add_argument("--pivot-lang", default="en",
                    help="language of the translations and the tagger (default en)")
@@ -44,6 +49,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
+def tagger_params(args: argparse.Namespace) -> dict[str, object]:
+    params: dict[str, object] = {}
+    for item in args.tagger_param:
+        params.update(parse_params(item))
+    return params
+
+
 def run(args: argparse.Namespace) -> int:
     target = load_input(args.target, args, labelled=None)
     result = translate_test(
@@ -52,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
         pred_label_map=LabelMap.parse(args.pred_label_map), anchors=args.anchors,
         data_dir=args.data_dir,
-        download=not args.no_download, resume=not args.no_resume)
+        download=not args.no_download, resume=not args.no_resume,
+        tagger_params=tagger_params(args))
     eprint(result.report.summary())
     if args.pred:
         write_conll(args.pred, result.predictions)

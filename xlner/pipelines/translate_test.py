@@ -79,15 +79,18 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                    aligner_params: dict[str, Any] | None = None, bitext: bool = True,
                    pred_label_map: LabelMap | None = None, anchors: bool = False,
                    data_dir: str | Path | None = None, download: bool = True,
-                   resume: bool = True) -> TranslateTestResult:
+                   resume: bool = True,
+                   tagger_params: dict[str, Any] | None = None) -> TranslateTestResult:
     """Run translate-test on ``target`` (sentences in ``lang``, gold labels if any).
 
-    ``tagger`` is a tagger or the directory of a saved one. ``pred_label_map`` renames or
+    ``tagger`` is a tagger, the directory of a saved one, a tagger spec (``hf(model=...)``) or
+    a Hugging Face token-classification model name (``tagger_params`` go to the backend, e.g.
+    ``device``; see :func:`xlner.tag.resolve_tagger`). ``pred_label_map`` renames or
     drops predicted classes before projection (e.g. ``MISC=O`` when the target gold has no
     MISC); map the gold's classes when loading ``target``. ``anchors`` adds orthographic
     anchors to the links (:mod:`xlner.align.anchors`).
     """
-    from xlner.tag import load_tagger
+    from xlner.tag import META_FILE, load_tagger, resolve_tagger
 
     check_language(lang)
     check_language(pivot_lang)
@@ -95,10 +98,18 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
         if not sent.words:
             raise ConfigError(f"target sentence {k} is empty")
     model_key: Any
-    if isinstance(tagger, str | Path):
+    if isinstance(tagger, str | Path) and (Path(tagger) / META_FILE).is_file():
         model_dir = Path(tagger)
-        tagger = load_tagger(model_dir)
+        tagger = (resolve_tagger(model_dir, **tagger_params) if tagger_params
+                  else load_tagger(model_dir))
         model_key = {"dir": str(model_dir), **model_digest(model_dir)}
+    elif isinstance(tagger, str | Path) and Path(tagger).is_dir() \
+            and not (Path(tagger) / "config.json").is_file():
+        load_tagger(tagger)  # neither a saved tagger nor a checkpoint: raises a clear error
+        raise AssertionError("unreachable")
+    elif isinstance(tagger, str | Path):
+        tagger = resolve_tagger(tagger, **(tagger_params or {}))
+        model_key = component_key(tagger)
     else:
         model_key = component_key(tagger)
     resolved = resolve_method(method)

@@ -12,6 +12,9 @@ each projected run at its boundaries by adjacent target words linked to the enti
 never into a word already labelled nor into one the primary links tie to a word outside the
 entity. With eflomal, intersection runs extended by reverse links keep the precision of the
 intersection and recover multi-word names it splits ("Reino Unido", "Fondo Social Europeo").
+
+``adjective_label`` (e.g. ``"MISC"``): a name that lands on a single lower-case target word
+gets that label (:mod:`xlner.project.labels`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from xlner.project.base import (
     link_view,
     sort_result,
 )
+from xlner.project.labels import projected_label
 from xlner.registry import projectors
 
 
@@ -55,7 +59,8 @@ class HeuristicProjector:
     version = 1
 
     def __init__(self, d: int = 1, k: int | None = None, only_i: bool = False,
-                 thr: float | None = 0.8, extend: str | None = None) -> None:
+                 thr: float | None = 0.8, extend: str | None = None,
+                 adjective_label: str | None = None) -> None:
         if d < 0:
             raise ConfigError(f"heuristic: d must be >= 0, not {d}")
         if k is not None and k < 1:
@@ -65,10 +70,12 @@ class HeuristicProjector:
         self.only_i = only_i
         self.thr = thr
         self.extend = None if extend is None else canonical_name(extend)
+        self.adjective_label = adjective_label or None
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "d": self.d, "k": self.k,
-                "only_i": self.only_i, "thr": self.thr, "extend": self.extend}
+                "only_i": self.only_i, "thr": self.thr, "extend": self.extend,
+                "adjective_label": self.adjective_label}
 
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]:
         return [self.project_one(item) for item in batch]
@@ -127,6 +134,10 @@ class HeuristicProjector:
                 unprojected.append(Unprojected(ent, OVERLAP))
         if self.extend is not None and out:
             out = self._extend(item, out, sources, taken)
+        if self.adjective_label is not None:
+            out = [Entity(e.start, e.end, projected_label(
+                item.src_words, entities[s], item.tgt_words, e.start, e.end,
+                self.adjective_label)) for e, s in zip(out, sources, strict=True)]
         out, sources = sort_result(out, sources)
         return ProjectionResult(out, sources, unprojected)
 

@@ -12,6 +12,10 @@ source entity, choose with a solver.
 4. the solver picks, per entity, ``constraint n`` candidates with no two chosen spans
    overlapping, maximising the total score.
 
+With ``adjective_label="MISC"``, a name that lands on a single lower-case target word (an
+adjective derived from it: *Europe* → *europäischen*) gets that label
+(:mod:`xlner.project.labels`).
+
 Every entity that does not land is reported: ``no-candidate`` (no allowed pair),
 ``not-selected`` (the solver chose otherwise) or ``infeasible``. A sentence whose exact solver
 hit its time limit gets status ``fallback`` with the fallback named; an infeasible ``=``/``>=``
@@ -41,6 +45,7 @@ from xlner.project.base import (
     sort_result,
 )
 from xlner.project.candidates import CandidateExtractor, Spans, create_extractor
+from xlner.project.labels import projected_label
 from xlner.project.scores import PairGrid, Scorer, create_scorer
 from xlner.project.solvers import (
     INFEASIBLE,
@@ -125,7 +130,7 @@ class MatchingProjector:
                  scores: str | Scorer = "align=1", solver: str | Solver = "ilp",
                  constraint: str = "<=", n: int = 1, min_score: float = 0.0,
                  prune: bool = True, time_limit: float | None = None,
-                 on_infeasible: str = "relax") -> None:
+                 on_infeasible: str = "relax", adjective_label: str | None = None) -> None:
         check_constraint(constraint, n)
         if on_infeasible not in ("relax", "skip"):
             raise ConfigError(f"matching: on_infeasible must be 'relax' or 'skip', not "
@@ -139,6 +144,7 @@ class MatchingProjector:
         self.min_score = float(min_score)
         self.prune = prune
         self.on_infeasible = on_infeasible
+        self.adjective_label = adjective_label or None
         self.last_paths: Counter[str] = Counter()
         """How the sentences of the last :meth:`project` call were solved (solver names)."""
 
@@ -147,7 +153,7 @@ class MatchingProjector:
                 "candidates": self.extractor.describe(), "scores": self.scorer.describe(),
                 "solver": self.solver.describe(), "constraint": self.constraint, "n": self.n,
                 "min_score": self.min_score, "prune": self.prune,
-                "on_infeasible": self.on_infeasible}
+                "on_infeasible": self.on_infeasible, "adjective_label": self.adjective_label}
 
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]:
         spans = self.extractor.extract(batch)
@@ -257,7 +263,9 @@ class MatchingProjector:
         landed = set()
         for p, t in chosen.pairs:
             start, end = spans[t]
-            out.append(Entity(int(start), int(end), entities[p][2]))
+            start, end = int(start), int(end)
+            out.append(Entity(start, end, projected_label(
+                item.src_words, entities[p], item.tgt_words, start, end, self.adjective_label)))
             sources.append(p)
             landed.add(p)
         unprojected = []

@@ -75,6 +75,16 @@ register_recipe(Recipe(
     "whole batch (weight 0.5, from 0.2); needs the aligner's directional links (extras "
     "links_forward/links_reverse, given when xlner aligns)"))
 
+_ADJ = ("; a name that lands on a single lower-case target word (an adjective derived from it: "
+        "Europe → europäischen) is labelled MISC, as the CoNLL guidelines want; for label sets "
+        "with MISC")
+register_recipe(Recipe(
+    "heuristic+adj", "heuristic", {**RECIPES["heuristic"].params, "adjective_label": "MISC"},
+    "intersection", "the heuristic method" + _ADJ))
+register_recipe(Recipe(
+    "ilp+lex+adj", "matching", {**RECIPES["ilp+lex"].params, "adjective_label": "MISC"},
+    "intersection", "the ilp+lex method" + _ADJ))
+
 _METHOD = re.compile(r"^\s*([^@()]+?)\s*(\(.*\))?\s*(?:@\s*([\w-]+))?\s*$", re.S)
 
 
