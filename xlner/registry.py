@@ -82,6 +82,7 @@ class Registry(Generic[T]):
 
 
 _SPEC = re.compile(r"^\s*([\w.+-]+)\s*(?:\((.*)\))?\s*$", re.S)
+_KEY = re.compile(r"^[\w.-]+$")
 
 
 def parse_value(text: str) -> Any:
@@ -101,16 +102,41 @@ def parse_value(text: str) -> Any:
     return text.strip()
 
 
+def split_top(text: str, sep: str = ",") -> list[str]:
+    """Split ``text`` at ``sep`` outside parentheses and square brackets."""
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    out.append("".join(current))
+    return out
+
+
 def parse_params(text: str) -> dict[str, Any]:
-    """``"a=1,b=x"`` → ``{"a": 1, "b": "x"}``."""
+    """``"a=1,b=x"`` → ``{"a": 1, "b": "x"}``. Commas inside parentheses or square brackets do
+    not split, and a value in square brackets is taken verbatim: ``scores=[align=1,ortho=0.5]``
+    gives ``{"scores": "align=1,ortho=0.5"}`` (a value that itself holds commas)."""
     params: dict[str, Any] = {}
-    for item in text.split(","):
+    for item in split_top(text):
         if not item.strip():
             continue
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
+        if not sep or not key.strip() or not _KEY.match(key.strip()):
             raise ConfigError(f"parameter {item!r} is not of the form key=value")
-        params[key.strip()] = parse_value(value)
+        value = value.strip()
+        if value.startswith("[") and value.endswith("]"):
+            params[key.strip()] = value[1:-1].strip()
+        else:
+            params[key.strip()] = parse_value(value)
     return params
 
 

@@ -115,8 +115,8 @@ def test_europarl_german_offline(data_dir: Path, tmp_path: Path) -> None:
     assert not result.report.failed
 
 
-def test_cli_with_a_hf_checkpoint_as_tagger(tmp_path: Path, target: tuple[Corpus, Path]
-                                            ) -> None:
+def test_cli_with_a_hf_checkpoint_as_tagger(tmp_path: Path, target: tuple[Corpus, Path],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     """``--tagger`` takes a Hugging Face token-classification checkpoint (the production
     recipe's XLM-R tagger) with ``--tagger-param``, not only a saved tagger directory."""
     pytest.importorskip("torch")
@@ -150,3 +150,24 @@ def test_cli_with_a_hf_checkpoint_as_tagger(tmp_path: Path, target: tuple[Corpus
     assert rc == 0
     aligner = json.loads(js2.read_text())["signature"]["components"]["aligner"]
     assert aligner["name"] == "awesome" and aligner["layer"] == 1
+    # candidate matching with a target-side tagger: tagger candidates and the tagger score
+    js3, out3 = tmp_path / "matching.json", tmp_path / "run3"
+    method = ("matching(candidates=ngrams:4+tagger,scores=[align=0.5,tagger(mode=span)=0.5],"
+              "solver=ilp)")
+    rc = main(["translate-test", "--target", str(gold), "--translations", str(cache),
+               "--split", "whitespace", "--tagger", str(model), "--lang", "swa",
+               "--no-bitext", "--target-tagger", str(model), "--target-tagger-param",
+               "device=cpu", "--method", method, "--out", str(out3), "--json", str(js3)])
+    assert rc == 0
+    signature = json.loads(js3.read_text())["signature"]
+    assert signature["components"]["target_tagger"]["model"] == str(model)
+    terms = signature["components"]["method"]["projector"]["scores"]["terms"]
+    assert [t["scorer"]["name"] for t in terms] == ["align", "tagger"]
+    report = json.loads((out3 / "predictions.conll.report.json").read_text())
+    assert report["sentences"] == len(corpus) and not report.get("failed")
+    # without the target tagger the tagger score has nothing to read: reported, not silent
+    capsys.readouterr()
+    rc = main(["translate-test", "--target", str(gold), "--translations", str(cache),
+               "--split", "whitespace", "--tagger", str(model), "--lang", "swa",
+               "--no-bitext", "--method", method, "--json", str(tmp_path / "x.json")])
+    assert rc != 0 and "run a target tagger first" in capsys.readouterr().err

@@ -31,6 +31,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "token-classification model (name or directory)")
     p.add_argument("--tagger-param", action="append", default=[],
                    help="tagger parameters k=v,... (e.g. device=cuda,eval_batch_size=64)")
+    p.add_argument("--target-tagger", default=None,
+                   help="a tagger run on the target sentences (same forms as --tagger), for "
+                   "methods with tagger candidates or the tagger score")
+    p.add_argument("--target-tagger-param", action="append", default=[],
+                   help="target tagger parameters k=v,...")
     p.add_argument("--lang", required=True, help="target language code (e.g. de, hau)")
     p.add_argument("--pivot-lang", default="en",
                    help="language of the translations and the tagger (default en)")
@@ -49,9 +54,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
-def tagger_params(args: argparse.Namespace) -> dict[str, object]:
+def merged_params(items: list[str]) -> dict[str, object]:
     params: dict[str, object] = {}
-    for item in args.tagger_param:
+    for item in items:
         params.update(parse_params(item))
     return params
 
@@ -65,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         pred_label_map=LabelMap.parse(args.pred_label_map), anchors=args.anchors,
         data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume,
-        tagger_params=tagger_params(args))
+        tagger_params=merged_params(args.tagger_param), target_tagger=args.target_tagger,
+        target_tagger_params=merged_params(args.target_tagger_param))
     eprint(result.report.summary())
     if args.pred:
         write_conll(args.pred, result.predictions)

@@ -246,8 +246,14 @@ def _result_from_json(line: str) -> ProjectionResult:
 def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[Sequence[str]],
                  method: Method, aligned: DirectionalLinks | list[Links], aligner: Aligner, *,
                  upstream: Sequence[Any], target_name: str = "target",
-                 anchors: bool = False) -> Projected:
+                 anchors: bool = False, target_tagger: Tagger | None = None,
+                 target_tagger_key: Any = None) -> Projected:
     """Project ``source``'s entities onto the target words with one method.
+
+    ``target_tagger`` tags the target words (one batched call) for methods that read a target
+    tagger: the ``tagger`` candidate extractor and the ``tagger`` scorer
+    (:func:`xlner.project.scores.tagger.add_target_tags`); ``target_tagger_key`` identifies it
+    in the stage key.
 
     Writes ``<relpath>`` (CoNLL), ``<relpath>.report.json`` and ``<relpath>.details.jsonl``
     (per sentence: status, entities, which source entity each came from, unprojected
@@ -255,7 +261,8 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
     """
     links, sym = links_for(aligned, aligner, method.symmetrize)
     st = ws.stage("project", relpath, *upstream, method.describe(), sym,
-                  {"anchors": ANCHORS_VERSION} if anchors else None)
+                  {"anchors": ANCHORS_VERSION} if anchors else None,
+                  *([{"target_tagger": target_tagger_key}] if target_tagger is not None else []))
     tgt_words = [tuple(w) for w in target]
     if ws.reuse(st):
         assert st.path is not None
@@ -275,8 +282,15 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
     n_anchors = 0
     if anchors:
         links, n_anchors = add_anchors_batch(source.words, tgt_words, links)
+    extras = directional_extras(aligned)
+    if target_tagger is not None:
+        from xlner.project.scores.tagger import target_tag_extras
+
+        tags = target_tag_extras(tgt_words, target_tagger)
+        extras = [{**e, **t} for e, t in zip(extras or [{} for _ in tgt_words], tags,
+                                              strict=True)]
     run = project_corpus(source, tgt_words, projector=method.projector, links=links,
-                         extras=directional_extras(aligned))
+                         extras=extras)
     corpus = Corpus(run.corpus.sentences, name=f"{source.name}->{target_name}")
     if st.path is not None:
         write_conll(st.path, corpus)
@@ -291,6 +305,7 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
                                                 "upstream": list(upstream)},
                              components={"method": method},
                              params={"symmetrize": sym, "anchors": anchors,
+                                     "target_tagger": target_tagger_key,
                                      "anchors_added": n_anchors,
                                      "seconds": round(run.project_seconds, 3)}))
     return Projected(corpus, run.results, run.report, sym, run.project_seconds, st.key)

@@ -72,6 +72,21 @@ class TranslateTestResult:
                 "stages": {"reused": self.reused, "computed": self.computed}}
 
 
+def _resolve(spec: str | Path, params: dict[str, Any] | None) -> tuple[Tagger, Any]:
+    """A tagger and its stage key from a saved directory (keyed by its files' digest), a tagger
+    spec or a Hugging Face model."""
+    from xlner.tag import META_FILE, load_tagger, resolve_tagger
+
+    path = Path(spec)
+    if (path / META_FILE).is_file():
+        tagger = resolve_tagger(path, **params) if params else load_tagger(path)
+        return tagger, {"dir": str(path), **model_digest(path)}
+    if path.is_dir() and not (path / "config.json").is_file():
+        load_tagger(path)  # neither a saved tagger nor a checkpoint: raises a clear error
+    tagger = resolve_tagger(spec, **(params or {}))
+    return tagger, component_key(tagger)
+
+
 def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str | Path,
                    lang: str, out_dir: str | Path | None = None, *, pivot_lang: str = "en",
                    tokenizer: str = "auto", method: str = "heuristic",
@@ -80,7 +95,9 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                    pred_label_map: LabelMap | None = None, anchors: bool = False,
                    data_dir: str | Path | None = None, download: bool = True,
                    resume: bool = True,
-                   tagger_params: dict[str, Any] | None = None) -> TranslateTestResult:
+                   tagger_params: dict[str, Any] | None = None,
+                   target_tagger: Tagger | str | Path | None = None,
+                   target_tagger_params: dict[str, Any] | None = None) -> TranslateTestResult:
     """Run translate-test on ``target`` (sentences in ``lang``, gold labels if any).
 
     ``tagger`` is a tagger, the directory of a saved one, a tagger spec (``hf(model=...)``) or
@@ -88,30 +105,25 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     ``device``; see :func:`xlner.tag.resolve_tagger`). ``pred_label_map`` renames or
     drops predicted classes before projection (e.g. ``MISC=O`` when the target gold has no
     MISC); map the gold's classes when loading ``target``. ``anchors`` adds orthographic
-    anchors to the links (:mod:`xlner.align.anchors`).
+    anchors to the links (:mod:`xlner.align.anchors`). ``target_tagger`` (same forms as
+    ``tagger``; a multilingual tagger run on the target sentences) feeds the methods that read
+    a target tagger: the ``tagger`` candidates and the ``tagger`` score of candidate matching.
     """
-    from xlner.tag import META_FILE, load_tagger, resolve_tagger
-
     check_language(lang)
     check_language(pivot_lang)
     for k, sent in enumerate(target):
         if not sent.words:
             raise ConfigError(f"target sentence {k} is empty")
     model_key: Any
-    if isinstance(tagger, str | Path) and (Path(tagger) / META_FILE).is_file():
-        model_dir = Path(tagger)
-        tagger = (resolve_tagger(model_dir, **tagger_params) if tagger_params
-                  else load_tagger(model_dir))
-        model_key = {"dir": str(model_dir), **model_digest(model_dir)}
-    elif isinstance(tagger, str | Path) and Path(tagger).is_dir() \
-            and not (Path(tagger) / "config.json").is_file():
-        load_tagger(tagger)  # neither a saved tagger nor a checkpoint: raises a clear error
-        raise AssertionError("unreachable")
-    elif isinstance(tagger, str | Path):
-        tagger = resolve_tagger(tagger, **(tagger_params or {}))
-        model_key = component_key(tagger)
+    if isinstance(tagger, str | Path):
+        tagger, model_key = _resolve(tagger, tagger_params)
     else:
         model_key = component_key(tagger)
+    target_tagger_key: Any = None
+    if isinstance(target_tagger, str | Path):
+        target_tagger, target_tagger_key = _resolve(target_tagger, target_tagger_params)
+    elif target_tagger is not None:
+        target_tagger_key = component_key(target_tagger)
     resolved = resolve_method(method)
     ws = Workspace(out_dir, resume=resume)
     tokenizer = resolve_tokenizer(tokenizer, translator)
@@ -158,7 +170,8 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
         entities=[s.entities for s in tagged])
     projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
                              al, upstream=[target.describe(), align_key, tag_st.key],
-                             target_name=target.name, anchors=anchors)
+                             target_name=target.name, anchors=anchors,
+                             target_tagger=target_tagger, target_tagger_key=target_tagger_key)
     seconds["project"] = projected.seconds
     predictions = Corpus([Sentence(t.words, p.entities, t.origin) for t, p in
                           zip(target, projected.corpus, strict=True)],
@@ -168,7 +181,8 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     signature = make_signature(
         "translate-test", inputs={"target": target.describe(), "tagger": model_key},
         components={"translator": translator, "tagger": tagger, "aligner": al,
-                    "method": resolved},
+                    "method": resolved,
+                    **({"target_tagger": target_tagger} if target_tagger is not None else {})},
         params={"lang": lang, "pivot_lang": pivot_lang, "tokenizer": tokenizer,
                 "symmetrize": projected.symmetrize, "anchors": anchors,
                 "pred_label_map": None if pmap is None else pmap.describe()})

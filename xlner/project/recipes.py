@@ -14,7 +14,7 @@ from typing import Any
 
 from xlner.errors import ConfigError
 from xlner.project.base import Projector
-from xlner.registry import parse_spec, projectors
+from xlner.registry import parse_spec, projectors, split_top
 
 
 @dataclass(frozen=True)
@@ -102,19 +102,8 @@ class Method:
 
 
 def split_methods(text: str) -> list[str]:
-    """Split a comma-separated list of method specs, respecting parentheses."""
-    out, depth, current = [], 0, ""
-    for ch in text:
-        if ch == "," and depth == 0:
-            if current.strip():
-                out.append(current.strip())
-            current = ""
-            continue
-        depth += (ch == "(") - (ch == ")")
-        current += ch
-    if current.strip():
-        out.append(current.strip())
-    return out
+    """Split a comma-separated list of method specs, respecting parentheses and brackets."""
+    return [part.strip() for part in split_top(text) if part.strip()]
 
 
 def resolve_method(spec: str, **overrides: Any) -> Method:

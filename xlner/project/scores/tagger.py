@@ -205,17 +205,28 @@ def tagged_of(item: ProjectionInput, index: int, key: str = TARGET_TAGGED
     return tagged, labels
 
 
+def target_tag_extras(targets: Sequence[Sequence[str]], tagger: Tagger,
+                      key: str = TARGET_TAGGED) -> list[dict[str, Any]]:
+    """Tag the target sentences (one batched call): per sentence, the extras the tagger scorer
+    and the tagger candidate extractor read: ``key`` (the :class:`Tagged`),
+    ``"target_labels"`` and ``"tagger_spans"``."""
+    tagged = tagger.predict([list(words) for words in targets])
+    if len(tagged) != len(targets):
+        raise ProjectionError(f"the target tagger returned {len(tagged)} results for "
+                              f"{len(targets)} sentences")
+    labels = list(tagger.labels)
+    return [{key: out, TARGET_LABELS: labels, TAGGER_SPANS: list(out.entities)}
+            for out in tagged]
+
+
 def add_target_tags(batch: Sequence[ProjectionInput], tagger: Tagger,
                     key: str = TARGET_TAGGED) -> None:
     """Tag every target sentence of ``batch`` (one batched call) and store the result in each
     item's extras: ``key`` (the :class:`Tagged`), ``"target_labels"`` and ``"tagger_spans"``."""
-    tagged = tagger.predict([item.tgt_words for item in batch])
-    labels = list(tagger.labels)
-    for item, out in zip(batch, tagged, strict=True):
-        item.extras[key] = out
-        item.extras[TARGET_LABELS] = labels
-        item.extras[TAGGER_SPANS] = list(out.entities)
+    for item, extra in zip(batch, target_tag_extras([item.tgt_words for item in batch], tagger,
+                                                    key), strict=True):
+        item.extras.update(extra)
 
 
 __all__ = ["TAGGER_SPANS", "TARGET_LABELS", "TARGET_TAGGED", "TaggerScorer", "add_target_tags",
-           "class_span_scores", "tagged_of", "tagger_scores"]
+           "class_span_scores", "tagged_of", "tagger_scores", "target_tag_extras"]
