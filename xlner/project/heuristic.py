@@ -146,7 +146,9 @@ class HeuristicProjector:
         wide: dict[int, set[int]] = {}
         for i, j in link_view(item, self.extend).tolist():
             wide.setdefault(i, set()).add(j)
-        primary = item.links.tolist()
+        tied: dict[int, list[int]] = {}  # target word -> source words its primary links reach
+        for i, j in item.links.tolist():
+            tied.setdefault(j, []).append(i)
         n_tgt = len(taken)
         grown = []
         for ent, e in sorted(zip(out, sources, strict=True)):
@@ -154,12 +156,10 @@ class HeuristicProjector:
             linked: set[int] = set()
             for i in range(src.start, src.end):
                 linked |= wide.get(i, set())
-            outside = {j for i, j in primary if not src.start <= i < src.end}
             start, end = ent.start, ent.end
-            while start > 0 and start - 1 in linked and not taken[start - 1] \
-                    and start - 1 not in outside:
+            while start > 0 and _free(start - 1, src, linked, taken, tied):
                 start -= 1
-            while end < n_tgt and end in linked and not taken[end] and end not in outside:
+            while end < n_tgt and _free(end, src, linked, taken, tied):
                 end += 1
             taken[start:ent.start] = b"\x01" * (ent.start - start)
             taken[ent.end:end] = b"\x01" * (end - ent.end)
@@ -167,3 +167,10 @@ class HeuristicProjector:
         sources[:] = [e for _, e in grown]
         return [g for g, _ in grown]
 
+
+def _free(j: int, src: Entity, linked: set[int], taken: bytearray,
+          tied: dict[int, list[int]]) -> bool:
+    """Target word ``j`` can join ``src``'s span: reverse-linked to the entity, unlabelled, and
+    tied by no primary link to a source word outside it."""
+    return j in linked and not taken[j] and all(src.start <= i < src.end
+                                                 for i in tied.get(j, ()))
