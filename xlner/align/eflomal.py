@@ -109,12 +109,12 @@ def _write_text(handle: IO[str], sentences: list[np.ndarray], vocab_size: int) -
         handle.write(f"{len(sent)} {' '.join(map(str, sent.tolist()))}\n" if len(sent) else "0\n")
 
 
-@aligners.register("eflomal", version=1)
+@aligners.register("eflomal", version=2)
 class EflomalAligner:
     """eflomal (Östling & Tiedemann 2016) with symmetrisation and optional extra bitext."""
 
     name = "eflomal"
-    version = 1
+    version = 2
 
     def __init__(self, symmetrize: str = "grow-diag-final-and",
                  bitext: str | Path | Bitext | Sequence[str | Path] | None = None,
