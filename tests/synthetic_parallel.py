@@ -108,6 +108,9 @@ def write_data_dir(root: Path, lang: str = "swa", n: int = 240, seed: int = 0,
                       with_dates(without(gold_tgt, "MISC")))
     write_space_conll(root / "masakhaner2" / lang / "test.txt",
                       with_dates(without(test_tgt, "MISC")))
+    _, dev_tgt = make_pairs(50, seed + 5)
+    write_space_conll(root / "masakhaner2" / lang / "dev.txt",
+                      with_dates(without(dev_tgt, "MISC")))
     eu_src, eu_tgt = make_pairs(60, seed + 4)
     write_conll(root / "europarl-ner" / "en.conll", eu_src)
     write_conll(root / "europarl-ner" / f"{lang}.conll", eu_tgt)

@@ -106,6 +106,40 @@ def test_truncation_pools_inflected_forms() -> None:
     assert accuracy(stems.align(src, tgt), gold) > 0.9 > 0.5 > accuracy(whole, gold)
 
 
+def test_unglue_strips_lower_case_prefixes_before_a_capital() -> None:
+    from xlner.align.eflomal import unglue
+
+    assert [unglue(w) for w in ["waseUnited", "kweChina", "n'Awka", "e-PUK", "yeU.S."]] == [
+        "United", "China", "Awka", "PUK", "U.S."]
+    # whole names, lower-case words, long prefixes and caseless words stay as they are
+    for word in ["United", "McDonald", "ISIXEKO", "wa", "kwakanganisisaX", "ndị", "Москва"]:
+        assert unglue(word) == word
+
+
+def test_unglue_pools_prefixed_names() -> None:
+    """Each name appears behind a random noun-class prefix: whole forms are all rare, the
+    unglued names are frequent."""
+    rng = random.Random(3)
+    names = [f"N{k:02d}x" for k in range(40)]
+    src, tgt, gold = [], [], []
+    prefixes = ["".join(rng.choice("aeiklnsuwyz") for _ in range(rng.randint(1, 4)))
+                for _ in range(60)]
+    for _ in range(150):
+        words = rng.sample(names, 5)
+        order = list(range(5))
+        rng.shuffle(order)
+        src.append(words)
+        tgt.append([rng.choice(prefixes) + f"M{words[i][1:3]}y"
+                    for i in order])
+        gold.append({(i, j) for j, i in enumerate(order)})
+    plain = EflomalAligner(symmetrize="intersection", rel_iterations=0.3, truncate=0,
+                           identity_prior=0)
+    glued = EflomalAligner(symmetrize="intersection", rel_iterations=0.3, truncate=0,
+                           identity_prior=0, unglue=True)
+    assert glued.describe()["unglue"] is True
+    assert accuracy(glued.align(src, tgt), gold) > accuracy(plain.align(src, tgt), gold) + 0.2
+
+
 def test_errors() -> None:
     aligner = EflomalAligner()
     with pytest.raises(InputError, match="1 source sentences but 2"):

@@ -113,4 +113,26 @@ def test_empty_word_lines_in_masakhaner_are_skipped_and_recorded(data: Path,
                                 work_dir=tmp_path / "w", data_dir=data, download=False)
     assert out["signature"]["inputs"]["zul"]["gold"]["skipped_empty_words"] == [4]
     assert [r["labels"] for r in out["results"]] == [  # the default setups
-        "heuristic", "heuristic+misc=block,anchors,consistency,no-failed", "gold"]
+        "heuristic", "heuristic+misc=block,anchors,consistency,no-failed,repair", "gold"]
+
+
+def test_dev_split_and_repair_setup(data: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    rc = main(["bench", "masakhaner-nllb", "--data-dir", str(data), "--langs", "zul",
+               "--tagger", TAGGER, "--seeds", "1", "--work-dir", str(tmp_path / "w"),
+               "--no-download", "--no-gold", "--split", "dev", "--setup",
+               "misc=block,consistency,no-failed,repair", "--json", str(out)])
+    assert rc == 0
+    result = json.loads(out.read_text())
+    assert result["signature"]["params"]["split"] == "dev"
+    assert "dev" in result["signature"]["inputs"]["zul"]
+    rows = result["results"]
+    assert [r["labels"] for r in rows] == ["tprojection",
+                                           "heuristic+misc=block,consistency,no-failed,repair"]
+    assert rows[1]["repair"] and rows[1]["repair_report"]["settings"]["folds"] == 2
+    evals = sorted(p.name for p in (tmp_path / "w" / "zul" / "tprojection" / "seed1").iterdir()
+                   if p.name.startswith("eval"))
+    assert evals == ["eval.dev.json", "eval.dev.json.signature.json"]
+    with pytest.raises(ConfigError, match="split must be"):
+        bench_masakhaner_nllb(["zul"], split="train", data_dir=data, work_dir=tmp_path)

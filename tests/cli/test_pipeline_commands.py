@@ -63,10 +63,14 @@ def test_translate_train_and_test(data: Path, tmp_path: Path,
     rc = main(["translate-train", "--source", "nllb-conll2003:swa:en", "--translations",
                "nllb-conll2003:swa:tprojection", "--lang", "swa", "--target-label-map",
                "MISC=O", "--consistency", "min_count=2", "--out", str(tmp_path / "tc"),
+               "--recall-repair", "tagger=[crf(algorithm=ap,max_iterations=5)],folds=2",
                "--data-dir", str(data), "--no-download", "--no-bitext"])
-    assert rc == 0 and "consistency: dictionary of" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert rc == 0 and "consistency: dictionary of" in err and "recall repair: added" in err
     summary = json.loads((tmp_path / "tc" / "summary.json").read_text())
     assert summary["methods"][0]["consistency"]["settings"]["min_count"] == 2
+    assert summary["methods"][0]["repair"]["settings"]["tagger"] == \
+        "crf(algorithm=ap,max_iterations=5)"
     assert "MISC" not in read_conll(tmp_path / "tc" / "heuristic" / "train.conll").labels()
     assert summary["signature"]["params"]["tokenizer"] == "whitespace"  # CoNLL cache: split
     rc = main(["translate-train", "--source", "nllb-conll2003:swa:en", "--translations",

@@ -218,3 +218,32 @@ def test_anchors_land_names_with_glued_prefixes(tmp_path: Path) -> None:
                         .read_text())
     assert report["anchors"] >= sum(len(s.entities) for s in src)
     assert result.signature["params"]["anchors"] is True
+
+
+def test_recall_repair_is_a_stage_setting_and_reported(
+        tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path]) -> None:
+    source, _, cache = parallel
+    out = tmp_path / "run"
+    kwargs = {"tokenizer": "whitespace", "bitext": False}
+    plain = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    repaired = translate_train(source, CachedTranslator(cache), "swa", out,
+                               repair={"folds": 3}, **kwargs)
+    assert "heuristic/train.conll" in repaired.computed  # the setting is part of the key
+    (outcome,) = repaired.outcomes
+    report = json.loads((out / "heuristic" / "train.conll.report.json").read_text())
+    assert report["repair"]["settings"]["folds"] == 3
+    assert report["repair"] == outcome.repair.to_dict()  # type: ignore[union-attr]
+    # projected labels are kept; additions only
+    for before, after in zip(plain.outcomes[0].train, outcome.train, strict=True):
+        assert set(before.entities) <= set(after.entities)
+    sig = json.loads((out / "heuristic" / "train.conll.signature.json").read_text())
+    assert sig["params"]["repair"]["folds"] == 3
+    # a resumed run reads the repaired set back instead of training the fold taggers again
+    again = translate_train(source, CachedTranslator(cache), "swa", out,
+                            repair={"folds": 3}, **kwargs)
+    assert "heuristic/train.conll" in again.reused
+    assert again.outcomes[0].train == outcome.train
+    assert again.outcomes[0].repair == report["repair"]
+    with pytest.raises(ConfigError, match="unknown recall repair settings"):
+        translate_train(source, CachedTranslator(cache), "swa", None, repair={"nope": 1},
+                        **kwargs)

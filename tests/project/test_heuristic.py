@@ -187,3 +187,30 @@ def test_extension_keeps_the_projection_valid(it: ProjectionInput, data: st.Data
     for ent, src in zip(res.entities, res.sources, strict=True):
         assert any(b.start >= ent.start and b.end <= ent.end and s == src
                    for b, s in zip(base.entities, base.sources, strict=True))
+
+
+@settings(max_examples=100)
+@given(random_items(), st.data())
+def test_name_only_extension_grows_over_name_like_words_only(it: ProjectionInput,
+                                                             data: st.DataObject) -> None:
+    from xlner.project.base import LINKS_FORWARD, LINKS_REVERSE
+    from xlner.project.extend import name_like
+
+    n_src, n_tgt = len(it.src_words), len(it.tgt_words)
+    caps = data.draw(st.lists(st.booleans(), min_size=n_tgt, max_size=n_tgt))
+    it.tgt_words = [f"Tx{j}" if c else f"tx{j}" for j, c in enumerate(caps)]
+    rev = data.draw(st.sets(st.tuples(st.integers(0, n_src - 1), st.integers(0, n_tgt - 1)),
+                            max_size=25))
+    it.extras = {LINKS_FORWARD: it.links, LINKS_REVERSE: as_links(sorted(rev)) if rev
+                 else empty_links()}
+    base = HeuristicProjector(d=1, thr=None).project_one(it)
+    names = HeuristicProjector(d=1, thr=None, extend="reverse", extend_words="names")
+    res = names.project_one(it)
+    assert sorted(res.sources) == sorted(base.sources)
+    for ent, src in zip(res.entities, res.sources, strict=True):
+        inside = {j for b, s in zip(base.entities, base.sources, strict=True)
+                  if s == src and ent.start <= b.start and b.end <= ent.end
+                  for j in range(b.start, b.end)}
+        assert inside  # grown from a base run of the same source
+        grown = [j for j in range(ent.start, ent.end) if j not in inside]
+        assert all(name_like(it.tgt_words[j], j) for j in grown)

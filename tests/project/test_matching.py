@@ -220,3 +220,28 @@ def test_cli_rejects_bad_scores(tmp_path: Path, capsys: pytest.CaptureFixture[st
                "--method", "ilp", "--scores", "align=oops", "--out", str(tmp_path / "o.conll")])
     assert rc == 2
     assert "align=oops" in capsys.readouterr().err
+
+
+def test_extend_grows_chosen_spans_over_second_view_links() -> None:
+    from xlner.project.base import LINKS_FORWARD, LINKS_REVERSE
+
+    # "Chris ( U.S. )" -> "uChris ( waseUnited States )": the intersection links U.S. to
+    # waseUnited only; the forward direction also to States
+    inter = as_links([(0, 0), (1, 1), (2, 2), (3, 4)])
+    fwd = as_links([(0, 0), (1, 1), (2, 2), (2, 3), (3, 4)])
+    it = ProjectionInput(["Chris", "(", "U.S.", ")"], ["uChris", "(", "waseUnited", "States", ")"],
+                         [Entity(0, 1, "PER"), Entity(2, 3, "LOC")], inter,
+                         extras={LINKS_FORWARD: fwd, LINKS_REVERSE: inter})
+    plain = MatchingProjector("aligned", "align(null_weight=0.5)=1").project([it])[0]
+    assert plain.entities == [Entity(0, 1, "PER"), Entity(2, 3, "LOC")]
+    grown = MatchingProjector("aligned", "align(null_weight=0.5)=1", extend="union").project(
+        [it])[0]
+    assert grown.entities == [Entity(0, 1, "PER"), Entity(2, 4, "LOC")]
+    assert grown.sources == [0, 1]
+    # a word the primary links tie to another source word is never taken
+    tied = as_links([(0, 0), (1, 1), (2, 2), (0, 3), (3, 4)])
+    it.links = tied
+    it.extras = {LINKS_FORWARD: fwd, LINKS_REVERSE: tied}
+    held = MatchingProjector("aligned", "align(null_weight=0.5)=1", extend="union").project(
+        [it])[0]
+    assert Entity(2, 4, "LOC") not in held.entities

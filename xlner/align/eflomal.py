@@ -13,7 +13,10 @@ Options that change what eflomal sees (never the words the links refer to): ``lo
 Europarl-NER, neutral on MasakhaNER; docs/matching.md); ``identity_prior`` (default 1.0; 0 to
 disable) adds a lexical prior of that weight for every pair of identical words (as eflomal sees
 them: lower-cased, truncated; or identical ``prefix_match``-character prefixes) that occur in
-the same sentence pair (names, numbers, cognates).
+the same sentence pair (names, numbers, cognates); ``unglue`` (default off) aligns a word
+made of a short lower-case prefix glued to a capitalised name on the name alone
+(*waseUnited* → *United*, *kweChina* → *China*, *n'Awka* → *Awka*): Bantu noun-class and
+locative prefixes otherwise make every form of a name a different rare word.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -81,17 +85,32 @@ def seed_shim() -> Path | None:
     return target
 
 
+GLUED = re.compile(r"^[^\W\d_A-Z]{1,6}[-'’]?(?=[A-Z])")
+"""A glued lower-case prefix of at most 6 letters (and an optional hyphen or apostrophe)
+before a capital (Latin capitals only: the prefix test needs a cased script)."""
+
+
+def unglue(word: str) -> str:
+    """The capitalised name inside a prefix-glued word (*waseUnited* → *United*)."""
+    m = GLUED.match(word)
+    return word[m.end():] if m is not None and m.end() < len(word) else word
+
+
 class _Vocab:
-    def __init__(self, lowercase: bool, truncate: int = 0) -> None:
+    def __init__(self, lowercase: bool, truncate: int = 0, unglue: bool = False) -> None:
         self.index: dict[str, int] = {}
         self.lowercase = lowercase
         self.truncate = truncate
+        self.unglue = unglue
 
     def encode(self, words: Words) -> np.ndarray:
         index = self.index
         out = np.empty(len(words), dtype=np.uint32)
         cut = self.truncate
+        glued = self.unglue
         for k, word in enumerate(words):
+            if glued:
+                word = unglue(word)
             if self.lowercase:
                 word = word.lower()
             if cut:
@@ -122,7 +141,8 @@ class EflomalAligner:
                  samplers: int = 3, rel_iterations: float = 1.0, null_prior: float = 0.2,
                  iterations: tuple[int, int, int] | None = None, max_bitext: int | None = None,
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
-                 data_dir: str | Path | None = None, download: bool = True) -> None:
+                 unglue: bool = False, data_dir: str | Path | None = None,
+                 download: bool = True) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
@@ -140,6 +160,7 @@ class EflomalAligner:
         if not isinstance(truncate, int) or truncate < 0:
             raise ConfigError(f"eflomal truncate must be a non-negative integer, not {truncate!r}")
         self.truncate = truncate
+        self.unglue = bool(unglue)
         self.data_dir = data_dir
         self.download = download
         self._bitext_spec = bitext
@@ -165,7 +186,7 @@ class EflomalAligner:
                 "samplers": self.samplers, "rel_iterations": self.rel_iterations,
                 "null_prior": self.null_prior, "iterations": self.iterations,
                 "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
-                "truncate": self.truncate,
+                "truncate": self.truncate, "unglue": self.unglue,
                 "bitext": None if bitext is None else bitext.describe(),
                 "max_bitext": self.max_bitext}
 
@@ -199,7 +220,8 @@ class EflomalAligner:
                 keep = keep[:self.max_bitext]
             extra_src = [bitext.source[k] for k in keep]
             extra_tgt = [bitext.target[k] for k in keep]
-        sv, tv = _Vocab(self.lowercase, self.truncate), _Vocab(self.lowercase, self.truncate)
+        sv = _Vocab(self.lowercase, self.truncate, self.unglue)
+        tv = _Vocab(self.lowercase, self.truncate, self.unglue)
         src_ids = [sv.encode(s) for s in src] + [sv.encode(s) for s in extra_src]
         tgt_ids = [tv.encode(s) for s in tgt] + [tv.encode(s) for s in extra_tgt]
         n = len(src)

@@ -34,6 +34,7 @@ from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
 from xlner.pipelines.consistency import make_consistent
 from xlner.pipelines.filters import parse_filters
+from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import check_language, evaluate_step, train_step
 from xlner.pipelines.translate_train import CONSISTENCY_DEFAULTS, translate_train
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 CLASSES = ("PER", "ORG", "LOC")
 DEFAULT_TAGGER = "crf(algorithm=ap,max_iterations=10)"
 DEFAULT_SEEDS = (1, 2, 3)
-DEFAULT_SETUPS = ("no-failed", "misc=block,anchors,consistency,no-failed")
+DEFAULT_SETUPS = ("no-failed", "misc=block,anchors,consistency,no-failed,repair")
 """The plain projection and the best setup measured (docs/pipelines.md)."""
 
 
@@ -58,11 +59,12 @@ class Setup:
     anchors: bool
     consistency: bool
     filters: list[str]
+    repair: bool = False
 
     @property
     def is_default(self) -> bool:
         return (self.misc == "drop" and not self.anchors and not self.consistency
-                and self.filters == ["no-failed"])
+                and self.filters == ["no-failed"] and not self.repair)
 
     @property
     def projection(self) -> str:
@@ -73,18 +75,20 @@ class Setup:
     def slug(self) -> str:
         return "-".join([self.misc, *(["anchors"] if self.anchors else []),
                          *(["consistency"] if self.consistency else []),
-                         *(self.filters or ["none"])])
+                         *(self.filters or ["none"]), *(["repair"] if self.repair else [])])
 
 
 def parse_setup(text: str) -> Setup:
     """A comma-separated setup: ``misc=drop`` (source MISC dropped before projection; the
     default) or ``misc=block`` (MISC projected, so that it keeps other entities off its words,
     then dropped), ``anchors`` (orthographic anchors, :mod:`xlner.align.anchors`),
-    ``consistency`` (:mod:`xlner.pipelines.consistency`), and filter names
-    (:mod:`xlner.pipelines.filters`; ``none`` for none)."""
+    ``consistency`` (:mod:`xlner.pipelines.consistency`), ``repair`` (cross-fold recall
+    repair, :mod:`xlner.pipelines.repair`) and filter names (:mod:`xlner.pipelines.filters`;
+    ``none`` for none)."""
     misc = "drop"
     anchors = False
     consistency = False
+    repair = False
     filters: list[str] = []
     for token in (t.strip() for t in text.split(",")):
         if not token:
@@ -97,9 +101,11 @@ def parse_setup(text: str) -> Setup:
             consistency = True
         elif token == "anchors":
             anchors = True
+        elif token == "repair":
+            repair = True
         else:
             filters.append(token)
-    return Setup(text.strip(), misc, anchors, consistency, parse_filters(filters))
+    return Setup(text.strip(), misc, anchors, consistency, parse_filters(filters), repair)
 
 
 def available_languages(data_dir: str | Path | None) -> list[str]:
@@ -138,15 +144,18 @@ def _row(lang: str, labels: str, runs: Sequence[tuple[Scores, float]],
 
 def train_and_score(ws: Workspace, name: str, train: Sequence[Sentence], test: Corpus,
                     tagger: str, seeds: Sequence[int], *, upstream: Sequence[Any],
-                    describe_train: dict[str, Any]) -> list[tuple[Scores, float]]:
-    """Train the tagger once per seed on ``train`` and score each on ``test``."""
+                    describe_train: dict[str, Any], split: str = "test"
+                    ) -> list[tuple[Scores, float]]:
+    """Train the tagger once per seed on ``train`` and score each on ``test`` (the evaluation
+    split ``split``: its scores go to ``eval.json`` for test, ``eval.<split>.json`` else)."""
     runs = []
     for seed in seeds:
         sub = f"{name}/seed{seed}"
         model, key, seconds = train_step(ws, f"{sub}/model", train, tagger, upstream=upstream,
                                          describe_train=describe_train,
                                          overrides={"seed": seed})
-        scores = evaluate_step(ws, f"{sub}/eval.json", model, test, upstream=[key])
+        path = f"{sub}/eval.json" if split == "test" else f"{sub}/eval.{split}.json"
+        scores = evaluate_step(ws, path, model, test, upstream=[key])
         runs.append((scores, seconds))
     return runs
 
@@ -160,7 +169,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                           include_tprojection: bool = True, peer_consistency: bool = False,
                           work_dir: str | Path | None = None,
                           data_dir: str | Path | None = None, download: bool = True,
-                          resume: bool = True) -> dict[str, Any]:
+                          resume: bool = True, split: str = "test") -> dict[str, Any]:
     """Run the benchmark; ``langs=None`` takes every language present in the data.
 
     Every label set trains the same tagger once per seed in ``seeds`` (the tagger's ``seed``
@@ -169,7 +178,11 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
     :func:`parse_setup`; one row per pair, labelled with the method spec, followed by
     ``+<setup>`` unless the setup is the plain default). ``peer_consistency`` adds a row for
     T-Projection's labels after the same consistency step (to see what the step does alone).
+    ``split="dev"`` scores on MasakhaNER's dev split instead of test, to choose settings
+    without looking at the test set.
     """
+    if split not in ("dev", "test"):
+        raise ConfigError(f"split must be 'dev' or 'test', not {split!r}")
     parsed = [parse_setup(text) for text in setups]
     if not parsed:
         raise ConfigError("no setup given")
@@ -193,15 +206,15 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                              download_missing=download)
         tprojection = load_corpus(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
                                   download_missing=download, label_map=keep)
-        test = load_corpus(f"masakhaner2:{lang}:test", data_dir=data_dir,
+        test = load_corpus(f"masakhaner2:{lang}:{split}", data_dir=data_dir,
                            download_missing=download, label_map=keep, repair=True,
                            skip_empty_words=True)
         inputs[lang] = {"source": source.describe(), "tprojection": tprojection.describe(),
-                        "test": test.describe()}
+                        split: test.describe()}
         if include_tprojection:
             runs = train_and_score(ws, "tprojection", tprojection.sentences, test, tagger, seeds,
                                    upstream=[tprojection.describe()],
-                                   describe_train=tprojection.describe())
+                                   describe_train=tprojection.describe(), split=split)
             results.append(_row(lang, "tprojection", runs, train_sentences=len(tprojection)))
             if peer_consistency:
                 refined, creport = make_consistent(tprojection.sentences,
@@ -209,7 +222,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 runs = train_and_score(ws, "tprojection-consistency", refined, test, tagger,
                                        seeds, upstream=[tprojection.describe(),
                                                         CONSISTENCY_DEFAULTS],
-                                       describe_train=tprojection.describe())
+                                       describe_train=tprojection.describe(), split=split)
                 results.append(_row(lang, "tprojection+consistency", runs,
                                     train_sentences=len(refined),
                                     consistency_report=creport.to_dict()))
@@ -222,7 +235,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 aligner_params=aligner_params, bitext=bitext, filters=setup.filters,
                 source_label_map=drop_misc if setup.misc == "drop" else None,
                 target_label_map=drop_misc if setup.misc == "block" else None,
-                anchors=setup.anchors, consistency=setup.consistency, data_dir=data_dir,
+                anchors=setup.anchors, consistency=setup.consistency, repair=setup.repair,
+                data_dir=data_dir,
                 download=download, resume=resume, variant=setup.slug,
                 projection_variant=setup.projection)
             suffix = "" if setup.is_default else f"+{setup.name}"
@@ -234,11 +248,13 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                     ws, f"models/{outcome.slug}", outcome.train, test, tagger, seeds,
                     upstream=[outcome.train_key],
                     describe_train={"method": outcome.method, "setup": setup.name,
-                                    "sentences": len(outcome.train)})
+                                    "sentences": len(outcome.train)}, split=split)
                 results.append(_row(
                     lang, outcome.method + suffix, runs, method=outcome.method,
                     setup=setup.name, filters=setup.filters, misc=setup.misc,
-                    anchors=setup.anchors, consistency=setup.consistency,
+                    anchors=setup.anchors, consistency=setup.consistency, repair=setup.repair,
+                    repair_report=outcome.repair.to_dict()
+                    if isinstance(outcome.repair, RepairReport) else outcome.repair,
                     consistency_report=None if outcome.consistency is None
                     else outcome.consistency.to_dict(),
                     train_sentences=outcome.filters.kept_sentences,
@@ -253,7 +269,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                                skip_empty_words=True)
             inputs[lang]["gold"] = gold.describe()
             runs = train_and_score(ws, "gold", gold.sentences, test, tagger, seeds,
-                                   upstream=[gold.describe()], describe_train=gold.describe())
+                                   upstream=[gold.describe()], describe_train=gold.describe(),
+                                   split=split)
             results.append(_row(lang, "gold", runs, train_sentences=len(gold)))
         timings[lang] = time.perf_counter() - t_lang
         log.info("%s done in %.0f s", lang, timings[lang])
@@ -262,7 +279,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         components={"tagger": tagger, "aligner": aligner,
                     "aligner_params": dict(aligner_params or {}), "methods": list(methods)},
         params={"setups": [p.name for p in parsed], "bitext": bitext, "seeds": list(seeds),
-                "peer_consistency": peer_consistency,
+                "peer_consistency": peer_consistency, "split": split,
                 "classes": list(CLASSES), "work_dir": str(work)})
     return {"signature": signature, "results": results,
             "seconds": {k: round(v, 1) for k, v in timings.items()}}

@@ -81,8 +81,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="comma-separated projection method specs (default heuristic)")
     m.add_argument("--setup", action="append", default=None,
                    help="how our training data is made, comma-separated: misc=drop|block, "
-                   "anchors, consistency, filter names (repeatable: one row per setup and "
-                   "method; default: no-failed and misc=block,anchors,consistency,no-failed)")
+                   "anchors, consistency, repair, filter names (repeatable: one row per setup "
+                   "and method; default: no-failed and "
+                   "misc=block,anchors,consistency,no-failed,repair)")
     m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
                    "(default crf(algorithm=ap,max_iterations=10))")
     m.add_argument("--seeds", default="1,2,3",
@@ -93,6 +94,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     m.add_argument("--no-bitext", action="store_true",
                    help="do not add bitext:en-<lang> to the aligner's data")
     m.add_argument("--no-gold", action="store_true", help="skip the gold upper bound")
+    m.add_argument("--split", choices=("test", "dev"), default="test",
+                   help="MasakhaNER split to score on (dev: choose settings without the test "
+                   "set; default test)")
     m.add_argument("--peer-consistency", action="store_true",
                    help="add a row: T-Projection's labels after the consistency step")
     m.add_argument("--work-dir", default=None, help="where stages are kept and resumed "
@@ -117,7 +121,7 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         aligner_params=params, bitext=not args.no_bitext,
         include_gold=not args.no_gold, peer_consistency=args.peer_consistency,
         work_dir=args.work_dir, data_dir=args.data_dir,
-        download=not args.no_download, resume=not args.no_resume)
+        download=not args.no_download, resume=not args.no_resume, split=args.split)
     print(masakhaner_table(out["results"]))
     print("seconds per language: " + ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items()))
     if args.json:

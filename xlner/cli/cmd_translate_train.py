@@ -8,6 +8,7 @@ import argparse
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
 from xlner.corpora.labels import LabelMap
 from xlner.pipelines.filters import FILTERS, WITHOUT
+from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.translate_train import DEFAULT_FILTERS, translate_train
 from xlner.project.recipes import method_names, split_methods
 from xlner.registry import parse_params
@@ -75,6 +76,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="make the projected labels consistent across the corpus (relabel "
                    "dropped-class spans whose text is mostly a kept class, label missed "
                    "occurrences); optional settings min_count, min_ratio, max_words, add_missed")
+    p.add_argument("--recall-repair", nargs="?", const="", default=None, metavar="K=V,...",
+                   help="add held-out tagger predictions that overlap no label and look like "
+                   "names (cross-fold); optional settings tagger (a spec, in [...] when it "
+                   "holds commas), folds, seed")
     p.add_argument("--tagger", default=None,
                    help="train this tagger on each method's data (e.g. crf)")
     p.add_argument("--eval", default=None,
@@ -103,13 +108,16 @@ def run(args: argparse.Namespace) -> int:
         source_label_map=LabelMap.parse(args.source_label_map),
         target_label_map=LabelMap.parse(args.target_label_map),
         consistency=False if args.consistency is None else parse_params(args.consistency)
-        or True, tagger=args.tagger,
+        or True, repair=False if args.recall_repair is None
+        else parse_params(args.recall_repair) or True, tagger=args.tagger,
         eval_corpus=eval_corpus, data_dir=args.data_dir, download=not args.no_download,
         resume=not args.no_resume)
     for o in result.outcomes:
         eprint(f"{o.method}: {o.projection.summary()}")
         if o.consistency is not None:
             eprint(f"  {o.consistency.summary()}")
+        if isinstance(o.repair, RepairReport):
+            eprint(f"  {o.repair.summary()}")
         eprint(f"  filters: {o.filters.summary()}")
         eprint(f"  training set: {args.out}/{o.slug}/train.conll")
         if o.scores is not None:

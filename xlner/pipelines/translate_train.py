@@ -9,7 +9,8 @@ with the same inputs and settings (see :mod:`xlner.pipelines.stages`). Layout::
     translations.<tokenizer>.txt  the translations split into words
     align/forward.txt, reverse.txt
     <method>/projected.conll      every projected sentence (+ .report.json, .details.jsonl)
-    <method>/train.conll          the training set after the filters (+ .report.json)
+    <method>/train.conll          the training set after the filters and the optional recall
+                                  repair (+ .report.json)
     <method>/model/               the tagger trained on it (optional)
     <method>/eval.json            its scores on the evaluation set (optional)
     summary.json                  all results, with the run's signature
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from xlner.align.base import Aligner
-from xlner.corpora.conll import write_conll
+from xlner.corpora.conll import read_conll, write_conll
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
 from xlner.data import Sentence
@@ -34,6 +35,7 @@ from xlner.evaluate.metrics import Scores
 from xlner.pipelines.consistency import ConsistencyReport, make_consistent
 from xlner.pipelines.filters import FilterReport, apply_filters, parse_filters
 from xlner.pipelines.project import check_parallel
+from xlner.pipelines.repair import REPAIR_DEFAULTS, RepairReport, repair_recall
 from xlner.pipelines.report import ProjectionReport
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import (
@@ -76,12 +78,16 @@ class MethodOutcome:
     """Stage key of the training set (what a model trained on it depends on)."""
     train_seconds: float | None = None
     scores: Scores | None = None
+    repair: RepairReport | dict[str, Any] | None = None
+    """The recall repair's report (a dict when the training set was reused from disk)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "dir": self.slug, "symmetrize": self.symmetrize,
                 "projection": self.projection.to_dict(), "filters": self.filters.to_dict(),
                 "consistency": None if self.consistency is None
                 else self.consistency.to_dict(),
+                "repair": self.repair.to_dict() if isinstance(self.repair, RepairReport)
+                else self.repair,
                 "project_seconds": round(self.project_seconds, 3),
                 "train_seconds": None if self.train_seconds is None
                 else round(self.train_seconds, 3),
@@ -116,7 +122,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                     tagger: str | None = None, eval_corpus: Corpus | None = None,
                     data_dir: str | Path | None = None, download: bool = True,
                     anchors: bool = False, consistency: bool | dict[str, Any] = False,
-                    resume: bool = True, variant: str = "",
+                    repair: bool | dict[str, Any] = False, resume: bool = True, variant: str = "",
                     projection_variant: str = "") -> TranslateTrainResult:
     """Run translate-train for ``source`` (labelled, in ``src_lang``) into ``lang``.
 
@@ -132,10 +138,13 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     :func:`~xlner.pipelines.consistency.make_consistent`) makes the projected labels consistent
     across the corpus before the filters: spans of classes that ``target_label_map`` drops are
     relabelled when their text is mostly projected as a kept class, and missed occurrences of
-    such names are labelled. ``variant`` names a subdirectory of each method's directory for
-    the training set, model and scores (runs that differ only in filters then share the
-    projection); ``projection_variant`` does so for the projection (runs that differ in how
-    the source is labelled then share the translation and alignment).
+    such names are labelled. ``repair`` (``True`` or settings for
+    :func:`~xlner.pipelines.repair.repair_recall`) adds held-out tagger predictions that overlap
+    no label and look like names to the filtered training set. ``variant`` names a
+    subdirectory of each method's directory for the training set, model and scores (runs that
+    differ only in filters then share the projection); ``projection_variant`` does so for the
+    projection (runs that differ in how the source is labelled then share the translation and
+    alignment).
     """
     check_language(lang)
     check_language(src_lang)
@@ -152,6 +161,13 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
         if unknown:
             raise ConfigError(f"unknown consistency settings {sorted(unknown)}; choose from "
                               f"{sorted(CONSISTENCY_DEFAULTS)}")
+    repair_settings: dict[str, Any] | None = None
+    if repair:
+        repair_settings = {**REPAIR_DEFAULTS, **(repair if isinstance(repair, dict) else {})}
+        unknown = set(repair_settings) - set(REPAIR_DEFAULTS)
+        if unknown:
+            raise ConfigError(f"unknown recall repair settings {sorted(unknown)}; choose from "
+                              f"{sorted(REPAIR_DEFAULTS)}")
     resolved = [resolve_method(m) for m in methods]
     slugs = [method_slug(m.name) + (f"/{method_slug(projection_variant)}"
                                     if projection_variant else "") for m in resolved]
@@ -197,15 +213,27 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
         sub = f"{slug}/{method_slug(variant)}" if variant else slug
         train_st = ws.stage("filter", f"{sub}/train.conll", projected.key, filter_names,
                             None if target_label_map is None else target_label_map.describe(),
-                            consistency_settings)
-        if not ws.reuse(train_st):
+                            consistency_settings,
+                            *([repair_settings] if repair_settings is not None else []))
+        rreport: RepairReport | dict[str, Any] | None = None
+        reused = ws.reuse(train_st)
+        if reused and repair_settings is not None:
+            assert train_st.path is not None
+            kept = list(read_conll(train_st.path).sentences)
+            rreport = _read_report(train_st.path).get("repair")
+        elif not reused:
             train_st.start()
+            if repair_settings is not None and kept:
+                kept, rreport = repair_recall(kept, **repair_settings)
+                log.info("%s: %s", method.name, rreport.summary())
             if train_st.path is not None:
                 write_conll(train_st.path, kept)
                 report = projected.report.to_dict()
                 report["filters"] = freport.to_dict()
                 if creport is not None:
                     report["consistency"] = creport.to_dict()
+                if isinstance(rreport, RepairReport):
+                    report["repair"] = rreport.to_dict()
                 write_json(train_st.path.with_name(train_st.path.name + ".report.json"), report)
             train_st.finish(make_signature(
                 "translate-train", inputs={"source": source.describe(),
@@ -214,13 +242,14 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                 params={"lang": lang, "src_lang": src_lang, "tokenizer": tokenizer,
                         "symmetrize": projected.symmetrize, "anchors": anchors,
                         "filters": filter_names,
-                        "consistency": consistency_settings,
+                        "consistency": consistency_settings, "repair": repair_settings,
                         "target_label_map": None if target_label_map is None
                         else target_label_map.describe()}))
         log.info("%s: %s; %s", method.name, projected.report.summary().splitlines()[0],
                  freport.summary())
         outcome = MethodOutcome(method.name, sub, projected.symmetrize, projected.report,
-                                freport, kept, creport, projected.seconds, train_st.key)
+                                freport, kept, creport, projected.seconds, train_st.key,
+                                repair=rreport)
         if tagger is not None:
             if not kept:
                 raise ConfigError(f"method {method.name}: the filters {filter_names} left no "
@@ -246,7 +275,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                 else source_label_map.describe(),
                 "target_label_map": None if target_label_map is None
                 else target_label_map.describe(),
-                "consistency": consistency_settings,
+                "consistency": consistency_settings, "repair": repair_settings,
                 "seconds": round(time.perf_counter() - t_start, 3)})
     result = TranslateTrainResult(lang, len(source), align_seconds, outcomes, signature,
                                   ws.reused, ws.computed)
@@ -255,3 +284,13 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
         name = f"summary.{'.'.join(parts)}.json" if parts else "summary.json"
         write_json(ws.out_dir / name, result.to_dict())
     return result
+
+
+def _read_report(path: Path) -> dict[str, Any]:
+    import json
+
+    report = path.with_name(path.name + ".report.json")
+    if not report.is_file():
+        return {}
+    data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return data

@@ -33,9 +33,9 @@ from xlner.project.base import (
     ProjectionInput,
     ProjectionResult,
     Unprojected,
-    link_view,
     sort_result,
 )
+from xlner.project.extend import check_extend_words, extend_spans
 from xlner.project.labels import projected_label
 from xlner.registry import projectors
 
@@ -60,7 +60,7 @@ class HeuristicProjector:
 
     def __init__(self, d: int = 1, k: int | None = None, only_i: bool = False,
                  thr: float | None = 0.8, extend: str | None = None,
-                 adjective_label: str | None = None) -> None:
+                 adjective_label: str | None = None, extend_words: str = "any") -> None:
         if d < 0:
             raise ConfigError(f"heuristic: d must be >= 0, not {d}")
         if k is not None and k < 1:
@@ -70,12 +70,13 @@ class HeuristicProjector:
         self.only_i = only_i
         self.thr = thr
         self.extend = None if extend is None else canonical_name(extend)
+        self.extend_words = check_extend_words(extend_words)
         self.adjective_label = adjective_label or None
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "d": self.d, "k": self.k,
                 "only_i": self.only_i, "thr": self.thr, "extend": self.extend,
-                "adjective_label": self.adjective_label}
+                "extend_words": self.extend_words, "adjective_label": self.adjective_label}
 
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]:
         return [self.project_one(item) for item in batch]
@@ -133,44 +134,10 @@ class HeuristicProjector:
             if not landed:
                 unprojected.append(Unprojected(ent, OVERLAP))
         if self.extend is not None and out:
-            out = self._extend(item, out, sources, taken)
+            out = extend_spans(item, out, sources, self.extend, taken, self.extend_words)
         if self.adjective_label is not None:
             out = [Entity(e.start, e.end, projected_label(
                 item.src_words, entities[s], item.tgt_words, e.start, e.end,
                 self.adjective_label)) for e, s in zip(out, sources, strict=True)]
         out, sources = sort_result(out, sources)
         return ProjectionResult(out, sources, unprojected)
-
-    def _extend(self, item: ProjectionInput, out: list[Entity], sources: list[int],
-                taken: bytearray) -> list[Entity]:
-        wide: dict[int, set[int]] = {}
-        for i, j in link_view(item, self.extend).tolist():
-            wide.setdefault(i, set()).add(j)
-        tied: dict[int, list[int]] = {}  # target word -> source words its primary links reach
-        for i, j in item.links.tolist():
-            tied.setdefault(j, []).append(i)
-        n_tgt = len(taken)
-        grown = []
-        for ent, e in sorted(zip(out, sources, strict=True)):
-            src = item.entities[e]
-            linked: set[int] = set()
-            for i in range(src.start, src.end):
-                linked |= wide.get(i, set())
-            start, end = ent.start, ent.end
-            while start > 0 and _free(start - 1, src, linked, taken, tied):
-                start -= 1
-            while end < n_tgt and _free(end, src, linked, taken, tied):
-                end += 1
-            taken[start:ent.start] = b"\x01" * (ent.start - start)
-            taken[ent.end:end] = b"\x01" * (end - ent.end)
-            grown.append((Entity(start, end, ent.label), e))
-        sources[:] = [e for _, e in grown]
-        return [g for g, _ in grown]
-
-
-def _free(j: int, src: Entity, linked: set[int], taken: bytearray,
-          tied: dict[int, list[int]]) -> bool:
-    """Target word ``j`` can join ``src``'s span: reverse-linked to the entity, unlabelled, and
-    tied by no primary link to a source word outside it."""
-    return j in linked and not taken[j] and all(src.start <= i < src.end
-                                                 for i in tied.get(j, ()))

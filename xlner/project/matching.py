@@ -14,7 +14,9 @@ source entity, choose with a solver.
 
 With ``adjective_label="MISC"``, a name that lands on a single lower-case target word (an
 adjective derived from it: *Europe* → *europäischen*) gets that label
-(:mod:`xlner.project.labels`).
+(:mod:`xlner.project.labels`). With ``extend="union"`` (any symmetrisation name), chosen spans
+grow at their boundaries over words that view links to their entity, with
+``extend_words="names"`` only over name-like words (:mod:`xlner.project.extend`).
 
 Every entity that does not land is reported: ``no-candidate`` (no allowed pair),
 ``not-selected`` (the solver chose otherwise) or ``infeasible``. A sentence whose exact solver
@@ -31,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from xlner.align.symmetrize import canonical_name
 from xlner.data import Entity
 from xlner.errors import ConfigError
 from xlner.project.base import (
@@ -45,6 +48,7 @@ from xlner.project.base import (
     sort_result,
 )
 from xlner.project.candidates import CandidateExtractor, Spans, create_extractor
+from xlner.project.extend import check_extend_words, extend_spans
 from xlner.project.labels import projected_label
 from xlner.project.scores import PairGrid, Scorer, create_scorer
 from xlner.project.solvers import (
@@ -130,7 +134,8 @@ class MatchingProjector:
                  scores: str | Scorer = "align=1", solver: str | Solver = "ilp",
                  constraint: str = "<=", n: int = 1, min_score: float = 0.0,
                  prune: bool = True, time_limit: float | None = None,
-                 on_infeasible: str = "relax", adjective_label: str | None = None) -> None:
+                 on_infeasible: str = "relax", adjective_label: str | None = None,
+                 extend: str | None = None, extend_words: str = "any") -> None:
         check_constraint(constraint, n)
         if on_infeasible not in ("relax", "skip"):
             raise ConfigError(f"matching: on_infeasible must be 'relax' or 'skip', not "
@@ -145,6 +150,8 @@ class MatchingProjector:
         self.prune = prune
         self.on_infeasible = on_infeasible
         self.adjective_label = adjective_label or None
+        self.extend = None if extend is None else canonical_name(extend)
+        self.extend_words = check_extend_words(extend_words)
         self.last_paths: Counter[str] = Counter()
         """How the sentences of the last :meth:`project` call were solved (solver names)."""
 
@@ -153,7 +160,8 @@ class MatchingProjector:
                 "candidates": self.extractor.describe(), "scores": self.scorer.describe(),
                 "solver": self.solver.describe(), "constraint": self.constraint, "n": self.n,
                 "min_score": self.min_score, "prune": self.prune,
-                "on_infeasible": self.on_infeasible, "adjective_label": self.adjective_label}
+                "on_infeasible": self.on_infeasible, "adjective_label": self.adjective_label,
+                "extend": self.extend, "extend_words": self.extend_words}
 
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]:
         spans = self.extractor.extract(batch)
@@ -264,10 +272,15 @@ class MatchingProjector:
         for p, t in chosen.pairs:
             start, end = spans[t]
             start, end = int(start), int(end)
-            out.append(Entity(start, end, projected_label(
-                item.src_words, entities[p], item.tgt_words, start, end, self.adjective_label)))
+            out.append(Entity(start, end, entities[p].label))
             sources.append(p)
             landed.add(p)
+        if self.extend is not None:
+            out = extend_spans(item, out, sources, self.extend, words=self.extend_words)
+        if self.adjective_label is not None:
+            out = [Entity(e.start, e.end, projected_label(
+                item.src_words, entities[s], item.tgt_words, e.start, e.end,
+                self.adjective_label)) for e, s in zip(out, sources, strict=True)]
         unprojected = []
         for p, ent in enumerate(entities):
             if p in landed:

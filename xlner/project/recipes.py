@@ -60,6 +60,13 @@ register_recipe(Recipe(
     "candidate matching (SPEC §4): spans inside each entity's aligned range, alignment score "
     "(Dice; unlinked words weigh 0.5), exact choice (fast path, DP, HiGHS)"))
 register_recipe(Recipe(
+    "ilp+grow", "matching", {**RECIPES["ilp"].params, "extend": "union",
+                             "extend_words": "names"},
+    "intersection",
+    "as ilp, with each chosen span grown at its boundaries over name-like words (capitalised, "
+    "not sentence-initial) that the union links tie to its entity: U.S. → waseUnited States, "
+    "U.N. → Majalisar Dinkin Duniya"))
+register_recipe(Recipe(
     "ilp+ortho", "matching", {"candidates": "ngrams:10+aligned",
                               "scores": "align(null_weight=0)=1,ortho=0.1@0.6", "solver": "ilp"},
     "intersection",
