@@ -37,8 +37,8 @@ def name_like(word: str, position: int) -> bool:
 
 def extend_spans(item: ProjectionInput, out: list[Entity], sources: list[int], view: str,
                  taken: bytearray | None = None, words: str = "any") -> list[Entity]:
-    """Grow ``out`` (target spans, ``sources[k]`` the entity index of ``out[k]``) in place of
-    order: returns the grown spans, sorted by start, and reorders ``sources`` to match.
+    """Grow each target span of ``out`` (``sources[k]`` is the entity index of ``out[k]``):
+    returns the grown spans sorted by start, and reorders ``sources`` in place to match.
 
     ``taken`` marks labelled target words (built from ``out`` when not given) and is updated;
     ``words`` is ``"any"`` or ``"names"`` (only :func:`name_like` words join).
