@@ -88,6 +88,12 @@ def test_errors(data: Path, tmp_path: Path) -> None:
         bench_masakhaner_nllb(["hau"], data_dir=data, download=False, work_dir=tmp_path)
     with pytest.raises(ConfigError, match="misc must be drop or block"):
         bench_masakhaner_nllb(["zul"], setups=["misc=keep"], data_dir=data, work_dir=tmp_path)
+    with pytest.raises(ConfigError, match="unknown word-joining rule 'hyphens'"):
+        bench_masakhaner_nllb(["zul"], setups=["join=hyphens"], data_dir=data,
+                              work_dir=tmp_path)
+    with pytest.raises(ConfigError, match="'complete' needs a projection result"):
+        bench_masakhaner_nllb(["zul"], peer_setups=["complete"], tagger=TAGGER, seeds=(1,),
+                              data_dir=data, download=False, work_dir=tmp_path)
     with pytest.raises(ConfigError, match="unknown training-data filter"):
         bench_masakhaner_nllb(["zul"], setups=["shiny"], data_dir=data, work_dir=tmp_path)
     # translations that do not match the English sentences one to one
@@ -122,15 +128,24 @@ def test_dev_split_and_repair_setup(data: Path, tmp_path: Path,
     rc = main(["bench", "masakhaner-nllb", "--data-dir", str(data), "--langs", "zul",
                "--tagger", TAGGER, "--seeds", "1", "--work-dir", str(tmp_path / "w"),
                "--no-download", "--no-gold", "--split", "dev", "--setup",
-               "misc=block,consistency,no-failed,repair", "--json", str(out)])
+               "misc=block,consistency,no-failed,prose,repair,join", "--peer-setup", "join",
+               "--peer-setup", "prose", "--json", str(out)])
     assert rc == 0
     result = json.loads(out.read_text())
     assert result["signature"]["params"]["split"] == "dev"
     assert "dev" in result["signature"]["inputs"]["zul"]
     rows = result["results"]
-    assert [r["labels"] for r in rows] == ["tprojection",
-                                           "heuristic+misc=block,consistency,no-failed,repair"]
-    assert rows[1]["repair"] and rows[1]["repair_report"]["settings"]["folds"] == 2
+    assert [r["labels"] for r in rows] == [
+        "tprojection", "tprojection+join", "tprojection+prose",
+        "heuristic+misc=block,consistency,no-failed,prose,repair,join"]
+    assert rows[1]["join_report"]["rule"] == "apostrophes"
+    assert rows[3]["repair"] and rows[3]["repair_report"]["settings"]["folds"] == 2
+    assert rows[3]["join"] == "apostrophes" and rows[3]["join_report"]["rule"] == "apostrophes"
+    # the prose filter keeps the same source sentences for ours and for the peer (here all:
+    # the toy sentences are running text)
+    assert rows[3]["filter_report"]["dropped_sentences"] == {"no-failed": 0, "prose": 0}
+    assert rows[2]["train_sentences"] == rows[3]["train_sentences"] == rows[0]["train_sentences"]
+    assert rows[2]["filters"] == ["prose"]
     evals = sorted(p.name for p in (tmp_path / "w" / "zul" / "tprojection" / "seed1").iterdir()
                    if p.name.startswith("eval"))
     assert evals == ["eval.dev.json", "eval.dev.json.signature.json"]

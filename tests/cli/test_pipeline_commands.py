@@ -64,10 +64,13 @@ def test_translate_train_and_test(data: Path, tmp_path: Path,
                "nllb-conll2003:swa:tprojection", "--lang", "swa", "--target-label-map",
                "MISC=O", "--consistency", "min_count=2", "--out", str(tmp_path / "tc"),
                "--recall-repair", "tagger=[crf(algorithm=ap,max_iterations=5)],folds=2",
+               "--join", "apostrophes",
                "--data-dir", str(data), "--no-download", "--no-bitext"])
     err = capsys.readouterr().err
     assert rc == 0 and "consistency: dictionary of" in err and "recall repair: added" in err
+    assert "join apostrophes:" in err
     summary = json.loads((tmp_path / "tc" / "summary.json").read_text())
+    assert summary["methods"][0]["join"]["rule"] == "apostrophes"
     assert summary["methods"][0]["consistency"]["settings"]["min_count"] == 2
     assert summary["methods"][0]["repair"]["settings"]["tagger"] == \
         "crf(algorithm=ap,max_iterations=5)"

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from xlner.data import Entity, Sentence
+from xlner.data import Entity, Sentence, Span
 from xlner.errors import ConfigError
 from xlner.pipelines.repair import fold_assignment, repair_recall
 
@@ -43,7 +43,24 @@ def test_adds_missed_names_and_keeps_every_projected_label() -> None:
         assert set(before.entities) <= set(after.entities)
         assert before.words == after.words
     assert report.to_dict()["settings"] == {"tagger": "crf(algorithm=ap,max_iterations=10)",
-                                            "folds": 2, "seed": 0}
+                                            "folds": 2, "seed": 0, "blocked_spans": None}
+
+
+def test_blocked_spans_are_never_labelled() -> None:
+    # the missed cities of every other such sentence were projected as a dropped class
+    # (MISC): their words are blocked and stay O; the others are still recovered
+    sents = corpus()
+    missed = [k for k, s in enumerate(sents) if len(s.entities) == 1]
+    blocked_ks = set(missed[::2])
+    blocked = [[Span(4, 5)] if k in blocked_ks else [] for k in range(len(sents))]
+    repaired, report = repair_recall(sents, folds=2, seed=0, blocked=blocked)
+    assert all(repaired[k] == sents[k] for k in blocked_ks)
+    assert report.rejected_blocked == len(blocked_ks)
+    free = [k for k in missed if k not in blocked_ks]
+    assert sum(Entity(4, 5, "LOC") in repaired[k].entities for k in free) >= 0.9 * len(free)
+    assert report.to_dict()["settings"]["blocked_spans"] == len(blocked_ks)
+    with pytest.raises(ConfigError, match="lists of blocked spans"):
+        repair_recall(sents, blocked=blocked[1:])
 
 
 def test_never_adds_lower_case_or_sentence_initial_words() -> None:

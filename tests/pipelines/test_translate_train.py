@@ -16,7 +16,8 @@ from xlner.corpora.labels import LabelMap
 from xlner.data import Entity, Sentence
 from xlner.errors import ConfigError, InputError
 from xlner.evaluate.metrics import evaluate
-from xlner.pipelines.filters import apply_filters, parse_filters
+from xlner.pipelines.filters import apply_filters, parse_filters, source_filter
+from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.translate_train import translate_train
 from xlner.project.base import (
     ERROR,
@@ -26,6 +27,7 @@ from xlner.project.base import (
     Unprojected,
 )
 from xlner.translate.cached import CachedTranslator
+from xlner.translate.split import JoinReport
 
 FAST = "crf(max_iterations=30)"
 
@@ -194,6 +196,32 @@ def test_filters_report_every_dropped_sentence() -> None:
         parse_filters("complete,complete")
 
 
+def test_prose_filter_keeps_running_text_and_works_on_the_source_alone() -> None:
+    def sent(text: str) -> Sentence:
+        return Sentence(tuple(text.split()))
+
+    src = [sent("Anna Berg visited Nairobi on Monday ."),
+           sent("SOCCER - ENGLISH LEAGUE RESULTS"),
+           sent("BRUSSELS 1996-08-22"),
+           sent("Wimbledon 3 1 0 2"),        # 1 of 5 words holds a lower-case letter
+           sent("Leeds beat Hull 2-1 .")]    # 3 of 5
+    results = [ProjectionResult([], [], []) for _ in src]
+    kept, report = apply_filters(["prose"], src, src, results)
+    assert kept == [src[0], src[4]] and report.dropped_sentences == {"prose": 3}
+    kept, _ = apply_filters(["prose:0.7"], src, src, results)  # a stricter share
+    assert kept == [src[0]]
+    drop = source_filter("prose")
+    assert [drop(s) for s in src] == [False, True, True, True, False]
+    assert source_filter("without:PER")(Sentence(("A",), (Entity(0, 1, "PER"),)))
+    with pytest.raises(ConfigError, match="needs a projection result"):
+        source_filter("complete")
+    with pytest.raises(ConfigError, match="unknown training-data filter"):
+        source_filter("shiny")
+    for bad in ("prose:0", "prose:1.5", "prose:x"):
+        with pytest.raises(ConfigError, match="share of lower-case words"):
+            parse_filters(bad)
+
+
 def _input(sentence: Sentence) -> ProjectionInput:
     return ProjectionInput(sentence.words, sentence.words, sentence.entities,
                            np.zeros((0, 2), dtype=np.int32))
@@ -244,6 +272,59 @@ def test_recall_repair_is_a_stage_setting_and_reported(
     assert "heuristic/train.conll" in again.reused
     assert again.outcomes[0].train == outcome.train
     assert again.outcomes[0].repair == report["repair"]
+    # block_dropped: the words of projected spans of dropped classes (MISC) are blocked
+    blocking = translate_train(source, CachedTranslator(cache), "swa", tmp_path / "block",
+                               repair={"block_dropped": True},
+                               target_label_map=LabelMap.parse("MISC=O"), **kwargs)
+    projected = read_conll(tmp_path / "block" / "heuristic" / "projected.conll")
+    misc = sum(e.label == "MISC" for s in projected for e in s.entities)
+    report = blocking.outcomes[0].repair
+    assert isinstance(report, RepairReport) and misc > 0
+    assert report.settings["blocked_spans"] == misc
+    sig = json.loads((tmp_path / "block" / "heuristic" / "train.conll.signature.json"
+                      ).read_text())
+    assert sig["params"]["repair"]["block_dropped"] is True
     with pytest.raises(ConfigError, match="unknown recall repair settings"):
         translate_train(source, CachedTranslator(cache), "swa", None, repair={"nope": 1},
                         **kwargs)
+
+
+def test_join_rewrites_the_training_set_last_and_is_a_stage_setting(
+        tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path]) -> None:
+    source, tgt, _ = parallel
+    # the translator's tokenizer split an apostrophe off a prefix glued to each place name
+    split = [tuple(w for j, word in enumerate(s.words) for w in
+                   ((["n", "'", word]) if any(e.label == "LOC" and e.start == j
+                                              for e in s.entities) else [word]))
+             for s in tgt]
+    cache = tmp_path / "split.txt"
+    cache.write_text("".join(" ".join(w) + "\n" for w in split), encoding="utf-8")
+    out = tmp_path / "run"
+    kwargs = {"tokenizer": "whitespace", "bitext": False,
+              "source_label_map": LabelMap.parse("MISC=O")}
+    plain = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    joined = translate_train(source, CachedTranslator(cache), "swa", out, join="apostrophes",
+                             **kwargs)
+    assert "heuristic/train.conll" in joined.computed  # the rule is part of the stage key
+    (outcome,) = joined.outcomes
+    assert isinstance(outcome.join, JoinReport)
+    locs = sum(e.label == "LOC" for s in tgt for e in s.entities)
+    assert outcome.join.words_merged == 2 * locs
+    # projection ran on the split words; the training set is joined, and place names cover
+    # the whole joined word, as in target data that writes n'Kano
+    assert all("'" not in s.words for s in outcome.train)
+    loc_words = [s.words[e.start] for s in outcome.train for e in s.entities if e.label == "LOC"]
+    assert len(loc_words) >= 0.95 * locs and all(w.startswith("n'") for w in loc_words)
+    assert outcome.join.entities_widened == len(loc_words)
+    for before, after in zip(plain.outcomes[0].train, outcome.train, strict=True):
+        assert [e.label for e in before.entities] == [e.label for e in after.entities]
+    report = json.loads((out / "heuristic" / "train.conll.report.json").read_text())
+    assert report["join"] == outcome.join.to_dict()
+    sig = json.loads((out / "heuristic" / "train.conll.signature.json").read_text())
+    assert sig["params"]["join"] == "apostrophes"
+    again = translate_train(source, CachedTranslator(cache), "swa", out, join="apostrophes",
+                            **kwargs)
+    assert "heuristic/train.conll" in again.reused
+    assert again.outcomes[0].train == outcome.train and again.outcomes[0].join == report["join"]
+    with pytest.raises(ConfigError, match="unknown word-joining rule"):
+        translate_train(source, CachedTranslator(cache), "swa", None, join="hyphens", **kwargs)

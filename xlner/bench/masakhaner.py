@@ -33,13 +33,14 @@ from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
 from xlner.pipelines.consistency import make_consistent
-from xlner.pipelines.filters import parse_filters
+from xlner.pipelines.filters import parse_filters, source_filter
 from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.stages import Workspace
-from xlner.pipelines.steps import check_language, evaluate_step, train_step
+from xlner.pipelines.steps import check_language, evaluate_step, method_slug, train_step
 from xlner.pipelines.translate_train import CONSISTENCY_DEFAULTS, translate_train
 from xlner.signature import make_signature
 from xlner.translate.cached import CachedTranslator
+from xlner.translate.split import JOINERS, JoinReport, join_sentences
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,12 @@ class Setup:
     consistency: bool
     filters: list[str]
     repair: bool = False
+    join: str | None = None
 
     @property
     def is_default(self) -> bool:
         return (self.misc == "drop" and not self.anchors and not self.consistency
-                and self.filters == ["no-failed"] and not self.repair)
+                and self.filters == ["no-failed"] and not self.repair and self.join is None)
 
     @property
     def projection(self) -> str:
@@ -75,7 +77,8 @@ class Setup:
     def slug(self) -> str:
         return "-".join([self.misc, *(["anchors"] if self.anchors else []),
                          *(["consistency"] if self.consistency else []),
-                         *(self.filters or ["none"]), *(["repair"] if self.repair else [])])
+                         *(self.filters or ["none"]), *(["repair"] if self.repair else []),
+                         *([f"join-{self.join}"] if self.join is not None else [])])
 
 
 def parse_setup(text: str) -> Setup:
@@ -83,17 +86,25 @@ def parse_setup(text: str) -> Setup:
     default) or ``misc=block`` (MISC projected, so that it keeps other entities off its words,
     then dropped), ``anchors`` (orthographic anchors, :mod:`xlner.align.anchors`),
     ``consistency`` (:mod:`xlner.pipelines.consistency`), ``repair`` (cross-fold recall
-    repair, :mod:`xlner.pipelines.repair`) and filter names (:mod:`xlner.pipelines.filters`;
-    ``none`` for none)."""
+    repair, :mod:`xlner.pipelines.repair`), ``join`` or ``join=RULE`` (words re-joined as the
+    target test data splits them, :func:`xlner.translate.split.join_sentences`; ``join`` is
+    ``join=apostrophes``) and filter names (:mod:`xlner.pipelines.filters`; ``none`` for
+    none)."""
     misc = "drop"
     anchors = False
     consistency = False
     repair = False
+    join: str | None = None
     filters: list[str] = []
     for token in (t.strip() for t in text.split(",")):
         if not token:
             continue
-        if token.startswith("misc="):
+        if token == "join" or token.startswith("join="):
+            join = token.partition("=")[2] or "apostrophes"
+            if join not in JOINERS:
+                raise ConfigError(f"setup {text!r}: unknown word-joining rule {join!r}; "
+                                  f"choose from {', '.join(JOINERS)}")
+        elif token.startswith("misc="):
             misc = token.partition("=")[2]
             if misc not in ("drop", "block"):
                 raise ConfigError(f"setup {text!r}: misc must be drop or block, not {misc!r}")
@@ -105,7 +116,31 @@ def parse_setup(text: str) -> Setup:
             repair = True
         else:
             filters.append(token)
-    return Setup(text.strip(), misc, anchors, consistency, parse_filters(filters), repair)
+    return Setup(text.strip(), misc, anchors, consistency, parse_filters(filters), repair,
+                 join)
+
+
+def peer_setup(text: str, source: Sequence[Sentence], peer: Sequence[Sentence]
+               ) -> tuple[list[Sentence], JoinReport | None, list[str]]:
+    """A peer's labelled translations treated as a setup says: ``join[=RULE]`` and source-side
+    filters (``prose[:R]``, ``without:CLASS``), comma-separated; anything that needs our
+    projection is an error. Returns the sentences, the join report and the filter names."""
+    join: str | None = None
+    names: list[str] = []
+    for token in (t.strip() for t in text.split(",")):
+        if token == "join" or token.startswith("join="):
+            join = token.partition("=")[2] or "apostrophes"
+        elif token:
+            names.append(token)
+    drops = [source_filter(n) for n in parse_filters(names)]
+    kept = [tgt for src, tgt in zip(source, peer, strict=True)
+            if not any(drop(src) for drop in drops)]
+    if not kept:
+        raise ConfigError(f"peer setup {text!r} left no training sentence")
+    if join is None:
+        return kept, None, names
+    joined, report = join_sentences(kept, join)
+    return joined, report, names
 
 
 def available_languages(data_dir: str | Path | None) -> list[str]:
@@ -167,6 +202,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                           aligner_params: dict[str, Any] | None = None, bitext: bool = True,
                           include_gold: bool = True,
                           include_tprojection: bool = True, peer_consistency: bool = False,
+                          peer_setups: Sequence[str] = (),
                           work_dir: str | Path | None = None,
                           data_dir: str | Path | None = None, download: bool = True,
                           resume: bool = True, split: str = "test") -> dict[str, Any]:
@@ -177,7 +213,11 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
     projected data differ by a point or two. Each method runs with each of ``setups`` (see
     :func:`parse_setup`; one row per pair, labelled with the method spec, followed by
     ``+<setup>`` unless the setup is the plain default). ``peer_consistency`` adds a row for
-    T-Projection's labels after the same consistency step (to see what the step does alone).
+    T-Projection's labels after the same consistency step (to see what the step does alone);
+    each of ``peer_setups`` adds one for T-Projection's labels treated as the setup says, so
+    that label sets are compared on the same sentences and words (:func:`parse_peer_setup`:
+    ``join[=RULE]`` and the filters that decide on the source alone, ``prose[:R]``,
+    ``without:CLASS``).
     ``split="dev"`` scores on MasakhaNER's dev split instead of test, to choose settings
     without looking at the test set.
     """
@@ -226,6 +266,17 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 results.append(_row(lang, "tprojection+consistency", runs,
                                     train_sentences=len(refined),
                                     consistency_report=creport.to_dict()))
+            for text in peer_setups:
+                treated, jreport, names = peer_setup(text, source.sentences,
+                                                     tprojection.sentences)
+                runs = train_and_score(ws, f"tprojection-{method_slug(text)}", treated, test,
+                                       tagger, seeds, upstream=[tprojection.describe(),
+                                                                {"peer_setup": text}],
+                                       describe_train=tprojection.describe(), split=split)
+                results.append(_row(lang, f"tprojection+{text}", runs,
+                                    train_sentences=len(treated), filters=names,
+                                    join_report=None if jreport is None
+                                    else jreport.to_dict()))
         translator = CachedTranslator(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
                                       download=download)
         for setup in parsed:
@@ -236,7 +287,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 source_label_map=drop_misc if setup.misc == "drop" else None,
                 target_label_map=drop_misc if setup.misc == "block" else None,
                 anchors=setup.anchors, consistency=setup.consistency, repair=setup.repair,
-                data_dir=data_dir,
+                join=setup.join, data_dir=data_dir,
                 download=download, resume=resume, variant=setup.slug,
                 projection_variant=setup.projection)
             suffix = "" if setup.is_default else f"+{setup.name}"
@@ -255,6 +306,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                     anchors=setup.anchors, consistency=setup.consistency, repair=setup.repair,
                     repair_report=outcome.repair.to_dict()
                     if isinstance(outcome.repair, RepairReport) else outcome.repair,
+                    join=setup.join, join_report=outcome.join.to_dict()
+                    if isinstance(outcome.join, JoinReport) else outcome.join,
                     consistency_report=None if outcome.consistency is None
                     else outcome.consistency.to_dict(),
                     train_sentences=outcome.filters.kept_sentences,
@@ -279,7 +332,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         components={"tagger": tagger, "aligner": aligner,
                     "aligner_params": dict(aligner_params or {}), "methods": list(methods)},
         params={"setups": [p.name for p in parsed], "bitext": bitext, "seeds": list(seeds),
-                "peer_consistency": peer_consistency, "split": split,
+                "peer_consistency": peer_consistency, "peer_setups": list(peer_setups),
+                "split": split,
                 "classes": list(CLASSES), "work_dir": str(work)})
     return {"signature": signature, "results": results,
             "seconds": {k: round(v, 1) for k, v in timings.items()}}

@@ -81,7 +81,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="comma-separated projection method specs (default heuristic)")
     m.add_argument("--setup", action="append", default=None,
                    help="how our training data is made, comma-separated: misc=drop|block, "
-                   "anchors, consistency, repair, filter names (repeatable: one row per setup "
+                   "anchors, consistency, repair, join[=RULE], filter names (repeatable: one "
+                   "row per setup "
                    "and method; default: no-failed and "
                    "misc=block,anchors,consistency,no-failed,repair)")
     m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
@@ -99,6 +100,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "set; default test)")
     m.add_argument("--peer-consistency", action="store_true",
                    help="add a row: T-Projection's labels after the consistency step")
+    m.add_argument("--peer-setup", action="append", default=[], metavar="SETUP",
+                   help="add a row: T-Projection's labels treated as SETUP says, to compare "
+                   "on the same sentences and words: join[=RULE] and source-side filters "
+                   "(prose[:R], without:CLASS), comma-separated (repeatable)")
     m.add_argument("--work-dir", default=None, help="where stages are kept and resumed "
                    "(default $XLNER_CACHE_DIR/bench/masakhaner-nllb)")
     m.add_argument("--no-resume", action="store_true", help="recompute every stage")
@@ -120,6 +125,7 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         seeds=[int(x) for x in args.seeds.split(",") if x.strip()], aligner=args.aligner,
         aligner_params=params, bitext=not args.no_bitext,
         include_gold=not args.no_gold, peer_consistency=args.peer_consistency,
+        peer_setups=args.peer_setup,
         work_dir=args.work_dir, data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume, split=args.split)
     print(masakhaner_table(out["results"]))

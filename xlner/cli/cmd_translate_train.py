@@ -7,12 +7,13 @@ import argparse
 
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
 from xlner.corpora.labels import LabelMap
-from xlner.pipelines.filters import FILTERS, WITHOUT
+from xlner.pipelines.filters import FILTERS, PROSE, WITHOUT
 from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.translate_train import DEFAULT_FILTERS, translate_train
 from xlner.project.recipes import method_names, split_methods
 from xlner.registry import parse_params
 from xlner.translate import create_translator
+from xlner.translate.split import JOINERS, JoinReport
 
 
 def add_translator_options(p: argparse.ArgumentParser) -> None:
@@ -67,7 +68,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    f"methods: {', '.join(method_names())}")
     p.add_argument("--filters", default=",".join(DEFAULT_FILTERS),
                    help="training-data filters, comma-separated, or none: "
-                   f"{', '.join(FILTERS)}, {WITHOUT}<CLASS> (default: no-failed)")
+                   f"{', '.join(FILTERS)}, {PROSE}[:R], {WITHOUT}<CLASS> (default: "
+                   "no-failed)")
     p.add_argument("--source-label-map", default=None,
                    help="rename/drop source classes before projection, e.g. MISC=O")
     p.add_argument("--target-label-map", default=None,
@@ -80,6 +82,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="add held-out tagger predictions that overlap no label and look like "
                    "names (cross-fold); optional settings tagger (a spec, in [...] when it "
                    "holds commas), folds, seed")
+    p.add_argument("--join", default=None, choices=sorted(JOINERS),
+                   help="re-join the training set's words with this rule, last (apostrophes: "
+                   "n ' Awka -> n'Awka, as target test data often splits words)")
     p.add_argument("--tagger", default=None,
                    help="train this tagger on each method's data (e.g. crf)")
     p.add_argument("--eval", default=None,
@@ -109,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         target_label_map=LabelMap.parse(args.target_label_map),
         consistency=False if args.consistency is None else parse_params(args.consistency)
         or True, repair=False if args.recall_repair is None
-        else parse_params(args.recall_repair) or True, tagger=args.tagger,
+        else parse_params(args.recall_repair) or True, join=args.join, tagger=args.tagger,
         eval_corpus=eval_corpus, data_dir=args.data_dir, download=not args.no_download,
         resume=not args.no_resume)
     for o in result.outcomes:
@@ -118,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
             eprint(f"  {o.consistency.summary()}")
         if isinstance(o.repair, RepairReport):
             eprint(f"  {o.repair.summary()}")
+        if isinstance(o.join, JoinReport):
+            eprint(f"  {o.join.summary()}")
         eprint(f"  filters: {o.filters.summary()}")
         eprint(f"  training set: {args.out}/{o.slug}/train.conll")
         if o.scores is not None:

@@ -56,19 +56,82 @@ target data leaves out would otherwise teach the tagger that its words are O."""
 
 def _without(label: str) -> FilterFn:
     def drop(src: Sentence, res: ProjectionResult) -> bool:
-        return any(e.label == label for e in src.entities)
+        return _has_label(src, label)
     return drop
+
+
+def _has_label(src: Sentence, label: str) -> bool:
+    return any(e.label == label for e in src.entities)
+
+
+PROSE = "prose"
+PROSE_DEFAULT = 0.5
+"""``prose`` (or ``prose:R``) keeps sentences in which at least a share ``R`` (default 0.5) of
+the source words hold a lower-case letter (``visited``, ``Nairobi``; not ``NAIROBI``, ``2-1``,
+``-``): running text, not the capitalised headlines, datelines and result tables of a newswire
+corpus (``SOCCER - ENGLISH LEAGUE RESULTS``, ``BRUSSELS 1996-08-22``, ``Wimbledon 3 1 0 2``),
+whose words in capitals and numbers teach a tagger patterns that running text in the target
+language does not have. Decided on the source side, so that every label set of the same
+translations keeps the same sentences."""
+
+
+def _prose(ratio: float) -> FilterFn:
+    def drop(src: Sentence, res: ProjectionResult) -> bool:
+        return _not_prose(src, ratio)
+    return drop
+
+
+def _not_prose(src: Sentence, ratio: float) -> bool:
+    lower = sum(any(ch.islower() for ch in w) for w in src.words)
+    return lower < ratio * len(src.words)
+
+
+def source_filter(name: str) -> Callable[[Sentence], bool]:
+    """A filter that decides on the source sentence alone (``prose[:R]``, ``without:CLASS``),
+    as ``source sentence → True to drop``: it applies to any label set of the same
+    translations (a peer's, too)."""
+    if name.startswith(WITHOUT) and name[len(WITHOUT):]:
+        label = name[len(WITHOUT):]
+        return lambda src: _has_label(src, label)
+    ratio = prose_ratio(name)
+    if ratio is not None:
+        return lambda src: _not_prose(src, ratio)
+    get_filter(name)  # an unknown name is an error of its own
+    raise ConfigError(f"filter {name!r} needs a projection result; only {PROSE}[:R] and "
+                      f"{WITHOUT}<CLASS> decide on the source sentence alone")
+
+
+def prose_ratio(name: str) -> float | None:
+    """The ratio of a ``prose[:R]`` filter name, ``None`` for other names."""
+    if name == PROSE:
+        return PROSE_DEFAULT
+    if not name.startswith(PROSE + ":"):
+        return None
+    text = name[len(PROSE) + 1:]
+    try:
+        ratio = float(text)
+    except ValueError:
+        ratio = -1.0
+    if not 0.0 < ratio <= 1.0:
+        raise ConfigError(f"filter {name!r}: the share of lower-case words must be a number "
+                          f"in (0, 1], not {text!r}")
+    return ratio
 
 
 def get_filter(name: str) -> tuple[FilterFn, str]:
     if name.startswith(WITHOUT) and name[len(WITHOUT):]:
         label = name[len(WITHOUT):]
         return _without(label), f"drop sentences whose source has a {label} entity"
+    ratio = prose_ratio(name)
+    if ratio is not None:
+        return _prose(ratio), (f"drop sentences in which fewer than {ratio:g} of the source "
+                               "words hold a lower-case letter (headlines, tables)")
     try:
         return FILTERS[name]
     except KeyError:
         raise ConfigError(f"unknown training-data filter {name!r}; choose from "
-                          f"{', '.join(FILTERS)}, {WITHOUT}<CLASS> (or none)") from None
+                          f"{', '.join(FILTERS)}, {PROSE}[:R], {WITHOUT}<CLASS> (or none)"
+                          ) from None
 
 
 def parse_filters(spec: str | Sequence[str] | None) -> list[str]:

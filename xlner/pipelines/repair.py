@@ -7,6 +7,8 @@ learns that these names are ``O``. :func:`repair_recall` splits the sentences in
 sentence is tagged by a model that saw its own labels; a predicted entity is added when
 
 - it overlaps no entity the sentence already has (projected labels are never changed), and
+- it overlaps no span in ``blocked`` (the words of projected spans of a class the target data
+  drops, such as MISC: the source says what they are, and it is not a kept class), and
 - every word of it looks like a name (:func:`~xlner.project.extend.name_like`: a capital
   inside the word, or an initial capital not at the start of the sentence), so that in cased
   scripts common words never become entities.
@@ -23,12 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlner.data import Entity, Sentence
+from xlner.data import Entity, Sentence, Span
 from xlner.errors import ConfigError
 from xlner.project.extend import name_like
 
 REPAIR_DEFAULTS: dict[str, Any] = {"tagger": "crf(algorithm=ap,max_iterations=10)", "folds": 2,
-                                   "seed": 0}
+                                   "seed": 0, "block_dropped": False}
+"""Settings of :func:`repair_recall` in a pipeline; ``block_dropped`` passes the projected
+spans of the classes the target data drops (MISC) as ``blocked``."""
 
 
 @dataclass
@@ -38,20 +42,24 @@ class RepairReport:
     agreed: int = 0
     """Predictions equal to an entity the sentence has."""
     rejected_overlap: int = 0
+    rejected_blocked: int = 0
+    """Predictions on the words of a blocked span (e.g. a projected MISC entity)."""
     rejected_not_name: int = 0
     sentences_changed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"settings": self.settings, "added": dict(self.added), "agreed": self.agreed,
                 "rejected_overlap": self.rejected_overlap,
+                "rejected_blocked": self.rejected_blocked,
                 "rejected_not_name": self.rejected_not_name,
                 "sentences_changed": self.sentences_changed}
 
     def summary(self) -> str:
         return (f"recall repair: added {sum(self.added.values())} entities in "
                 f"{self.sentences_changed} sentences; {self.agreed} predictions agreed with the "
-                f"labels, rejected {self.rejected_overlap} overlapping them and "
-                f"{self.rejected_not_name} not name-like")
+                f"labels, rejected {self.rejected_overlap} overlapping them, "
+                f"{self.rejected_blocked} on blocked spans and {self.rejected_not_name} not "
+                "name-like")
 
 
 def fold_assignment(n: int, folds: int, seed: int) -> list[list[int]]:
@@ -62,10 +70,12 @@ def fold_assignment(n: int, folds: int, seed: int) -> list[list[int]]:
 
 
 def repair_recall(sentences: Sequence[Sentence], *, tagger: str = REPAIR_DEFAULTS["tagger"],
-                  folds: int = REPAIR_DEFAULTS["folds"], seed: int = REPAIR_DEFAULTS["seed"]
+                  folds: int = REPAIR_DEFAULTS["folds"], seed: int = REPAIR_DEFAULTS["seed"],
+                  blocked: Sequence[Sequence[Span]] | None = None
                   ) -> tuple[list[Sentence], RepairReport]:
-    """Add held-out tagger predictions that overlap no label and look like names (see the
-    module docstring). ``tagger`` is a tagger spec; its ``seed`` is set from ``seed``."""
+    """Add held-out tagger predictions that overlap no label, no ``blocked`` span (one list per
+    sentence) and look like names (see the module docstring). ``tagger`` is a tagger spec;
+    its ``seed`` is set from ``seed``."""
     from xlner.pipelines.tagging import predict_entities
     from xlner.tag import create_tagger
 
@@ -73,7 +83,12 @@ def repair_recall(sentences: Sequence[Sentence], *, tagger: str = REPAIR_DEFAULT
         raise ConfigError(f"recall repair needs at least 2 folds, not {folds}")
     if len(sentences) < folds:
         raise ConfigError(f"recall repair: {len(sentences)} sentences cannot make {folds} folds")
-    report = RepairReport({"tagger": tagger, "folds": folds, "seed": seed})
+    if blocked is not None and len(blocked) != len(sentences):
+        raise ConfigError(f"recall repair: {len(blocked)} lists of blocked spans for "
+                          f"{len(sentences)} sentences")
+    report = RepairReport({"tagger": tagger, "folds": folds, "seed": seed,
+                           "blocked_spans": None if blocked is None
+                           else sum(len(b) for b in blocked)})
     out = list(sentences)
     parts = fold_assignment(len(sentences), folds, seed)
     for f, held in enumerate(parts):
@@ -83,7 +98,8 @@ def repair_recall(sentences: Sequence[Sentence], *, tagger: str = REPAIR_DEFAULT
         predicted = predict_entities(model, [sentences[k].words for k in held])
         for k, entities in zip(held, predicted, strict=True):
             sent = sentences[k]
-            added = _additions(sent, entities, report)
+            added = _additions(sent, entities, report,
+                               () if blocked is None else blocked[k])
             if added:
                 out[k] = Sentence(sent.words, tuple(sorted([*sent.entities, *added])),
                                   sent.origin)
@@ -92,11 +108,14 @@ def repair_recall(sentences: Sequence[Sentence], *, tagger: str = REPAIR_DEFAULT
     return out, report
 
 
-def _additions(sent: Sentence, predicted: Sequence[Entity], report: RepairReport
-               ) -> list[Entity]:
+def _additions(sent: Sentence, predicted: Sequence[Entity], report: RepairReport,
+               blocked: Sequence[Span]) -> list[Entity]:
     taken = bytearray(len(sent.words))
     for ent in sent.entities:
         taken[ent.start:ent.end] = b"\x01" * (ent.end - ent.start)
+    off = bytearray(len(sent.words))
+    for start, end in blocked:
+        off[start:end] = b"\x01" * (end - start)
     added = []
     existing = set(sent.entities)
     for ent in predicted:
@@ -104,6 +123,8 @@ def _additions(sent: Sentence, predicted: Sequence[Entity], report: RepairReport
             report.agreed += 1
         elif any(taken[ent.start:ent.end]):
             report.rejected_overlap += 1
+        elif any(off[ent.start:ent.end]):
+            report.rejected_blocked += 1
         elif not all(name_like(sent.words[j], j) for j in range(ent.start, ent.end)):
             report.rejected_not_name += 1
         else:

@@ -9,8 +9,8 @@ with the same inputs and settings (see :mod:`xlner.pipelines.stages`). Layout::
     translations.<tokenizer>.txt  the translations split into words
     align/forward.txt, reverse.txt
     <method>/projected.conll      every projected sentence (+ .report.json, .details.jsonl)
-    <method>/train.conll          the training set after the filters and the optional recall
-                                  repair (+ .report.json)
+    <method>/train.conll          the training set after the filters, the optional recall
+                                  repair and word joining (+ .report.json)
     <method>/model/               the tagger trained on it (optional)
     <method>/eval.json            its scores on the evaluation set (optional)
     summary.json                  all results, with the run's signature
@@ -29,7 +29,7 @@ from xlner.align.base import Aligner
 from xlner.corpora.conll import read_conll, write_conll
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
-from xlner.data import Sentence
+from xlner.data import Sentence, Span
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
 from xlner.pipelines.consistency import ConsistencyReport, make_consistent
@@ -54,6 +54,7 @@ from xlner.pipelines.steps import (
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
 from xlner.translate.base import Translator
+from xlner.translate.split import JOINERS, JoinReport, join_sentences
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ class MethodOutcome:
     scores: Scores | None = None
     repair: RepairReport | dict[str, Any] | None = None
     """The recall repair's report (a dict when the training set was reused from disk)."""
+    join: JoinReport | dict[str, Any] | None = None
+    """The word joining's report (a dict when the training set was reused from disk)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "dir": self.slug, "symmetrize": self.symmetrize,
@@ -88,6 +91,7 @@ class MethodOutcome:
                 else self.consistency.to_dict(),
                 "repair": self.repair.to_dict() if isinstance(self.repair, RepairReport)
                 else self.repair,
+                "join": self.join.to_dict() if isinstance(self.join, JoinReport) else self.join,
                 "project_seconds": round(self.project_seconds, 3),
                 "train_seconds": None if self.train_seconds is None
                 else round(self.train_seconds, 3),
@@ -122,7 +126,8 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                     tagger: str | None = None, eval_corpus: Corpus | None = None,
                     data_dir: str | Path | None = None, download: bool = True,
                     anchors: bool = False, consistency: bool | dict[str, Any] = False,
-                    repair: bool | dict[str, Any] = False, resume: bool = True, variant: str = "",
+                    repair: bool | dict[str, Any] = False, join: str | None = None,
+                    resume: bool = True, variant: str = "",
                     projection_variant: str = "") -> TranslateTrainResult:
     """Run translate-train for ``source`` (labelled, in ``src_lang``) into ``lang``.
 
@@ -140,7 +145,11 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
     relabelled when their text is mostly projected as a kept class, and missed occurrences of
     such names are labelled. ``repair`` (``True`` or settings for
     :func:`~xlner.pipelines.repair.repair_recall`) adds held-out tagger predictions that overlap
-    no label and look like names to the filtered training set. ``variant`` names a
+    no label and look like names to the filtered training set. ``join`` names a word-joining
+    rule (:data:`~xlner.translate.split.JOINERS`; ``apostrophes`` glues ``n ' Awka`` back into
+    ``n'Awka``) applied last, so that the training set is split into words as the target
+    language's test data is (projection and the steps before it work on the translator's
+    words). ``variant`` names a
     subdirectory of each method's directory for the training set, model and scores (runs that
     differ only in filters then share the projection); ``projection_variant`` does so for the
     projection (runs that differ in how the source is labelled then share the translation and
@@ -168,6 +177,8 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
         if unknown:
             raise ConfigError(f"unknown recall repair settings {sorted(unknown)}; choose from "
                               f"{sorted(REPAIR_DEFAULTS)}")
+    if join is not None and join not in JOINERS:
+        raise ConfigError(f"unknown word-joining rule {join!r}; choose from {', '.join(JOINERS)}")
     resolved = [resolve_method(m) for m in methods]
     slugs = [method_slug(m.name) + (f"/{method_slug(projection_variant)}"
                                     if projection_variant else "") for m in resolved]
@@ -200,9 +211,9 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                                  target_name=f"translations:{lang}", anchors=anchors)
         sentences = projected.corpus.sentences
         creport = None
+        dropped = sorted({lab for lab in projected.corpus.labels()
+                          if target_label_map is not None and target_label_map(lab) is None})
         if consistency_settings is not None:
-            dropped = sorted({lab for lab in projected.corpus.labels()
-                              if target_label_map is not None and target_label_map(lab) is None})
             sentences, creport = make_consistent(sentences, drop=dropped,
                                                  **consistency_settings)
             log.info("%s: %s", method.name, creport.summary())
@@ -214,18 +225,33 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
         train_st = ws.stage("filter", f"{sub}/train.conll", projected.key, filter_names,
                             None if target_label_map is None else target_label_map.describe(),
                             consistency_settings,
-                            *([repair_settings] if repair_settings is not None else []))
+                            *([repair_settings] if repair_settings is not None else []),
+                            *([{"join": join}] if join is not None else []))
         rreport: RepairReport | dict[str, Any] | None = None
+        jreport: JoinReport | dict[str, Any] | None = None
         reused = ws.reuse(train_st)
-        if reused and repair_settings is not None:
+        if reused and (repair_settings is not None or join is not None):
             assert train_st.path is not None
             kept = list(read_conll(train_st.path).sentences)
-            rreport = _read_report(train_st.path).get("repair")
+            saved = _read_report(train_st.path)
+            rreport, jreport = saved.get("repair"), saved.get("join")
         elif not reused:
             train_st.start()
             if repair_settings is not None and kept:
-                kept, rreport = repair_recall(kept, **repair_settings)
+                settings = dict(repair_settings)
+                blocked = None
+                if settings.pop("block_dropped"):
+                    # the words of projected spans of dropped classes, for the kept sentences
+                    only = [s.with_entities(e for e in s.entities if e.label in dropped)
+                            for s in projected.corpus.sentences]
+                    kept_only, _ = apply_filters(filter_names, source.sentences, only,
+                                                 projected.results)
+                    blocked = [[Span(e.start, e.end) for e in s.entities] for s in kept_only]
+                kept, rreport = repair_recall(kept, blocked=blocked, **settings)
                 log.info("%s: %s", method.name, rreport.summary())
+            if join is not None:
+                kept, jreport = join_sentences(kept, join)
+                log.info("%s: %s", method.name, jreport.summary())
             if train_st.path is not None:
                 write_conll(train_st.path, kept)
                 report = projected.report.to_dict()
@@ -234,6 +260,8 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                     report["consistency"] = creport.to_dict()
                 if isinstance(rreport, RepairReport):
                     report["repair"] = rreport.to_dict()
+                if isinstance(jreport, JoinReport):
+                    report["join"] = jreport.to_dict()
                 write_json(train_st.path.with_name(train_st.path.name + ".report.json"), report)
             train_st.finish(make_signature(
                 "translate-train", inputs={"source": source.describe(),
@@ -243,13 +271,14 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                         "symmetrize": projected.symmetrize, "anchors": anchors,
                         "filters": filter_names,
                         "consistency": consistency_settings, "repair": repair_settings,
+                        "join": join,
                         "target_label_map": None if target_label_map is None
                         else target_label_map.describe()}))
         log.info("%s: %s; %s", method.name, projected.report.summary().splitlines()[0],
                  freport.summary())
         outcome = MethodOutcome(method.name, sub, projected.symmetrize, projected.report,
                                 freport, kept, creport, projected.seconds, train_st.key,
-                                repair=rreport)
+                                repair=rreport, join=jreport)
         if tagger is not None:
             if not kept:
                 raise ConfigError(f"method {method.name}: the filters {filter_names} left no "
@@ -275,7 +304,7 @@ def translate_train(source: Corpus, translator: Translator, lang: str,
                 else source_label_map.describe(),
                 "target_label_map": None if target_label_map is None
                 else target_label_map.describe(),
-                "consistency": consistency_settings, "repair": repair_settings,
+                "consistency": consistency_settings, "repair": repair_settings, "join": join,
                 "seconds": round(time.perf_counter() - t_start, 3)})
     result = TranslateTrainResult(lang, len(source), align_seconds, outcomes, signature,
                                   ws.reused, ws.computed)
