@@ -119,7 +119,7 @@ def test_empty_word_lines_in_masakhaner_are_skipped_and_recorded(data: Path,
                                 work_dir=tmp_path / "w", data_dir=data, download=False)
     assert out["signature"]["inputs"]["zul"]["gold"]["skipped_empty_words"] == [4]
     assert [r["labels"] for r in out["results"]] == [  # the default setups
-        "heuristic", "heuristic+misc=block,anchors,consistency,no-failed,repair", "gold"]
+        "heuristic", "heuristic+misc=block,anchors,consistency,no-failed,prose,repair,join", "gold"]
 
 
 def test_dev_split_and_repair_setup(data: Path, tmp_path: Path,

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 CLASSES = ("PER", "ORG", "LOC")
 DEFAULT_TAGGER = "crf(algorithm=ap,max_iterations=10)"
 DEFAULT_SEEDS = (1, 2, 3)
-DEFAULT_SETUPS = ("no-failed", "misc=block,anchors,consistency,no-failed,repair")
+DEFAULT_SETUPS = ("no-failed", "misc=block,anchors,consistency,no-failed,prose,repair,join")
 """The plain projection and the best setup measured (docs/pipelines.md)."""
 
 

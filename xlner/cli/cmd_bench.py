@@ -82,9 +82,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     m.add_argument("--setup", action="append", default=None,
                    help="how our training data is made, comma-separated: misc=drop|block, "
                    "anchors, consistency, repair, join[=RULE], filter names (repeatable: one "
-                   "row per setup "
-                   "and method; default: no-failed and "
-                   "misc=block,anchors,consistency,no-failed,repair)")
+                   "row per setup and method; default: no-failed and "
+                   "misc=block,anchors,consistency,no-failed,prose,repair,join)")
     m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
                    "(default crf(algorithm=ap,max_iterations=10))")
     m.add_argument("--seeds", default="1,2,3",

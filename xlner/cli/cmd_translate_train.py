@@ -81,7 +81,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--recall-repair", nargs="?", const="", default=None, metavar="K=V,...",
                    help="add held-out tagger predictions that overlap no label and look like "
                    "names (cross-fold); optional settings tagger (a spec, in [...] when it "
-                   "holds commas), folds, seed")
+                   "holds commas), folds, seed, block_dropped (true: never on the words of "
+                   "projected spans of classes the target map drops)")
     p.add_argument("--join", default=None, choices=sorted(JOINERS),
                    help="re-join the training set's words with this rule, last (apostrophes: "
                    "n ' Awka -> n'Awka, as target test data often splits words)")
