@@ -91,6 +91,11 @@ def test_errors(data: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown word-joining rule 'hyphens'"):
         bench_masakhaner_nllb(["zul"], setups=["join=hyphens"], data_dir=data,
                               work_dir=tmp_path)
+    from xlner.bench.masakhaner import peer_setup
+    from xlner.data import Sentence
+
+    with pytest.raises(InputError, match="1 sentences in the English source but 2 in the peer"):
+        peer_setup("prose", [Sentence(("a",))], [Sentence(("a",)), Sentence(("b",))])
     with pytest.raises(ConfigError, match="'complete' needs a projection result"):
         bench_masakhaner_nllb(["zul"], peer_setups=["complete"], tagger=TAGGER, seeds=(1,),
                               data_dir=data, download=False, work_dir=tmp_path)

@@ -34,6 +34,7 @@ from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
 from xlner.pipelines.consistency import make_consistent
 from xlner.pipelines.filters import parse_filters, source_filter
+from xlner.pipelines.project import check_parallel
 from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import check_language, evaluate_step, method_slug, train_step
@@ -133,6 +134,7 @@ def peer_setup(text: str, source: Sequence[Sentence], peer: Sequence[Sentence]
         elif token:
             names.append(token)
     drops = [source_filter(n) for n in parse_filters(names)]
+    check_parallel(source, peer, "the English source", "the peer's labelled translations")
     kept = [tgt for src, tgt in zip(source, peer, strict=True)
             if not any(drop(src) for drop in drops)]
     if not kept:
