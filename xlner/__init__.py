@@ -5,8 +5,7 @@ Data flow, one folder a step: ``corpora`` (I/O, named datasets) → ``translate`
 ``evaluate`` → ``pipelines`` → ``cli``.
 """
 
+from xlner._version import __version__
 from xlner.data import Entity, Sentence, Span
-
-__version__ = "0.1.0"
 
 __all__ = ["Entity", "Sentence", "Span", "__version__"]

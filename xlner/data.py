@@ -56,6 +56,34 @@ class Sentence:
         return Sentence(self.words, tuple(sorted(entities)), self.origin)
 
 
+class Unprojected(NamedTuple):
+    """A source entity that did not land, and why."""
+
+    entity: Entity
+    reason: str
+
+
+@dataclass(slots=True)
+class Tagged:
+    """A tagger's output for one sentence.
+
+    ``probs[i, c]`` is the probability of IOB2 label ``labels[c]`` at word ``i``
+    (``labels`` is the tagger's label list, e.g. ``["O", "B-PER", "I-PER", ...]``). A tagger
+    may also set ``labels`` here, so that the output is self-describing when it travels alone
+    (e.g. in ``ProjectionInput.extras``).
+    """
+
+    entities: list[Entity]
+    probs: npt.NDArray[np.float32] | None = None
+    labels: Sequence[str] | None = None
+
+
+LINKS_FORWARD = "links_forward"
+LINKS_REVERSE = "links_reverse"
+"""``ProjectionInput.extras`` keys of an aligner's directional links (before symmetrisation),
+for methods that read a second view of the alignment (see :func:`xlner.project.base.link_view`)."""
+
+
 def validate_entities(entities: Sequence[Entity], n_words: int) -> None:
     """Raise ``ValueError`` unless the entities are in bounds, non-empty, sorted and disjoint."""
     previous_end = 0

@@ -1,14 +1,15 @@
-"""File helpers shared by every step: atomic writes and content digests."""
+"""File helpers shared by every step: atomic writes, JSON files and content digests."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextlib.contextmanager
@@ -48,3 +49,17 @@ def text_digest(parts: Iterator[str] | list[str]) -> str:
         h.update(part.encode("utf-8"))
         h.update(b"\n")
     return "sha256:" + h.hexdigest()
+
+
+def write_json(path: str | Path, data: Any) -> None:
+    """``data`` as indented UTF-8 JSON with a final newline, written atomically."""
+    with atomic_write(path) as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+def model_digest(path: str | Path) -> dict[str, str]:
+    """Digests of the files of a saved model directory (its identity in stage keys)."""
+    path = Path(path)
+    return {p.name: file_digest(p) for p in sorted(path.iterdir())
+            if p.is_file() and p.name != "signature.json"}

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from xlner.files import atomic_write
+from xlner.files import write_json
 
 
 @runtime_checkable
@@ -43,7 +43,7 @@ def make_signature(command: str, *, inputs: Mapping[str, Any] | None = None,
                    components: Mapping[str, Any] | None = None,
                    params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A JSON-able record of how an output was made."""
-    from xlner import __version__
+    from xlner._version import __version__
 
     return {
         "xlner": __version__,
@@ -82,7 +82,5 @@ def sidecar_path(path: str | Path) -> Path:
 def write_sidecar(path: str | Path, signature: Mapping[str, Any]) -> Path:
     """Write ``<path>.signature.json`` atomically and return its path."""
     out = sidecar_path(path)
-    with atomic_write(out) as handle:
-        json.dump(signature, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    write_json(out, signature)
     return out

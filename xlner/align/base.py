@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
 
 from xlner.data import Links, format_pharaoh, parse_pharaoh
 
@@ -12,24 +11,8 @@ __all__ = ["Aligner", "Words", "check_batch", "format_pharaoh", "parse_pharaoh",
            "write_pharaoh"]
 from xlner.errors import InputError
 from xlner.files import atomic_write
-
-Words = Sequence[str]
-
-
-@runtime_checkable
-class Aligner(Protocol):
-    """Batch of word-tokenised sentence pairs → word links per pair."""
-
-    name: str
-    version: int
-
-    def align(self, src: Sequence[Words], tgt: Sequence[Words]) -> list[Links]:
-        """Links ``(i, j)``: source word ``i`` ↔ target word ``j``, one array per pair."""
-        ...
-
-    def describe(self) -> dict[str, Any]:
-        """Name, version and settings, for signatures."""
-        ...
+from xlner.protocols import Aligner as Aligner
+from xlner.protocols import Words as Words
 
 
 def check_batch(src: Sequence[Words], tgt: Sequence[Words]) -> None:

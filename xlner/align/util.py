@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from xlner.align.base import Aligner, Words
 from xlner.align.symmetrize import get_method
-from xlner.data import Entity, Links
+from xlner.data import LINKS_FORWARD, LINKS_REVERSE, Entity, Links
 
 
 class DirectionalLinks:
@@ -45,8 +45,6 @@ def align_batch(aligner: Aligner, src: Sequence[Words], tgt: Sequence[Words],
 def directional_extras(aligned: DirectionalLinks | list[Links]) -> list[dict[str, Links]] | None:
     """Per sentence pair ``{links_forward, links_reverse}`` for methods that read a second view
     of the alignment, when the aligner gave directional links; else ``None``."""
-    from xlner.project.base import LINKS_FORWARD, LINKS_REVERSE
-
     if not isinstance(aligned, DirectionalLinks):
         return None
     return [{LINKS_FORWARD: f, LINKS_REVERSE: r}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from xlner.bench.europarl import bench_europarl, format_table
-from xlner.cli.common import add_data_options, write_json
+from xlner.cli.common import add_data_options
+from xlner.files import write_json
 from xlner.project.recipes import split_methods
 from xlner.registry import parse_params
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, load_input, write_json
+from xlner.cli.common import add_corpus_options, add_data_options, load_input
 from xlner.evaluate.metrics import evaluate
+from xlner.files import write_json
 from xlner.signature import make_signature
 
 

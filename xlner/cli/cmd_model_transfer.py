@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, write_json
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
 from xlner.corpora.labels import LabelMap
+from xlner.files import write_json
 from xlner.pipelines.model_transfer import model_transfer, save_model_transfer
 from xlner.registry import parse_params
 from xlner.signature import make_signature

@@ -11,9 +11,10 @@ from xlner.cli.cmd_translate_train import (
     aligner_params,
     make_translator,
 )
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, write_json
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
 from xlner.corpora.conll import write_conll
 from xlner.corpora.labels import LabelMap
+from xlner.files import write_json
 from xlner.pipelines.translate_test import translate_test
 from xlner.project.recipes import method_names
 from xlner.registry import parse_params

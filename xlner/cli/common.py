@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
 from xlner.corpora.named import is_corpus_name, load_corpus
 from xlner.corpora.text import read_text
-from xlner.files import atomic_write
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -73,12 +70,6 @@ def looks_like_text(path: Path, sample: int = 50) -> bool:
     except FileNotFoundError:
         return False
     return seen == 0
-
-
-def write_json(path: str | Path, data: Any) -> None:
-    with atomic_write(path) as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
 
 
 def eprint(*parts: object) -> None:

@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from xlner import __version__
+from xlner._version import __version__
 from xlner.errors import XlnerError
 
 COMMANDS = ["align", "project", "translate", "translate-train", "translate-test", "train",

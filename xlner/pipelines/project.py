@@ -105,10 +105,9 @@ def project_corpus(source: Corpus, target: Corpus | Sequence[Sequence[str]], *,
 
 def save_projection(run: ProjectionRun, out: str | Path, signature: dict[str, Any]) -> None:
     """Write the projected corpus (CoNLL), its signature sidecar and the report JSON."""
-    import json
 
     from xlner.corpora.conll import write_conll
-    from xlner.files import atomic_write
+    from xlner.files import write_json
     from xlner.signature import write_sidecar
 
     out = Path(out)
@@ -117,6 +116,4 @@ def save_projection(run: ProjectionRun, out: str | Path, signature: dict[str, An
     report = run.report.to_dict()
     report["align_seconds"] = run.align_seconds
     report["project_seconds"] = run.project_seconds
-    with atomic_write(out.with_name(out.name + ".report.json")) as handle:
-        json.dump(report, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    write_json(out.with_name(out.name + ".report.json"), report)

@@ -21,7 +21,7 @@ from xlner.corpora.corpus import Corpus
 from xlner.data import Entity, Links, Sentence
 from xlner.errors import ConfigError, CorpusNotFoundError, InputError, XlnerError
 from xlner.evaluate.metrics import Scores, evaluate
-from xlner.files import atomic_write
+from xlner.files import atomic_write, write_json
 from xlner.pipelines.project import project_corpus
 from xlner.pipelines.report import ProjectionReport
 from xlner.pipelines.stages import Workspace, component_key
@@ -78,15 +78,6 @@ def make_aligner(spec: str | Aligner = "eflomal", params: dict[str, Any] | None 
 
 
 # -- translate and split -----------------------------------------------------------------------
-def model_digest(path: str | Path) -> dict[str, str]:
-    """Digests of the files of a saved model directory (its identity in stage keys)."""
-    from xlner.files import file_digest
-
-    path = Path(path)
-    return {p.name: file_digest(p) for p in sorted(path.iterdir())
-            if p.is_file() and p.name != "signature.json"}
-
-
 def words_description(corpus: Corpus) -> dict[str, Any]:
     """A corpus's identity by its words alone (labels left out): what translation and
     alignment depend on, so that relabelling the source does not redo them."""
@@ -366,9 +357,3 @@ def scores_from_dict(d: dict[str, Any]) -> Scores:
 
     return Scores(d["precision"], d["recall"], d["f1"], d["gold"], d["predicted"],
                   d["sentences"], {k: ClassScores(**v) for k, v in d["per_class"].items()})
-
-
-def write_json(path: str | Path, data: Any) -> None:
-    with atomic_write(path) as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")

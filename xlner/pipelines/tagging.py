@@ -12,6 +12,7 @@ from xlner.corpora.conll import write_conll
 from xlner.corpora.corpus import Corpus
 from xlner.data import Entity, Sentence
 from xlner.errors import InputError
+from xlner.files import model_digest, write_json
 from xlner.signature import make_signature, write_sidecar
 from xlner.tag.base import Tagger
 
@@ -40,8 +41,6 @@ def train_tagger(train: Corpus, model_dir: str | Path | None, *, tagger: str = "
                              "dev": None if dev is None else dev.describe()},
             components={"tagger": model},
             params={"labels": model.labels, "seconds": round(seconds, 3)})
-        from xlner.pipelines.steps import write_json
-
         write_json(model_dir / SIGNATURE_FILE, signature)
     return model
 
@@ -64,7 +63,6 @@ def tag_corpus(tagger: Tagger, sentences: Sequence[Sentence]) -> list[Sentence]:
 
 def tag_file(model_dir: str | Path, corpus: Corpus, out: str | Path) -> Corpus:
     """Tag ``corpus`` with the saved tagger in ``model_dir``; write CoNLL and its signature."""
-    from xlner.pipelines.steps import model_digest
     from xlner.tag import load_tagger
 
     for k, sent in enumerate(corpus):

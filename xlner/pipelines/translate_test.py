@@ -28,6 +28,7 @@ from xlner.corpora.labels import LabelMap
 from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores, evaluate
+from xlner.files import model_digest, write_json
 from xlner.pipelines.project import check_parallel
 from xlner.pipelines.report import ProjectionReport
 from xlner.pipelines.stages import Workspace, component_key
@@ -35,12 +36,10 @@ from xlner.pipelines.steps import (
     align_step,
     check_language,
     make_aligner,
-    model_digest,
     project_step,
     resolve_tokenizer,
     translate_step,
     words_description,
-    write_json,
 )
 from xlner.pipelines.tagging import predict_entities
 from xlner.project.recipes import resolve_method

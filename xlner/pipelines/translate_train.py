@@ -32,6 +32,7 @@ from xlner.corpora.labels import LabelMap
 from xlner.data import Sentence, Span
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
+from xlner.files import write_json
 from xlner.pipelines.consistency import ConsistencyReport, make_consistent
 from xlner.pipelines.filters import FilterReport, apply_filters, parse_filters
 from xlner.pipelines.project import check_parallel
@@ -49,7 +50,6 @@ from xlner.pipelines.steps import (
     train_step,
     translate_step,
     words_description,
-    write_json,
 )
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature

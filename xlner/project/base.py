@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from xlner.data import LINKS_FORWARD as LINKS_FORWARD
+from xlner.data import LINKS_REVERSE as LINKS_REVERSE
 from xlner.data import Entity, Links
+from xlner.data import Unprojected as Unprojected
 
 
 @dataclass(slots=True)
@@ -27,19 +30,6 @@ class ProjectionInput:
     entities: Sequence[Entity]
     links: Links
     extras: dict[str, Any] = field(default_factory=dict)
-
-
-class Unprojected(NamedTuple):
-    """A source entity that did not land, and why."""
-
-    entity: Entity
-    reason: str
-
-
-LINKS_FORWARD = "links_forward"
-LINKS_REVERSE = "links_reverse"
-"""``ProjectionInput.extras`` keys of an aligner's directional links (before symmetrisation),
-for methods that read a second view of the alignment (see :func:`link_view`)."""
 
 
 def link_view(item: ProjectionInput, symmetrize: str | None) -> Links:

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from xlner.corpora.text import Tokenizer, get_tokenizer
-from xlner.data import Entity, Sentence, Span
+from xlner.data import Entity, Sentence, Span, Unprojected
 from xlner.errors import ConfigError
-from xlner.project.base import Unprojected
 from xlner.translate.base import Translator
 
 MARKERS_LOST = "markers-lost"

@@ -36,11 +36,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from xlner.data import Tagged
 from xlner.errors import ConfigError, ProjectionError
 from xlner.project.base import ProjectionInput
 from xlner.project.candidates import Spans
 from xlner.project.scores.base import ScoreMatrix
-from xlner.tag.base import Tagged, Tagger
+from xlner.protocols import Tagger
 
 TARGET_TAGGED = "target_tagged"
 """Extras key: the target tagger's :class:`~xlner.tag.base.Tagged` for the target words."""
