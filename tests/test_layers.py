@@ -4,7 +4,8 @@ import each other (read from the source with ``ast``; imports inside functions c
 Order, bottom to top (docs/architecture.md): the core modules at the top of ``xlner/``
 (``data``, ``errors``, ``files``, ``protocols``, ``registry``, ``spec``, ``signature``, ...) <
 ``corpora`` < ``translate`` < ``align`` < ``project`` < ``tag`` < ``evaluate`` < ``pipelines`` <
-``bench`` < ``cli`` < the public API (``xlner/__init__.py``, ``xlner/__main__.py``).
+``bench`` < ``cli`` < the public API (``xlner/__init__.py``, ``xlner/api.py``,
+``xlner/__main__.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "xlner"
 LAYERS = ["core", "corpora", "translate", "align", "project", "tag", "evaluate", "pipelines",
           "bench", "cli", "api"]
-API_MODULES = {"xlner", "xlner.__main__"}
+API_MODULES = {"xlner", "xlner.__main__", "xlner.api"}
 
 
 def module_name(path: Path, root: Path) -> str:

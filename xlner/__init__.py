@@ -1,11 +1,48 @@
 """xlner: cross-lingual named entity recognition by annotation projection.
 
+One call per step (loaded on first use, see :mod:`xlner.api`)::
+
+    en = xlner.load_corpus("europarl-ner:en")
+    run = xlner.project(en, xlner.load_corpus("europarl-ner:de"), "ilp+lex")
+    print(xlner.evaluate(xlner.load_corpus("europarl-ner:de"), run.corpus).table())
+
 Data flow, one folder a step: ``corpora`` (I/O, named datasets) → ``translate`` →
 ``align`` → ``project`` (heuristic; candidates, scores, solvers) → ``tag`` →
-``evaluate`` → ``pipelines`` → ``cli``.
+``evaluate`` → ``pipelines`` → ``cli``; the layers are described in ``docs/architecture.md``.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from xlner._version import __version__
 from xlner.data import Entity, Sentence, Span
 
-__all__ = ["Entity", "Sentence", "Span", "__version__"]
+if TYPE_CHECKING:
+    from xlner.api import align as align
+    from xlner.api import evaluate as evaluate
+    from xlner.api import load_corpus as load_corpus
+    from xlner.api import project as project
+    from xlner.api import translate_test as translate_test
+    from xlner.api import translate_train as translate_train
+
+_API = ("align", "evaluate", "load_corpus", "project", "translate_test", "translate_train")
+_PACKAGES = {"align", "evaluate", "project"}
+"""API names that are also packages: the (callable) package is returned."""
+
+__all__ = ["Entity", "Sentence", "Span", "__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _API:
+        raise AttributeError(f"module 'xlner' has no attribute {name!r}")
+    import importlib
+
+    api = importlib.import_module("xlner.api")
+    if name in _PACKAGES:
+        return importlib.import_module(f"xlner.{name}")
+    return getattr(api, name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -99,7 +99,7 @@ def test_console_entry_point_runs() -> None:
 
 
 def test_format_sniffing(tmp_path: Path) -> None:
-    from xlner.cli.common import looks_like_text
+    from xlner.corpora.named import looks_like_text
 
     (tmp_path / "a.txt").write_text("Hi there\nOK\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Kano B-LOC\nis O\n\nx O\n", encoding="utf-8")

@@ -31,3 +31,7 @@ def create_aligner(spec: Any, **overrides: Any) -> Aligner:
 
 __all__ = ["Aligner", "EflomalAligner", "create_aligner", "read_pharaoh", "symmetrize",
            "write_pharaoh"]
+
+from xlner._callable import make_callable  # noqa: E402
+
+make_callable(__name__, "xlner.api:align")  # xlner.align(...): xlner.api.align

@@ -7,9 +7,8 @@ import sys
 
 from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, write_pharaoh
-from xlner.cli.common import add_data_options, eprint, load_input
+from xlner.cli.common import add_data_options, eprint, load_input, merge_params
 from xlner.pipelines.project import check_parallel
-from xlner.registry import parse_params
 from xlner.signature import make_signature, write_sidecar
 
 
@@ -35,9 +34,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
-    params: dict[str, object] = {}
-    for item in args.param:
-        params.update(parse_params(item))
+    params = merge_params(args.param)
     if getattr(args, "model", None):
         params["model"] = args.model
     if getattr(args, "bitext", None):

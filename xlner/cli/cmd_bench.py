@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from xlner.bench.europarl import bench_europarl, format_table
-from xlner.cli.common import add_data_options
+from xlner.cli.common import add_data_options, merge_params
 from xlner.files import write_json
 from xlner.project.recipes import split_methods
-from xlner.registry import parse_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -116,9 +115,7 @@ def run_masakhaner(args: argparse.Namespace) -> int:
     from xlner.bench.masakhaner import DEFAULT_SETUPS, DEFAULT_TAGGER, bench_masakhaner_nllb
     from xlner.bench.masakhaner import format_table as masakhaner_table
 
-    params: dict[str, object] = {}
-    for item in args.aligner_param:
-        params.update(parse_params(item))
+    params = merge_params(args.aligner_param)
     out = bench_masakhaner_nllb(
         args.langs.split(",") if args.langs else None, split_methods(args.methods),
         setups=args.setup or list(DEFAULT_SETUPS), tagger=args.tagger or DEFAULT_TAGGER,
@@ -136,9 +133,7 @@ def run_masakhaner(args: argparse.Namespace) -> int:
 
 
 def run_europarl(args: argparse.Namespace) -> int:
-    params: dict[str, object] = {}
-    for item in args.aligner_param:
-        params.update(parse_params(item))
+    params = merge_params(args.aligner_param)
     out = bench_europarl(
         args.langs.split(",") if args.langs else None, split_methods(args.methods),
         aligner=args.aligner, aligner_params=params, bitext=not args.no_bitext,
@@ -170,9 +165,7 @@ def run_translate_batching(args: argparse.Namespace) -> int:
 def run_align_batching(args: argparse.Namespace) -> int:
     from xlner.bench.align_batching import bench_tiny, format_batching
 
-    params: dict[str, object] = {}
-    for item in args.aligner_param:
-        params.update(parse_params(item))
+    params = merge_params(args.aligner_param)
     out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
                      device=args.device, kind=args.kind, params=params, model=args.model)
     print(format_batching(out))
@@ -184,9 +177,7 @@ def run_align_batching(args: argparse.Namespace) -> int:
 def run_speed(args: argparse.Namespace) -> int:
     from xlner.bench.speed import bench_speed, format_speed_table
 
-    params: dict[str, object] = {}
-    for item in args.aligner_param:
-        params.update(parse_params(item))
+    params = merge_params(args.aligner_param)
     langs = [] if args.langs.strip().lower() == "none" else args.langs.split(",")
     out = bench_speed(split_methods(args.methods), langs=langs, synthetic=args.synthetic,
                       repeats=args.repeats, data_dir=args.data_dir,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
 from xlner.corpora.labels import LabelMap
 from xlner.files import write_json
 from xlner.pipelines.model_transfer import model_transfer, save_model_transfer
-from xlner.registry import parse_params
 from xlner.signature import make_signature
 from xlner.tag import resolve_tagger
 
@@ -33,9 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    params: dict[str, object] = {}
-    for item in args.tagger_param:
-        params.update(parse_params(item))
+    params = merge_params(args.tagger_param)
     target = load_input(args.target, args, labelled=None)
     tagger = resolve_tagger(args.tagger, **params)
     label_map = LabelMap.parse(args.pred_label_map)

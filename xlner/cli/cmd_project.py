@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from xlner.align import create_aligner, read_pharaoh
-from xlner.align.util import directional_extras, links_for
+from xlner.align import read_pharaoh
 from xlner.cli.cmd_align import aligner_params
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
-from xlner.pipelines.project import check_parallel, project_corpus, save_projection
-from xlner.pipelines.stages import Workspace
-from xlner.pipelines.steps import align_step, words_description
-from xlner.project.recipes import method_names, resolve_method
-from xlner.registry import parse_params
-from xlner.signature import make_signature
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
+from xlner.pipelines.parallel import project_parallel
+from xlner.pipelines.project import check_parallel
+from xlner.project.recipes import method_names
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,44 +46,23 @@ def run(args: argparse.Namespace) -> int:
     source = load_input(args.source, args)
     target = load_input(args.target, args)
     check_parallel(source, target, args.source, args.target)
-    overrides: dict[str, object] = {}
-    for item in args.param:
-        overrides.update(parse_params(item))
+    overrides = merge_params(args.param)
     if args.candidates:
         overrides["candidates"] = args.candidates
     if args.scores:
         overrides["scores"] = args.scores
-    method = resolve_method(args.method, **overrides)
-    components: dict[str, object] = {"method": method}
-    extras = None
-    align_seconds = 0.0
+    links = aligner_args = None
     if args.links:
         links = read_pharaoh(args.links)
-        symmetrize = None
-        inputs_extra = {"links": args.links}
     else:
-        args.param = args.param_aligner
-        aligner = create_aligner(args.aligner, **aligner_params(args))
-        out = Path(args.out)
-        ws = Workspace(out.parent, resume=not args.no_resume)
-        aligned, _, align_seconds = align_step(
-            ws, source.words, target.words, aligner, prefix=f"{out.name}.",
-            upstream=[words_description(source), words_description(target)],
-            entities=[s.entities for s in source])
-        if ws.reused:
-            eprint(f"reusing the alignment in {out}.align (--no-resume to recompute)")
-        links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
-        extras = directional_extras(aligned)
-        components["aligner"] = aligner
-        inputs_extra = {}
-    run_ = project_corpus(source, target, projector=method.projector, links=links,
-                          extras=extras)
-    run_.align_seconds = align_seconds
-    signature = make_signature(
-        "project", inputs={"source": source.describe(), "target": target.describe(),
-                           **inputs_extra},
-        components=components, params={"symmetrize": symmetrize})
-    save_projection(run_, args.out, signature)
-    eprint(run_.report.summary())
+        aligner_args = aligner_params(argparse.Namespace(**{**vars(args),
+                                                             "param": args.param_aligner}))
+    done = project_parallel(source, target, args.method, method_params=overrides,
+                            aligner=args.aligner, aligner_params=aligner_args, links=links,
+                            links_origin=args.links, symmetrize=args.symmetrize, out=args.out,
+                            resume=not args.no_resume)
+    if done.reused_alignment:
+        eprint(f"reusing the alignment in {args.out}.align (--no-resume to recompute)")
+    eprint(done.run.report.summary())
     eprint(f"wrote {args.out}")
     return 0

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_data_options, eprint, load_input
-from xlner.registry import parse_params
+from xlner.cli.common import add_data_options, eprint, load_input, merge_params
 from xlner.signature import make_signature
 
 
@@ -41,9 +40,7 @@ def run(args: argparse.Namespace) -> int:
     # stop the translation, so they are read leniently
     args.repair = True
     corpus = load_input(args.input, args, labelled=None)
-    params: dict[str, object] = {}
-    for item in args.param:
-        params.update(parse_params(item))
+    params = merge_params(args.param)
     translator = create_translator(args.translator, **params)
     sentences = [" ".join(s.words) for s in corpus]
     signature = make_signature(

@@ -11,13 +11,12 @@ from xlner.cli.cmd_translate_train import (
     aligner_params,
     make_translator,
 )
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
 from xlner.corpora.conll import write_conll
 from xlner.corpora.labels import LabelMap
 from xlner.files import write_json
 from xlner.pipelines.translate_test import translate_test
 from xlner.project.recipes import method_names
-from xlner.registry import parse_params
 from xlner.signature import write_sidecar
 
 
@@ -55,13 +54,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
-def merged_params(items: list[str]) -> dict[str, object]:
-    params: dict[str, object] = {}
-    for item in items:
-        params.update(parse_params(item))
-    return params
-
-
 def run(args: argparse.Namespace) -> int:
     target = load_input(args.target, args, labelled=None)
     result = translate_test(
@@ -71,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         pred_label_map=LabelMap.parse(args.pred_label_map), anchors=args.anchors,
         data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume,
-        tagger_params=merged_params(args.tagger_param), target_tagger=args.target_tagger,
-        target_tagger_params=merged_params(args.target_tagger_param))
+        tagger_params=merge_params(args.tagger_param), target_tagger=args.target_tagger,
+        target_tagger_params=merge_params(args.target_tagger_param))
     eprint(result.report.summary())
     if args.pred:
         write_conll(args.pred, result.predictions)

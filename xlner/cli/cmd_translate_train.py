@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
 from xlner.corpora.labels import LabelMap
 from xlner.pipelines.filters import FILTERS, PROSE, WITHOUT
 from xlner.pipelines.repair import RepairReport
@@ -42,9 +42,7 @@ def add_alignment_options(p: argparse.ArgumentParser) -> None:
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
-    params: dict[str, object] = {}
-    for item in args.aligner_param:
-        params.update(parse_params(item))
+    params = merge_params(args.aligner_param)
     return params
 
 

@@ -10,6 +10,7 @@ download URL (for mirrors and for tests against a local server).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import urllib.error
 import urllib.parse
@@ -247,3 +248,50 @@ def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = No
     if not pairs:
         raise XlnerError(f"no bitext files found for {', '.join(map(str, specs))}")
     return read_bitext(pairs, tokenizer=tokenizer, name="+".join(map(str, specs)))
+
+
+def load_input(spec: str | Path, *, data_dir: str | Path | None = None, download: bool = True,
+               label_map: LabelMap | str | None = None, scheme: Scheme | str = Scheme.IOB2,
+               repair: bool = False, tokenize: str = "whitespace",
+               labelled: bool | None = None) -> Corpus:
+    """A corpus from a name, a CoNLL file or a text file (one sentence a line, split with
+    ``tokenize``; a file is text unless its lines end in tags or its suffix is CoNLL's).
+
+    ``label_map`` renames or drops classes (``"MISC=O"``); ``labelled=False`` reads a CoNLL
+    file's words only."""
+    if not isinstance(label_map, LabelMap):
+        label_map = LabelMap.parse(label_map)
+    text = str(spec)
+    if is_corpus_name(text):
+        return load_corpus(text, data_dir=data_dir, download_missing=download,
+                           label_map=label_map, scheme=scheme, repair=repair)
+    path = Path(text)
+    if looks_like_text(path):
+        return read_text(path, tokenizer=tokenize)
+    return read_conll(path, scheme=scheme, repair=repair, label_map=label_map,
+                      labelled=labelled)
+
+
+_TAG = re.compile(r"^(O|[BIES]-\S+)$")
+
+
+def looks_like_text(path: Path, sample: int = 50) -> bool:
+    """Plain text unless the first lines look like CoNLL: each ends in a tag (``O``, ``B-X``...)
+    or the file is a known CoNLL suffix."""
+    if path.suffix.lower() in {".conll", ".conll02", ".conll03", ".tsv", ".bio", ".iob"}:
+        return False
+    seen = 0
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                fields = line.split()
+                if not fields or fields[0] == "-DOCSTART-":
+                    continue
+                if len(fields) < 2 or not _TAG.match(fields[-1]):
+                    return True
+                seen += 1
+                if seen >= sample:
+                    break
+    except FileNotFoundError:
+        return False
+    return seen == 0

@@ -18,3 +18,7 @@ def create_projector(spec: Any, **overrides: Any) -> Projector:
 
 __all__ = ["HeuristicProjector", "MatchingProjector", "ProjectionInput", "ProjectionResult",
            "Projector", "Unprojected", "create_projector"]
+
+from xlner._callable import make_callable  # noqa: E402
+
+make_callable(__name__, "xlner.api:project")  # xlner.project(...): xlner.api.project
