@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from xlner.align import create_aligner
-from xlner.align.base import Aligner
+from xlner.align.base import Aligner, uses_bitext
 from xlner.align.util import align_batch, links_for
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
@@ -114,7 +114,7 @@ def project(source: CorpusLike, target: WordsLike, method: str = "heuristic", *,
     """
     src, tgt = _corpus(source, data_dir, "source"), _corpus(target, data_dir, "target")
     params = dict(aligner_params or {})
-    if isinstance(aligner, str) and aligner.split("(")[0] == "eflomal":
+    if uses_bitext(aligner):
         params.setdefault("data_dir", data_dir)
     return project_parallel(src, tgt, method, method_params=method_params, aligner=aligner,
                             aligner_params=params, links=links, symmetrize=symmetrize,

@@ -26,7 +26,7 @@ aligners.register("backtranslation", version=1,
 
 def create_aligner(spec: Any, **overrides: Any) -> Aligner:
     """An aligner from a spec such as ``"eflomal(symmetrize=union)"``."""
-    return aligners.create(spec, **overrides)  # type: ignore[no-any-return]
+    return aligners.create(spec, **overrides)
 
 
 __all__ = ["Aligner", "EflomalAligner", "create_aligner", "read_pharaoh", "symmetrize",

@@ -68,7 +68,9 @@ class BackTranslationAligner:
 
     name = "backtranslation"
     version = 1
+    uses_bitext = False
     needs_entities = True
+    directional = False
 
     def __init__(self, translator: str | Translator = "nllb", *, src_lang: str = "en",
                  tgt_lang: str | None = None,

@@ -7,12 +7,35 @@ from pathlib import Path
 
 from xlner.data import Links, format_pharaoh, parse_pharaoh
 
-__all__ = ["Aligner", "Words", "check_batch", "format_pharaoh", "parse_pharaoh", "read_pharaoh",
-           "write_pharaoh"]
+__all__ = ["Aligner", "AlignerBase", "Words", "check_batch", "format_pharaoh", "is_directional",
+           "needs_entities", "parse_pharaoh", "read_pharaoh", "uses_bitext", "write_pharaoh"]
 from xlner.errors import InputError
 from xlner.files import atomic_write
 from xlner.protocols import Aligner as Aligner
+from xlner.protocols import AlignerBase as AlignerBase
 from xlner.protocols import Words as Words
+
+
+def needs_entities(aligner: Aligner) -> bool:
+    """Whether ``align`` takes the source entities (the protocol's ``needs_entities``; an
+    object written without the member does not)."""
+    return bool(getattr(aligner, "needs_entities", False))
+
+
+def is_directional(aligner: Aligner) -> bool:
+    """Whether the aligner gives forward and reverse links (``directional``; an object
+    without the member: whether it has ``align_both``)."""
+    return bool(getattr(aligner, "directional", hasattr(aligner, "align_both")))
+
+
+def uses_bitext(spec: str | Aligner) -> bool:
+    """Whether an aligner (an object, or a spec's registered class) learns from bitext."""
+    if isinstance(spec, str):
+        from xlner.registry import aligners, parse_spec
+
+        factory = aligners.entry(parse_spec(spec)[0]).load()
+        return bool(getattr(factory, "uses_bitext", False))
+    return bool(getattr(spec, "uses_bitext", False))
 
 
 def check_batch(src: Sequence[Words], tgt: Sequence[Words]) -> None:

@@ -128,12 +128,15 @@ def _write_text(handle: IO[str], sentences: list[np.ndarray], vocab_size: int) -
         handle.write(f"{len(sent)} {' '.join(map(str, sent.tolist()))}\n" if len(sent) else "0\n")
 
 
-@aligners.register("eflomal", version=2)
+@aligners.register
 class EflomalAligner:
     """eflomal (Östling & Tiedemann 2016) with symmetrisation and optional extra bitext."""
 
     name = "eflomal"
     version = 2
+    uses_bitext = True
+    needs_entities = False
+    directional = True
 
     def __init__(self, symmetrize: str = "grow-diag-final-and",
                  bitext: str | Path | Bitext | Sequence[str | Path] | None = None,

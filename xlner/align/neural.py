@@ -228,6 +228,9 @@ class Embedder:
 class _EncoderAligner:
     name = "encoder"
     version = 1
+    uses_bitext = False
+    needs_entities = False
+    directional = False
 
     def __init__(self, model: str | Path, layer: int, device: str | None, batch_size: int,
                  max_length: int | None, long_inputs: str, stride: int | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xlner.align.base import Aligner, Words
+from xlner.align.base import Aligner, Words, is_directional, needs_entities
 from xlner.align.symmetrize import get_method
 from xlner.data import LINKS_FORWARD, LINKS_REVERSE, Entity, Links
 
@@ -33,11 +33,10 @@ def align_batch(aligner: Aligner, src: Sequence[Words], tgt: Sequence[Words],
     ``entities`` (per source sentence) go to aligners that need them (``needs_entities``, e.g.
     back-translation refinement).
     """
-    if getattr(aligner, "needs_entities", False):
+    if needs_entities(aligner):
         return aligner.align(src, tgt, entities=entities)  # type: ignore[call-arg]
-    both = getattr(aligner, "align_both", None)
-    if both is not None:
-        fwd, rev = both(src, tgt)
+    if is_directional(aligner):
+        fwd, rev = aligner.align_both(src, tgt)  # type: ignore[attr-defined]
         return DirectionalLinks(fwd, rev)
     return aligner.align(src, tgt)
 

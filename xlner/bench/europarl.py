@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from xlner.align import create_aligner
-from xlner.align.base import Aligner
+from xlner.align.base import Aligner, uses_bitext
 from xlner.align.util import align_batch, directional_extras, links_for
 from xlner.corpora.named import default_data_dir, download_dir, load_corpus
 from xlner.errors import ConfigError
@@ -50,7 +50,7 @@ def bench_europarl(langs: Sequence[str] | None, methods: Sequence[str], *,
         target = load_corpus(f"europarl-ner:{lang}", data_dir=data_dir, download_missing=download)
         targets[lang] = target.describe()
         params = dict(aligner_params or {})
-        if aligner.split("(")[0] == "eflomal":
+        if uses_bitext(aligner):
             params.setdefault("data_dir", data_dir)
             params.setdefault("download", download)
             if bitext:

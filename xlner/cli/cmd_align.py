@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from xlner.align import create_aligner
-from xlner.align.base import format_pharaoh, write_pharaoh
+from xlner.align.base import format_pharaoh, uses_bitext, write_pharaoh
 from xlner.cli.common import add_data_options, eprint, load_input, merge_params
 from xlner.pipelines.project import check_parallel
 from xlner.signature import make_signature, write_sidecar
@@ -43,7 +43,7 @@ def aligner_params(args: argparse.Namespace) -> dict[str, object]:
         params["symmetrize"] = args.symmetrize
     if getattr(args, "seed", None) is not None:
         params["seed"] = None if str(args.seed).lower() == "none" else int(args.seed)
-    if args.aligner.split("(")[0] == "eflomal":
+    if uses_bitext(args.aligner):
         params.setdefault("data_dir", args.data_dir)
         params.setdefault("download", not args.no_download)
     return params

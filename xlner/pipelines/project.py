@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlner.align.base import Aligner
+from xlner.align.base import Aligner, needs_entities
 from xlner.corpora.corpus import Corpus
 from xlner.data import Links, Sentence, check_links
 from xlner.errors import ConfigError, InputError
@@ -76,7 +76,7 @@ def project_corpus(source: Corpus, target: Corpus | Sequence[Sequence[str]], *,
     if links is None:
         if aligner is None:
             raise ValueError("project_corpus needs an aligner or precomputed links")
-        if getattr(aligner, "needs_entities", False):  # e.g. back-translation refinement
+        if needs_entities(aligner):  # e.g. back-translation refinement
             links = aligner.align([s.words for s in source], tgt_words,  # type: ignore[call-arg]
                                   entities=[s.entities for s in source])
         else:

@@ -14,7 +14,7 @@ from typing import Any
 
 from xlner.align import create_aligner
 from xlner.align.anchors import add_anchors_batch
-from xlner.align.base import Aligner, read_pharaoh, write_pharaoh
+from xlner.align.base import Aligner, needs_entities, read_pharaoh, uses_bitext, write_pharaoh
 from xlner.align.util import DirectionalLinks, align_batch, directional_extras, links_for
 from xlner.corpora.conll import write_conll
 from xlner.corpora.corpus import Corpus
@@ -62,10 +62,9 @@ def make_aligner(spec: str | Aligner = "eflomal", params: dict[str, Any] | None 
     if not isinstance(spec, str):
         return spec
     params = dict(params or {})
-    if spec.split("(")[0].strip() == "eflomal":
+    if uses_bitext(spec):
         params.setdefault("data_dir", data_dir)
         params.setdefault("download", download)
-        params.setdefault("identity_prior", 1.0)
         if bitext and "bitext" not in params:
             name = f"bitext:{src_lang}-{lang}"
             try:
@@ -174,7 +173,7 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
 
     ``entities`` (per source sentence) reach aligners that need them (back-translation); the
     stage key then depends on them too, else on the words only."""
-    needs = bool(getattr(aligner, "needs_entities", False))
+    needs = needs_entities(aligner)
     if needs and entities is None:
         raise ConfigError(f"aligner {getattr(aligner, 'name', aligner)!r} needs the source "
                           "entities")

@@ -99,7 +99,7 @@ def ngram_spans(length: int, n: int) -> Spans:
     return _ngram_spans(length, n)
 
 
-@extractors.register("ngrams", version=1)
+@extractors.register
 class NgramExtractor:
     """All contiguous spans of at most ``n`` target words."""
 
@@ -138,7 +138,7 @@ def aligned_ranges(item: ProjectionInput) -> list[tuple[int, int] | None]:
     return out
 
 
-@extractors.register("aligned", version=1)
+@extractors.register
 class AlignedExtractor:
     """Every span inside some entity's ``[min, max]`` range of aligned target words (of at most
     ``max_len`` words when given)."""
@@ -172,7 +172,7 @@ class AlignedExtractor:
         return reach
 
 
-@extractors.register("tagger", version=1)
+@extractors.register
 class TaggerExtractor:
     """The spans a target-side tagger predicted, from ``ProjectionInput.extras[key]``."""
 

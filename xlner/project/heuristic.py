@@ -51,7 +51,7 @@ def runs_of(positions: Sequence[int]) -> list[list[int]]:
     return runs
 
 
-@projectors.register("heuristic", version=1)
+@projectors.register
 class HeuristicProjector:
     """Alignment heuristic: merge distance ``d``, top-``k`` longest runs, ``only_i``, ``thr``."""
 

@@ -123,7 +123,7 @@ def dominated(grid: PairGrid, values: np.ndarray) -> np.ndarray:
     return out
 
 
-@projectors.register("matching", version=1)
+@projectors.register
 class MatchingProjector:
     """Candidate matching: extractor + scores + solver (SPEC §4)."""
 

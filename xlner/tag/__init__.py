@@ -23,7 +23,7 @@ taggers.register("hf", version=1, factory="xlner.tag.hf:HFTagger",
 
 
 def create_tagger(spec: Any, **overrides: Any) -> Tagger:
-    return taggers.create(spec, **overrides)  # type: ignore[no-any-return]
+    return taggers.create(spec, **overrides)
 
 
 def load_tagger(path: str | Path) -> Tagger:

@@ -176,7 +176,7 @@ def sentence_features(words: Sequence[str], *, window: int = 2,
     return FeatureExtractor(window, affixes)(words)
 
 
-@taggers.register("crf", version=1)
+@taggers.register
 class CRFTagger:
     """Linear-chain CRF (python-crfsuite, L-BFGS) with shape, affix and ±window features."""
 

@@ -22,7 +22,7 @@ for _name, _attr, _doc in [
 
 
 def create_translator(spec: Any, **overrides: Any) -> Translator:
-    return translators.create(spec, **overrides)  # type: ignore[no-any-return]
+    return translators.create(spec, **overrides)
 
 
 def translator_from(spec: Any, *, model: str | None = None, device: str | None = None,

@@ -31,7 +31,7 @@ FORMATS = ("text", "conll", "jsonl")
 CONLL_SUFFIXES = {".conll", ".conll02", ".conll03", ".conllu", ".tsv", ".bio", ".iob"}
 
 
-@translators.register("cached", version=1)
+@translators.register
 class CachedTranslator:
     """Translations read from a file or named corpus, keyed by sentence index."""
 

@@ -80,7 +80,7 @@ def cumulative_by_target(grid: PairGrid, ent: IntArray, tgt: IntArray,
     return off, cum
 
 
-@scorers.register("align", version=1)
+@scorers.register
 class AlignScorer:
     """Alignment score of a candidate span for a source entity (Dice-like, SPEC §4)."""
 

@@ -78,7 +78,7 @@ def parse_terms(spec: str) -> list[tuple[str, float, float, bool]]:
     return terms
 
 
-@scorers.register("fusion", version=1)
+@scorers.register
 class FusionScorer:
     """Weighted sum of scorers with per-scorer thresholds."""
 

@@ -90,7 +90,7 @@ MAX_CELLS = 2_000_000
 """Entity-word x target-position cells handled at once."""
 
 
-@scorers.register("lexicon", version=1)
+@scorers.register
 class LexiconScorer:
     """IBM-1-like lexical translation score from the batch's link statistics."""
 

@@ -88,7 +88,7 @@ class _Join(NamedTuple):
     ev_cnt: IntArray
 
 
-@scorers.register("ortho", version=1)
+@scorers.register
 class OrthoScorer:
     """Character n-gram Dice similarity of normalised entity and span text."""
 

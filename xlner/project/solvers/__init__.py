@@ -35,7 +35,7 @@ from xlner.project.solvers.milp import create_backend
 from xlner.registry import solvers
 
 
-@solvers.register("ilp", version=1)
+@solvers.register
 class IlpSolver:
     """Exact: vector fast path, exact DP, then a batched MILP (``backend`` highs or cpsat).
 

@@ -115,7 +115,7 @@ def greedy_solution(batch: MatchingBatch, s: int, solver: str = "greedy") -> Sol
                                f"{batch.n}' candidates"})
 
 
-@solvers.register("greedy", version=1)
+@solvers.register
 class GreedySolver:
     """Highest score first; correct for ``<= n`` with ``n >= 2`` too."""
 
