@@ -11,13 +11,18 @@ string or a CLI option: ``"eflomal"``, ``"eflomal(symmetrize=union,seed=3)"`` or
 from __future__ import annotations
 
 import importlib
-import re
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from xlner.errors import ConfigError
 from xlner.protocols import Aligner, Tagger, Translator
+from xlner.spec import check_keys
+from xlner.spec import parse_params as parse_params
+from xlner.spec import parse_spec as parse_spec
+from xlner.spec import parse_value as parse_value
+from xlner.spec import split_top as split_top
 
 T = TypeVar("T")
 
@@ -125,83 +130,24 @@ class Registry(Generic[T]):
         name, params = parse_spec(spec)
         params.update(overrides)
         factory = self.entry(name).load()
+        keys = _keywords(factory)
+        if keys is not None:
+            check_keys(name, params, keys, what=self.kind)
         try:
             return factory(**params)  # type: ignore[no-any-return]
         except TypeError as exc:
             raise ConfigError(f"{self.kind} {name!r}: {exc}") from None
 
 
-_SPEC = re.compile(r"^\s*([\w.+-]+)\s*(?:\((.*)\))?\s*$", re.S)
-_KEY = re.compile(r"^[\w.-]+$")
-
-
-def parse_value(text: str) -> Any:
-    """``"3"`` → 3, ``"0.5"`` → 0.5, ``"true"`` → True, ``"none"`` → None, else the string."""
-    low = text.strip().lower()
-    if low in {"true", "yes"}:
-        return True
-    if low in {"false", "no"}:
-        return False
-    if low in {"none", "null"}:
+def _keywords(factory: Callable[..., Any]) -> list[str] | None:
+    """The keyword parameters ``factory`` takes (``None``: any, or unknown)."""
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
         return None
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text.strip()
-
-
-def split_top(text: str, sep: str = ",") -> list[str]:
-    """Split ``text`` at ``sep`` outside parentheses and square brackets."""
-    out: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == sep and depth == 0:
-            out.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    out.append("".join(current))
-    return out
-
-
-def parse_params(text: str) -> dict[str, Any]:
-    """``"a=1,b=x"`` → ``{"a": 1, "b": "x"}``. Commas inside parentheses or square brackets do
-    not split, and a value in square brackets is taken verbatim: ``scores=[align=1,ortho=0.5]``
-    gives ``{"scores": "align=1,ortho=0.5"}`` (a value that itself holds commas)."""
-    params: dict[str, Any] = {}
-    for item in split_top(text):
-        if not item.strip():
-            continue
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not _KEY.match(key.strip()):
-            raise ConfigError(f"parameter {item!r} is not of the form key=value")
-        value = value.strip()
-        if value.startswith("[") and value.endswith("]"):
-            params[key.strip()] = value[1:-1].strip()
-        else:
-            params[key.strip()] = parse_value(value)
-    return params
-
-
-def parse_spec(spec: str | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    if isinstance(spec, Mapping):
-        params = dict(spec)
-        try:
-            name = str(params.pop("name"))
-        except KeyError:
-            raise ConfigError(f"component spec {spec!r} has no 'name'") from None
-        return name, params
-    m = _SPEC.match(spec)
-    if not m:
-        raise ConfigError(f"invalid component spec {spec!r}; expected name or name(key=value,...)")
-    return m.group(1), parse_params(m.group(2) or "")
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
 
 
 aligners: Registry[Aligner] = Registry("aligner", "xlner.aligners")

@@ -8,13 +8,13 @@ written into every signature.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from xlner.errors import ConfigError
 from xlner.project.base import Projector
-from xlner.registry import parse_spec, projectors, split_top
+from xlner.registry import projectors
+from xlner.spec import parse, split_top
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,6 @@ register_recipe(Recipe(
     "ilp+lex+adj", "matching", {**RECIPES["ilp+lex"].params, "adjective_label": "MISC"},
     "intersection", "the ilp+lex method" + _ADJ))
 
-_METHOD = re.compile(r"^\s*([^@()]+?)\s*(\(.*\))?\s*(?:@\s*([\w-]+))?\s*$", re.S)
 
 
 @dataclass(frozen=True)
@@ -115,20 +114,14 @@ def split_methods(text: str) -> list[str]:
 
 def resolve_method(spec: str, **overrides: Any) -> Method:
     """Build the projector of a method spec; ``overrides`` win over the spec's parameters."""
-    m = _METHOD.match(spec)
-    if not m:
-        raise ConfigError(f"invalid method spec {spec!r}; expected name[(k=v,...)][@symmetrize]")
-    name, params = parse_spec(m.group(1) + (m.group(2) or ""))
-    params.update(overrides)
-    symmetrize = m.group(3)
-    recipe = RECIPES.get(name)
+    parsed = parse(spec, what="projection method", symmetrize=True, names=method_names())
+    params = {**parsed.params, **overrides}
+    recipe = RECIPES.get(parsed.name)
     if recipe is not None:
         projector = projectors.create({"name": recipe.projector, **recipe.params, **params})
-        return Method(spec.strip(), projector, symmetrize or recipe.symmetrize)
-    if name in projectors:
-        return Method(spec.strip(), projectors.create({"name": name, **params}), symmetrize)
-    raise ConfigError(f"unknown projection method {name!r}; methods: "
-                      f"{', '.join(sorted(set(RECIPES) | set(projectors.names())))}")
+        return Method(spec.strip(), projector, parsed.symmetrize or recipe.symmetrize)
+    return Method(spec.strip(), projectors.create({"name": parsed.name, **params}),
+                  parsed.symmetrize)
 
 
 def method_names() -> list[str]:

@@ -6,16 +6,12 @@ backend's own files; :func:`load_tagger` dispatches on that name through the reg
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from xlner.errors import InputError
 from xlner.registry import taggers
-from xlner.tag.base import Tagged, Tagger
+from xlner.tag.base import META_FILE, Tagged, Tagger, read_meta
 from xlner.tag.crf import CRFTagger
-
-META_FILE = "tagger.json"
 
 taggers.register("hf", version=1, factory="xlner.tag.hf:HFTagger",
                  description="transformers token classification: fine-tune or use a hub "
@@ -28,15 +24,12 @@ def create_tagger(spec: Any, **overrides: Any) -> Tagger:
 
 def load_tagger(path: str | Path) -> Tagger:
     """Load a tagger saved with ``save`` (any backend)."""
-    meta_path = Path(path) / META_FILE
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"not a saved tagger (no {META_FILE})", source=path) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc}", source=meta_path) from None
-    cls = taggers.entry(meta["name"]).load()
-    return cls.load(path)  # type: ignore[attr-defined,no-any-return]
+    return _load_saved(path)
+
+
+def _load_saved(path: str | Path, **overrides: Any) -> Tagger:
+    cls = taggers.entry(str(read_meta(path).get("name"))).load()
+    return cls.load(path, **overrides)  # type: ignore[attr-defined,no-any-return]
 
 
 def resolve_tagger(spec: str | Path, **overrides: Any) -> Tagger:
@@ -45,9 +38,7 @@ def resolve_tagger(spec: str | Path, **overrides: Any) -> Tagger:
     directory (the ``hf`` backend). ``overrides`` (e.g. ``device``) go to the backend."""
     path = Path(spec)
     if (path / META_FILE).is_file():
-        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        cls = taggers.entry(meta["name"]).load()
-        return cls.load(path, **overrides)  # type: ignore[attr-defined,no-any-return]
+        return _load_saved(path, **overrides)
     name = str(spec).split("(", 1)[0].strip()
     if name in taggers:
         return create_tagger(str(spec), **overrides)

@@ -31,12 +31,11 @@ from xlner.data import Sentence
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import atomic_write
 from xlner.registry import taggers
-from xlner.tag.base import Tagged
+from xlner.tag.base import META_FILE, Tagged, read_meta
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.crfsuite"
-META_FILE = "tagger.json"
 FEATURES_VERSION = 1
 _TRAINER_CACHE: tuple[tuple[Any, ...], Any] | None = None
 """The last training data with its features (crfsuite's own form), reused when the next
@@ -346,12 +345,7 @@ class CRFTagger:
     def load(cls, path: str | Path) -> CRFTagger:
         path = Path(path)
         meta_path = path / META_FILE
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"not a saved tagger (no {META_FILE})", source=path) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc}", source=meta_path) from None
+        meta = read_meta(path)
         if meta.get("name") != cls.name:
             raise InputError(f"saved tagger is {meta.get('name')!r}, not {cls.name!r}",
                              source=meta_path)

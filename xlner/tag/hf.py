@@ -47,12 +47,11 @@ from xlner.subwords import (
     run_pieces,
     specials_of,
 )
-from xlner.tag.base import Tagged
+from xlner.tag.base import META_FILE, Tagged, read_meta
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-META_FILE = "tagger.json"
 IGNORE = -100
 SCHEMES = ("iob1", "iob2", "bioes")
 
@@ -397,13 +396,7 @@ class HFTagger:
     @classmethod
     def load(cls, path: str | Path, **overrides: Any) -> HFTagger:
         """A tagger saved with :meth:`save`; ``overrides`` (e.g. ``device``) win."""
-        meta_path = Path(path) / META_FILE
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"not a saved tagger (no {META_FILE})", source=path) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc}", source=meta_path) from None
+        meta = read_meta(path)
         settings = {**meta.get("settings", {}), **overrides}
         tagger = cls(path, **settings)
         tagger.base_model = str(meta.get("base_model", path))
