@@ -38,7 +38,7 @@ def test_encode_decode_round_trip(scheme: Scheme, case: tuple[list[Entity], int]
 
 
 def test_adjacent_entities_stay_two_iob2() -> None:
-    # SPEC §6.1: a B- tag directly after another entity must not drop the open entity.
+    # docs/method.md §6.1: a B- tag directly after another entity must not drop the open entity.
     tags = ["B-PER", "I-PER", "B-PER", "B-ORG", "O"]
     assert decode(tags).entities == [Entity(0, 2, "PER"), Entity(2, 3, "PER"),
                                      Entity(3, 4, "ORG")]

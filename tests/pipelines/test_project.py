@@ -36,7 +36,7 @@ def corpora() -> tuple[Corpus, list[tuple[str, ...]], list]:
 
 
 def test_failed_sentence_is_reported_not_silently_empty() -> None:
-    # SPEC §6.4: exceptions in projection must not turn into silent all-O sentences
+    # docs/method.md §6.4: exceptions in projection must not turn into silent all-O sentences
     src, tgt, links = corpora()
     run = project_corpus(src, tgt, projector=Flaky(thr=None), links=links)
     assert run.results[0].entities == [Entity(0, 1, "PER")]

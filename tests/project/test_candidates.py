@@ -40,7 +40,7 @@ def test_ngram_spans_are_all_short_spans_sorted(length: int, n: int) -> None:
 
 
 def test_extraction_keeps_spans_with_exclamation_and_question_marks() -> None:
-    """SPEC §6 defect 5: the reference dropped every span containing '!' or '?'."""
+    """docs/method.md §6 defect 5: the reference dropped every span containing '!' or '?'."""
     words = ["Hello", "!", "Is", "Paris", "?", "Yes", "!?"]
     for extractor in (NgramExtractor(3), AlignedExtractor()):
         spans = extractor.extract([item(words, [(0, 0), (0, 6)])])[0]

@@ -54,7 +54,7 @@ def test_only_i_keeps_a_run_starting_at_the_first_word_separate() -> None:
 
 
 def test_top_k_keeps_the_longest_runs() -> None:
-    # SPEC §6.3: the reference kept the shortest runs
+    # docs/method.md §6.3: the reference kept the shortest runs
     ent = [Entity(0, 3, "MISC")]
     links = [(0, 0), (1, 4), (2, 5), (0, 8)]
     res = HeuristicProjector(d=0, k=1, thr=None).project_one(item(ent, links))

@@ -56,7 +56,7 @@ def test_competing_entities_are_reported_not_selected() -> None:
 
 
 def test_spans_with_exclamation_marks_are_projected() -> None:
-    """SPEC §6 defect 5: spans holding '!' or '?' were dropped by the reference."""
+    """docs/method.md §6 defect 5: spans holding '!' or '?' were dropped by the reference."""
     item = ProjectionInput(["Yahoo!", "rocks"], ["Yahoo", "!", "rockt", "?"],
                            [Entity(0, 1, "ORG")], as_links([(0, 0), (0, 1)]))
     res = MatchingProjector(scores="align=1").project([item])[0]
@@ -75,7 +75,7 @@ def test_le_two_lands_twice() -> None:
 
 
 def test_infeasible_problems_are_reported_with_relaxed_labels() -> None:
-    """SPEC §6 defect 6: infeasible exact problems silently produced no projection."""
+    """docs/method.md §6 defect 6: infeasible exact problems silently produced no projection."""
     item = merkel()  # entity 2 (Rome) has no candidate: '= 1' is infeasible
     res = MatchingProjector(constraint="=").project([item])[0]
     assert res.status == FALLBACK

@@ -166,7 +166,7 @@ def test_solutions_respect_constraints(seed: int, constraint: str, n: int) -> No
 
 
 def test_greedy_le_two_picks_two_disjoint_candidates() -> None:
-    """SPEC §6 defect 2: greedy with '<= 2' stopped after one pick per entity."""
+    """docs/method.md §6 defect 2: greedy with '<= 2' stopped after one pick per entity."""
     spans = np.array([[0, 1], [0, 2], [3, 4]], dtype=np.int32)
     scores = np.array([[0.9, 0.5, 0.8]])
     sol = GreedySolver().solve([MatchingProblem(scores, spans, "<=", 2)])[0]

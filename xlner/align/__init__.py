@@ -21,7 +21,7 @@ aligners.register("awesome", version=1, factory="xlner.align.neural:AwesomeAlign
 aligners.register("backtranslation", version=1,
                   factory="xlner.align.backtranslation:BackTranslationAligner",
                   description="links composed through a marker-preserving back-translation "
-                  "and a same-language alignment (SPEC §2)")
+                  "and a same-language alignment (docs/method.md §2)")
 
 
 def create_aligner(spec: Any, **overrides: Any) -> Aligner:

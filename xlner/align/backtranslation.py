@@ -1,4 +1,5 @@
-"""Back-translation refinement (SPEC §2) as an alignment strategy for any projection method.
+"""Back-translation refinement (docs/method.md §2) as an alignment strategy for any projection
+method.
 
 For a source sentence ``S`` with entities and its target sentence ``T``:
 

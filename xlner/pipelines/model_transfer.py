@@ -3,7 +3,8 @@
 No translation and no projection: the tagger (e.g. XLM-R-large fine-tuned on English CoNLL-03)
 tags the target sentences, and the predictions are scored against the target gold. Classes the
 tagger cannot predict (after ``label_map``, e.g. DATE in MasakhaNER for a CoNLL tagger) are
-excluded from the gold for scoring and counted in ``excluded_gold``, as SPEC §1 prescribes.
+excluded from the gold for scoring and counted in ``excluded_gold``, as docs/method.md §1
+prescribes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Candidate target spans for candidate-matching projection (SPEC §4).
+"""Candidate target spans for candidate-matching projection (docs/method.md §4).
 
 An extractor gives, for each sentence pair of a batch, the target spans its source entities may
 land on. Extraction looks only at positions, never at the words' characters, so no span is ever
@@ -6,7 +6,7 @@ dropped for what it contains (the reference code silently lost every span holdin
 
 - ``ngrams(n=10)``: every contiguous span of at most ``n`` words;
 - ``aligned(max_len=None)``: every span inside some entity's ``[min, max]`` range of aligned
-  target words (SPEC: with the alignment score nothing outside can be optimal);
+  target words (docs/method.md §4: with the alignment score nothing outside can be optimal);
 - ``tagger(key="tagger_spans")``: the spans a target-side tagger predicted, read from
   ``ProjectionInput.extras[key]`` (a sequence of ``(start, end)`` pairs or entities);
 - ``a+b``: the union of several extractors.

@@ -1,4 +1,4 @@
-"""The alignment heuristic (García-Ferrero et al. 2022 style; SPEC §3).
+"""The alignment heuristic (García-Ferrero et al. 2022 style; docs/method.md §3).
 
 For each source entity, shortest first: mark the target words aligned to any of its words;
 maximal runs of marked words are candidates; runs separated by at most ``d`` unaligned words are

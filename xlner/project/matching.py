@@ -1,5 +1,5 @@
-"""Candidate-matching projection (SPEC §4): extract candidate spans, score them against each
-source entity, choose with a solver.
+"""Candidate-matching projection (docs/method.md §4): extract candidate spans, score them against
+each source entity, choose with a solver.
 
 ``matching(candidates="ngrams:10", scores="align=1", solver="ilp", constraint="<=", n=1)``:
 
@@ -125,7 +125,7 @@ def dominated(grid: PairGrid, values: np.ndarray) -> np.ndarray:
 
 @projectors.register
 class MatchingProjector:
-    """Candidate matching: extractor + scores + solver (SPEC §4)."""
+    """Candidate matching: extractor + scores + solver (docs/method.md §4)."""
 
     name = "matching"
     version = 1

@@ -52,13 +52,13 @@ _ALIGN = "align(null_weight=0.5)=1"
 register_recipe(Recipe(
     "greedy", "matching", {"candidates": "aligned", "scores": _ALIGN, "solver": "greedy"},
     "intersection",
-    "candidate matching (SPEC §4): spans inside each entity's aligned range, alignment score "
-    "(Dice; unlinked words weigh 0.5), greedy choice"))
+    "candidate matching (docs/method.md §4): spans inside each entity's aligned range, alignment "
+    "score (Dice; unlinked words weigh 0.5), greedy choice"))
 register_recipe(Recipe(
     "ilp", "matching", {"candidates": "aligned", "scores": _ALIGN, "solver": "ilp"},
     "intersection",
-    "candidate matching (SPEC §4): spans inside each entity's aligned range, alignment score "
-    "(Dice; unlinked words weigh 0.5), exact choice (fast path, DP, HiGHS)"))
+    "candidate matching (docs/method.md §4): spans inside each entity's aligned range, alignment "
+    "score (Dice; unlinked words weigh 0.5), exact choice (fast path, DP, HiGHS)"))
 register_recipe(Recipe(
     "ilp+grow", "matching", {**RECIPES["ilp"].params, "extend": "union",
                              "extend_words": "names"},

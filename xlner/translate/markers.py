@@ -5,7 +5,8 @@ sentence is translated, and so is each entity text alone. The translation is spl
 with the markers removed; every bracketed span of the output is a candidate, and source entities
 are matched to bracketed spans by string similarity (``difflib`` ratio of the lower-cased texts)
 against the entity's own translation or its source text (names are often copied), keeping a
-pair only above ``threshold`` (0.5 as in SPEC §2). Matching is greedy, best pair first (ties:
+pair only above ``threshold`` (0.5 as in docs/method.md §2). Matching is greedy, best pair first
+(ties:
 the pair whose positions in entity order and span order agree), one span per entity, and chosen
 spans never overlap.
 

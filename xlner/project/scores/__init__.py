@@ -1,4 +1,4 @@
-"""Scores ``c(p, t)`` of source entity ``p`` against candidate span ``t`` (SPEC §4).
+"""Scores ``c(p, t)`` of source entity ``p`` against candidate span ``t`` (docs/method.md §4).
 
 Registered scorers: ``align`` (alignment, Dice-like), ``ortho`` (orthographic similarity),
 ``lexicon`` (lexical translation score from the batch's link statistics) and ``fusion``

@@ -1,9 +1,9 @@
-"""The alignment score: how well a candidate span is linked to a source entity (SPEC §4).
+"""The alignment score: how well a candidate span is linked to a source entity (docs/method.md §4).
 
-``mode="links"`` (the SPEC's Dice-like score): ``2·A / (|p| + |t|)`` with ``A`` the number of
-links between the entity's words and the span's words. ``mode="words"``: the share of words on
-both sides that have a link into the other side, ``(a_p + a_t) / (|p| + |t|)``; the two agree on
-one-to-one links and the second stays within ``[0, 1]`` under many-to-many links.
+``mode="links"`` (the Dice-like score of docs/method.md §4): ``2·A / (|p| + |t|)`` with ``A``
+the number of links between the entity's words and the span's words. ``mode="words"``: the share
+of words on both sides that have a link into the other side, ``(a_p + a_t) / (|p| + |t|)``; the
+two agree on one-to-one links and the second stays within ``[0, 1]`` under many-to-many links.
 
 Computed for a whole batch at once: per entity, the cumulative count of its links over target
 positions, so that each pair's count is one difference.
@@ -82,7 +82,7 @@ def cumulative_by_target(grid: PairGrid, ent: IntArray, tgt: IntArray,
 
 @scorers.register
 class AlignScorer:
-    """Alignment score of a candidate span for a source entity (Dice-like, SPEC §4)."""
+    """Alignment score of a candidate span for a source entity (Dice-like, docs/method.md §4)."""
 
     name = "align"
     version = 1

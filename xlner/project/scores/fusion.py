@@ -1,4 +1,4 @@
-"""Fusion: a weighted sum of scorers, each with its own threshold (SPEC §4).
+"""Fusion: a weighted sum of scorers, each with its own threshold (docs/method.md §4).
 
 ``c(p, t) = Σ_k w_k · s_k(p, t) · [s_k(p, t) >= thr_k]``. A spec string gives the terms:
 ``align=1,ortho=0.5`` or, with thresholds and scorer parameters,

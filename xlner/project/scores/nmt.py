@@ -1,4 +1,4 @@
-"""Translation-likelihood score (NMTScore-style; SPEC §4).
+"""Translation-likelihood score (NMTScore-style; docs/method.md §4).
 
 For source entity text ``p`` (language ``src_lang``) and candidate text ``t`` (``tgt_lang``),
 with ``P(y|x)`` the length-normalised probability of ``y`` given ``x`` under a translation

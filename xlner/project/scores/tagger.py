@@ -1,4 +1,5 @@
-"""The tagger score (SPEC §4): how much a target-side tagger believes a candidate is an entity.
+"""The tagger score (docs/method.md §4): how much a target-side tagger believes a candidate is
+an entity.
 
 For a candidate span ``t = [s, e)`` and a class ``l`` the *class score* is the mean over the
 span's words of ``P(B-l)`` at the first word and ``P(I-l)`` at the others. When ``t`` is exactly

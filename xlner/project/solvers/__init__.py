@@ -1,4 +1,4 @@
-"""Solvers for the matching problem (SPEC §4): greedy and exact.
+"""Solvers for the matching problem (docs/method.md §4): greedy and exact.
 
 ``ilp`` is exact: the vector fast path (each entity its best, when those are disjoint), then an
 exact dynamic programme over target positions for the remaining sentences whose state space is

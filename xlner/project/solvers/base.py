@@ -1,5 +1,5 @@
 """The matching problem ``max Σ c·x`` under per-entity count constraints and no-overlap
-constraints (SPEC §4): problem and solution types, and the solver protocol.
+constraints (docs/method.md §4): problem and solution types, and the solver protocol.
 
 A :class:`MatchingProblem` is one sentence with a dense score matrix; a :class:`MatchingBatch`
 holds many sentences as one sparse entry list (only the allowed pairs, score > 0), which is what

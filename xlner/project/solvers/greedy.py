@@ -3,7 +3,7 @@
 Greedy: walk the entries in priority order (highest score first) and take an entry when its
 entity still has room (fewer than ``n`` picks under ``<=``/``=``; no limit under ``>=``) and its
 span overlaps nothing taken. An entity leaves only once it has ``n`` picks, so ``<= 2`` can pick
-two candidates (the reference stopped after one: SPEC §6 defect 2).
+two candidates (the reference stopped after one: docs/method.md §6 defect 2).
 
 Fast path: when every entity's best entry is disjoint from every other entity's best entry, the
 choice "each entity its best" reaches the upper bound ``Σ_p max_t c(p, t)``: it is optimal under
