@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+import numpy.typing as npt
 
 from xlner.data import LINKS_FORWARD as LINKS_FORWARD
 from xlner.data import LINKS_REVERSE as LINKS_REVERSE
@@ -96,6 +97,13 @@ class Projector(Protocol):
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]: ...
 
     def describe(self) -> dict[str, Any]: ...
+
+
+def offsets_of(counts: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """``[0, c0, c0+c1, ...]``: where each group of a flat array starts (the total last)."""
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
 
 
 def aligned_targets(links: Links, n_src: int) -> list[list[int]]:

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xlner.errors import ConfigError
-from xlner.project.base import ProjectionInput
+from xlner.project.base import ProjectionInput, offsets_of
 from xlner.registry import extractors
 
 Spans = npt.NDArray[np.int32]
@@ -74,8 +74,7 @@ def spans_from_reach(reach: npt.NDArray[np.int32]) -> Spans:
     starts = np.arange(len(reach), dtype=np.int32)
     counts = np.maximum(reach - starts, 0)
     first = np.repeat(starts, counts)
-    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
+    offsets = offsets_of(counts)
     ends = first + 1 + (np.arange(int(offsets[-1])) - np.repeat(offsets[:-1], counts))
     return np.stack([first, ends.astype(np.int32)], axis=1)
 

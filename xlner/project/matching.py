@@ -45,6 +45,7 @@ from xlner.project.base import (
     ProjectionInput,
     ProjectionResult,
     Unprojected,
+    offsets_of,
     sort_result,
 )
 from xlner.project.candidates import CandidateExtractor, Spans, create_extractor
@@ -222,8 +223,7 @@ class MatchingProjector:
         solutions = self.solver.solve_batch(problems)
         self.last_paths.update(sol.solver for item, sol in zip(batch, solutions, strict=True)
                                if item.entities)
-        ent_base = np.zeros(len(batch) + 1, dtype=np.int64)
-        np.cumsum(problems.n_entities, out=ent_base[1:])
+        ent_base = offsets_of(problems.n_entities)
         has = np.zeros(int(ent_base[-1]), dtype=bool)
         has[np.repeat(ent_base[:-1], np.diff(problems.entry_offsets)) + problems.ent] = True
         has_list, bases = has.tolist(), ent_base.tolist()

@@ -18,16 +18,9 @@ import numpy.typing as npt
 
 from xlner.align.symmetrize import canonical_name
 from xlner.errors import ConfigError
-from xlner.project.base import link_view
+from xlner.project.base import link_view, offsets_of
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
 from xlner.registry import scorers
-
-
-def _offsets(counts: IntArray) -> IntArray:
-    out = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=out[1:])
-    return out
-
 
 sentence_links = link_view
 """The links a scorer uses: ``item.links``, or (a symmetrisation name) the directional links in
@@ -61,7 +54,7 @@ def entity_links(grid: PairGrid, source: str | None = None
     hi = np.searchsorted(keys, base + grid.ent_end, "left")
     n = hi - lo
     ent = np.repeat(np.arange(len(n), dtype=np.int64), n)
-    idx = np.arange(int(n.sum()), dtype=np.int64) - np.repeat(_offsets(n)[:-1] - lo, n)
+    idx = np.arange(int(n.sum()), dtype=np.int64) - np.repeat(offsets_of(n)[:-1] - lo, n)
     return ent, links[idx, 0], links[idx, 1]
 
 
@@ -71,7 +64,7 @@ def cumulative_by_target(grid: PairGrid, ent: IntArray, tgt: IntArray,
     """Per entity ``g`` a block of ``L+1`` cumulative counts over target positions of the
     ``(ent, tgt)`` events: ``cum[off[g] + e] - cum[off[g] + s]`` counts events in ``[s, e)``."""
     sizes = grid.tgt_len[grid.ent_sent] + 1
-    off = _offsets(sizes)
+    off = offsets_of(sizes)
     counts = np.bincount(off[ent] + tgt + 1, weights=weights, minlength=int(off[-1]))
     if binary:
         counts = np.minimum(counts, 1)
@@ -151,11 +144,11 @@ class AlignScorer:
         # a_p: source words of the entity with a link into the span.
         word_ent = np.repeat(np.arange(len(grid.ent_sent), dtype=np.int64),
                              grid.ent_end - grid.ent_start)
-        word_off = _offsets(grid.ent_end - grid.ent_start)
+        word_off = offsets_of(grid.ent_end - grid.ent_start)
         # events: (entity word, target) for each link of that word
         key_word = word_off[ent] + (src - grid.ent_start[ent])
         wsizes = grid.tgt_len[grid.ent_sent[word_ent]] + 1
-        woff = _offsets(wsizes)
+        woff = offsets_of(wsizes)
         wcounts = np.bincount(woff[key_word] + tgt + 1, minlength=int(woff[-1]))
         np.minimum(wcounts, 1, out=wcounts)
         wcum = np.cumsum(wcounts)
@@ -163,7 +156,7 @@ class AlignScorer:
         plen = grid.ent_end[pe] - grid.ent_start[pe]
         rep = np.repeat(np.arange(len(pe), dtype=np.int64), plen)
         first = np.repeat(word_off[pe], plen)
-        within = np.arange(int(plen.sum()), dtype=np.int64) - np.repeat(_offsets(plen)[:-1], plen)
+        within = np.arange(int(plen.sum()), dtype=np.int64) - np.repeat(offsets_of(plen)[:-1], plen)
         words = first + within
         hit = (wcum[woff[words] + ce[rep]] - wcum[woff[words] + cs[rep]]) > 0
         a_p = np.bincount(rep, weights=hit, minlength=len(pe))

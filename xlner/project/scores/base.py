@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from xlner.project.base import ProjectionInput
+from xlner.project.base import ProjectionInput, offsets_of
 from xlner.project.candidates import Spans
 
 ScoreMatrix = npt.NDArray[np.float64]
@@ -28,11 +28,6 @@ ScoreMatrix = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-
-def _offsets(counts: npt.NDArray[Any]) -> IntArray:
-    out = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=out[1:])
-    return out
 
 
 @dataclass(slots=True, eq=False)
@@ -76,8 +71,8 @@ class PairGrid:
                                                                   strict=True)),
                              np.int64, len(spans))
         tgt_len = np.fromiter((len(item.tgt_words) for item in batch), np.int64, len(batch))
-        ent_offsets = _offsets(n_ent)
-        cand_offsets = _offsets(n_cand)
+        ent_offsets = offsets_of(n_ent)
+        cand_offsets = offsets_of(n_cand)
         n_sent = np.arange(len(batch), dtype=np.int64)
         ent_sent = np.repeat(n_sent, n_ent)
         cand_sent = np.repeat(n_sent, n_cand)
@@ -93,7 +88,7 @@ class PairGrid:
         else:
             cand_start = cand_end = np.zeros(0, dtype=np.int64)
         per_ent = n_cand[ent_sent] if pairs else np.zeros(len(ent_sent), dtype=np.int64)
-        pair_offsets = _offsets(per_ent)
+        pair_offsets = offsets_of(per_ent)
         total = int(pair_offsets[-1])
         pair_ent = np.repeat(np.arange(len(ent_sent), dtype=np.int64), per_ent)
         within = np.arange(total, dtype=np.int64) - np.repeat(pair_offsets[:-1], per_ent)
@@ -123,7 +118,7 @@ class PairGrid:
         n = np.maximum(last - first, 0)
         rows = np.repeat(np.arange(len(ent), dtype=np.int64), n)
         cand = np.repeat(first, n) + np.arange(int(n.sum()), dtype=np.int64) - np.repeat(
-            _offsets(n)[:-1], n)
+            offsets_of(n)[:-1], n)
         keep = self.cand_end[cand] > pos[rows]
         return self._with_pairs(ent[rows[keep]], cand[keep])
 

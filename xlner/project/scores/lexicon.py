@@ -21,19 +21,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from xlner.align.symmetrize import canonical_name
-from xlner.project.base import ProjectionInput
+from xlner.project.base import ProjectionInput, offsets_of
 from xlner.project.scores.align import sentence_links
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
 from xlner.registry import scorers
-
-
-def _offsets(counts: npt.NDArray[Any]) -> IntArray:
-    out = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=out[1:])
-    return out
 
 
 class _Table:
@@ -137,7 +130,7 @@ class LexiconScorer:
         n_ent = g_hi - g_lo
         # Entity words and every target position of their sentence: probabilities both ways.
         word_ent = np.repeat(np.arange(n_ent, dtype=np.int64), e_len)
-        word_off = _offsets(e_len)
+        word_off = offsets_of(e_len)
         e_ids = np.concatenate([
             table.ids(batch[s].src_words[a:b], table.src_vocab, add=False)
             for s, a, b in zip(ent_sent.tolist(), ent_start.tolist(), ent_end.tolist(),
@@ -146,10 +139,10 @@ class LexiconScorer:
         t_ids = np.concatenate([table.ids(batch[s].tgt_words, table.tgt_vocab, add=False)
                                 for s in sents.tolist()])
         sent_base = np.zeros(len(batch), dtype=np.int64)
-        sent_base[sents] = _offsets(grid.tgt_len[sents])[:-1]
+        sent_base[sents] = offsets_of(grid.tgt_len[sents])[:-1]
         w_sent = ent_sent[word_ent]
         w_len = grid.tgt_len[w_sent]
-        w_blk = _offsets(w_len)
+        w_blk = offsets_of(w_len)
         n_cells = int(w_blk[-1])
         cell_word = np.repeat(np.arange(len(word_ent), dtype=np.int64), w_len)
         cell_pos = np.arange(n_cells, dtype=np.int64) - np.repeat(w_blk[:-1], w_len)
@@ -162,7 +155,7 @@ class LexiconScorer:
         p_f_given_e = np.divide(c_ef, c_e, out=np.zeros(n_cells), where=c_ef > 0)
         # a: per entity and target position the best entity word, summed over the span.
         sizes = grid.tgt_len[ent_sent] + 1
-        e_blk = _offsets(sizes)
+        e_blk = offsets_of(sizes)
         best = np.zeros(int(e_blk[-1]))
         np.maximum.at(best, e_blk[word_ent[cell_word]] + cell_pos + 1, p_e_given_f)
         cum = np.cumsum(best)
@@ -188,7 +181,7 @@ class LexiconScorer:
         plen = e_len[pe]
         rep = np.repeat(np.arange(len(pe), dtype=np.int64), plen)
         words = np.repeat(word_off[pe], plen) + np.arange(int(plen.sum()), dtype=np.int64) - \
-            np.repeat(_offsets(plen)[:-1], plen)
+            np.repeat(offsets_of(plen)[:-1], plen)
         span = (ce - cs)[rep]
         lvl = np.floor(np.log2(span)).astype(np.int64)
         base = w_blk[words]

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xlner.errors import ConfigError
+from xlner.project.base import offsets_of
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
 from xlner.registry import scorers
 
@@ -57,11 +58,6 @@ def char_ngrams(word: str, n: int = 2, fold: bool = False) -> list[str]:
         return [padded]
     return [padded[k:k + n] for k in range(len(padded) - n + 1)]
 
-
-def _offsets(counts: IntArray) -> IntArray:
-    out = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=out[1:])
-    return out
 
 
 def similarity(a: str, b: str, n: int = 2, fold: bool = False) -> float:
@@ -140,12 +136,12 @@ class OrthoScorer:
         tgt_words = [w for s in with_ents.tolist() for w in batch[s].tgt_words]
         t_sent = np.repeat(with_ents, lengths)
         t_pos = np.arange(len(tgt_words), dtype=np.int64) - np.repeat(
-            _offsets(lengths)[:-1], lengths)
+            offsets_of(lengths)[:-1], lengths)
         t_feat, t_cnt, t_sizes = self._bags(tgt_words)
         t_word = np.repeat(np.arange(len(tgt_words), dtype=np.int64), t_sizes)
         # Per sentence, cumulative n-gram counts over positions: |t| of every span.
         sent_block = np.zeros(len(batch), dtype=np.int64)
-        blocks = _offsets(lengths + 1)
+        blocks = offsets_of(lengths + 1)
         sent_block[with_ents] = blocks[:-1]
         tl = np.bincount(sent_block[t_sent] + t_pos + 1,
                          weights=np.bincount(t_word, weights=t_cnt, minlength=len(tgt_words)),
@@ -172,7 +168,7 @@ class OrthoScorer:
         lo = np.searchsorted(t_key, want, "left")
         n = np.searchsorted(t_key, want, "right") - lo
         ev_row = np.repeat(np.arange(len(want), dtype=np.int64), n)
-        ev = order[np.arange(int(n.sum()), dtype=np.int64) - np.repeat(_offsets(n)[:-1] - lo, n)]
+        ev = order[np.arange(int(n.sum()), dtype=np.int64) - np.repeat(offsets_of(n)[:-1] - lo, n)]
         ev_pos, ev_cnt = t_pos[t_word[ev]], t_cnt[ev]
         return _Join(tcum, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt)
 
@@ -191,7 +187,7 @@ class OrthoScorer:
         # Upper bound of the shared n-gram count of each span: Σ over its words of
         # Σ_g min(p_g, w_g) (>= Σ_g min(p_g, t_g)); 0 means nothing shared.
         sizes = grid.tgt_len[grid.ent_sent] + 1
-        e_off = _offsets(sizes)
+        e_off = offsets_of(sizes)
         bound = np.bincount(e_off[r_ent[ev_row]] + ev_pos + 1,
                             weights=np.minimum(ev_cnt, r_cnt[ev_row]), minlength=int(e_off[-1]))
         bound = np.cumsum(bound)
@@ -210,7 +206,7 @@ class OrthoScorer:
             return out
         # Per entity row, cumulative n-gram counts over the sentence's positions.
         r_sizes = sizes[r_ent]
-        rb = _offsets(r_sizes)
+        rb = offsets_of(r_sizes)
         rcum = np.bincount(rb[ev_row] + ev_pos + 1, weights=ev_cnt, minlength=int(rb[-1]))
         rcum = np.cumsum(rcum)
         rcum -= np.repeat(rcum[rb[:-1]], r_sizes)
@@ -219,7 +215,7 @@ class OrthoScorer:
         nr = r_off[lp + 1] - r_off[lp]
         k = np.repeat(np.arange(len(live), dtype=np.int64), nr)
         r = np.repeat(r_off[lp], nr) + np.arange(int(nr.sum()), dtype=np.int64) - np.repeat(
-            _offsets(nr)[:-1], nr)
+            offsets_of(nr)[:-1], nr)
         tf = rcum[rb[r] + ce[live][k]] - rcum[rb[r] + cs[live][k]]
         inter = np.bincount(k, weights=np.minimum(tf, r_cnt[r]), minlength=len(live))
         denom = total[live]

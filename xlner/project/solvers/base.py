@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xlner.errors import ConfigError
+from xlner.project.base import offsets_of
 
 Constraint = Literal["<=", "=", ">="]
 CONSTRAINTS: tuple[str, ...] = ("<=", "=", ">=")
@@ -103,8 +104,7 @@ class MatchingBatch:
             score = score[keep]
         order = np.lexsort((ent, end, start, end - start, -score, sent))
         counts = np.bincount(sent, minlength=len(n_entities))
-        offsets = np.zeros(len(n_entities) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
+        offsets = offsets_of(counts)
         return cls(np.asarray(n_entities, dtype=np.int64), offsets,
                    ent[order].astype(np.int64), cand[order].astype(np.int64),
                    start[order].astype(np.int64), end[order].astype(np.int64),
@@ -146,8 +146,7 @@ class MatchingBatch:
         """The sub-batch of the given sentences, in that order."""
         sel = np.asarray(sentences, dtype=np.int64)
         counts = self.entry_offsets[sel + 1] - self.entry_offsets[sel]
-        offsets = np.zeros(len(sel) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
+        offsets = offsets_of(counts)
         idx = np.repeat(self.entry_offsets[sel] - offsets[:-1], counts) + np.arange(
             int(offsets[-1]), dtype=np.int64)
         return MatchingBatch(self.n_entities[sel], offsets, self.ent[idx], self.cand[idx],

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from xlner.project.base import offsets_of
 from xlner.project.solvers.base import (
     FEASIBLE,
     OPTIMAL,
@@ -62,8 +63,7 @@ def fast_solutions(batch: MatchingBatch, solver: str) -> list[Solution | None]:
         return out
     ok, best, bsent = independent_best(batch)
     counts = np.bincount(bsent, minlength=len(batch))
-    offsets = np.zeros(len(batch) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
+    offsets = offsets_of(counts)
     ents = batch.ent[best].tolist()
     cands = batch.cand[best].tolist()
     scores = batch.score[best].tolist()

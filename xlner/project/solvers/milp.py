@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from xlner.errors import ConfigError
+from xlner.project.base import offsets_of
 from xlner.project.solvers.base import IntArray, MatchingBatch
 
 OK, INFEASIBLE, LIMIT = "optimal", "infeasible", "time-limit"
@@ -31,8 +32,7 @@ class Model:
     def __init__(self, batch: MatchingBatch, sentences: Sequence[int]) -> None:
         sel = np.asarray(sentences, dtype=np.int64)
         counts = batch.entry_offsets[sel + 1] - batch.entry_offsets[sel]
-        offsets = np.zeros(len(sel) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
+        offsets = offsets_of(counts)
         self.sentences = sel
         self.col_offsets = offsets
         self.cols = np.repeat(batch.entry_offsets[sel] - offsets[:-1], counts) + np.arange(
@@ -43,8 +43,7 @@ class Model:
         start, end = batch.start[self.cols], batch.end[self.cols]
         self.cost = batch.score[self.cols]
         # Entity rows: one per (sentence, entity); all entities under = and >=.
-        ent_base = np.zeros(len(sel) + 1, dtype=np.int64)
-        np.cumsum(batch.n_entities[sel], out=ent_base[1:])
+        ent_base = offsets_of(batch.n_entities[sel])
         self.n_ent_rows = int(ent_base[-1])
         self.ent_row = ent_base[local] + ent
         # Clique rows at each position that ends a candidate.
@@ -54,8 +53,7 @@ class Model:
         hi = np.searchsorted(pkeys, local * width + end - 1, "right")
         n = hi - lo
         member_col = np.repeat(np.arange(len(self.cols), dtype=np.int64), n)
-        noff = np.zeros(len(n) + 1, dtype=np.int64)
-        np.cumsum(n, out=noff[1:])
+        noff = offsets_of(n)
         member_row = np.arange(int(noff[-1]), dtype=np.int64) - np.repeat(noff[:-1] - lo, n)
         size = np.bincount(member_row, minlength=len(pkeys))
         keep_row = size >= 2
@@ -75,8 +73,7 @@ class Model:
         cols = np.concatenate([np.arange(self.n_cols, dtype=np.int64), self.clique_col])
         order = np.argsort(rows, kind="stable")
         n_rows = self.n_ent_rows + self.n_clique_rows
-        starts = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_rows), out=starts[1:])
+        starts = offsets_of(np.bincount(rows, minlength=n_rows))
         return starts, cols[order], n_rows
 
     def split(self, chosen: np.ndarray) -> list[list[int]]:
