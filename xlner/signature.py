@@ -6,7 +6,6 @@ Every output file carries one, as a sidecar ``<file>.signature.json`` or inside 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import platform
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,10 +17,6 @@ from xlner.files import write_json
 @runtime_checkable
 class Describable(Protocol):
     def describe(self) -> dict[str, Any]: ...
-
-
-def component_description(name: str, version: int, config: Mapping[str, Any]) -> dict[str, Any]:
-    return {"name": name, "version": version, **{k: _jsonable(v) for k, v in config.items()}}
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,24 +49,6 @@ def make_signature(command: str, *, inputs: Mapping[str, Any] | None = None,
         "components": _jsonable(dict(components or {})),
         "params": _jsonable(dict(params or {})),
     }
-
-
-def signature_string(signature: Mapping[str, Any]) -> str:
-    """A one-line form: ``xlner:0.1.0|aligner:eflomal@1(seed=0,...)|method:...``."""
-    parts = [f"xlner:{signature.get('xlner')}"]
-    for role, comp in (signature.get("components") or {}).items():
-        if isinstance(comp, Mapping) and "name" in comp:
-            args = ",".join(f"{k}={_short(v)}" for k, v in comp.items()
-                            if k not in {"name", "version"})
-            parts.append(f"{role}:{comp['name']}@{comp.get('version', 1)}"
-                         + (f"({args})" if args else ""))
-    return "|".join(parts)
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return str(value.get("name", json.dumps(value, sort_keys=True)))
-    return str(value)
 
 
 def sidecar_path(path: str | Path) -> Path:

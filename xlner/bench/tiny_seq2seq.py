@@ -13,7 +13,6 @@ import json
 import random
 import string
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -159,8 +158,3 @@ def build_tiny_seq2seq(path: str | Path, family: str = "nllb", *, seed: int = 0,
     return path
 
 
-def build_tiny_translators(root: str | Path, families: Sequence[str] = FAMILIES,
-                           seed: int = 0) -> dict[str, Path]:
-    """One tiny model per family under ``root/<family>``."""
-    root = Path(root)
-    return {family: build_tiny_seq2seq(root / family, family, seed=seed) for family in families}

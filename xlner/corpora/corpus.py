@@ -59,6 +59,3 @@ class Corpus(Sequence[Sentence]):
         """Entity classes present, sorted."""
         return sorted({e.label for s in self.sentences for e in s.entities})
 
-    @classmethod
-    def from_words(cls, sentences: Sequence[Sequence[str]], name: str = "<memory>") -> Corpus:
-        return cls([Sentence(tuple(w)) for w in sentences], name=name)

@@ -106,16 +106,6 @@ def offsets_of(counts: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     return out
 
 
-def aligned_targets(links: Links, n_src: int) -> list[list[int]]:
-    """For each source word, the sorted target words linked to it."""
-    out: list[list[int]] = [[] for _ in range(n_src)]
-    if links.size:
-        order = np.lexsort((links[:, 1], links[:, 0]))
-        for i, j in links[order].tolist():
-            out[i].append(j)
-    return out
-
-
 def sort_result(entities: list[Entity], sources: list[int]) -> tuple[list[Entity], list[int]]:
     if len(entities) < 2:
         return entities, sources

@@ -169,12 +169,6 @@ class FeatureExtractor:
         return out
 
 
-def sentence_features(words: Sequence[str], *, window: int = 2,
-                      affixes: int = 4) -> list[list[str]]:
-    """Feature strings of each word of one sentence (see :class:`FeatureExtractor`)."""
-    return FeatureExtractor(window, affixes)(words)
-
-
 @taggers.register
 class CRFTagger:
     """Linear-chain CRF (python-crfsuite, L-BFGS) with shape, affix and ±window features."""

@@ -21,7 +21,6 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from xlner.corpora.text import Tokenizer, get_tokenizer
 from xlner.data import Entity, Sentence, Span, Unprojected
@@ -179,7 +178,3 @@ def translate_with_markers(translator: Translator, sentences: Sequence[Sentence]
     return results
 
 
-def describe_markers(threshold: float, open_marker: str, close_marker: str,
-                     tokenizer: str | Tokenizer) -> dict[str, Any]:
-    return {"threshold": threshold, "open": open_marker, "close": close_marker,
-            "tokenizer": tokenizer if isinstance(tokenizer, str) else repr(tokenizer)}

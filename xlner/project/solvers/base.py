@@ -181,5 +181,3 @@ def solve_problems(solver: Solver, problems: Sequence[MatchingProblem]) -> list[
     return [s for s in out if s is not None]
 
 
-def objective_of(pairs: Sequence[tuple[int, int]], scores: npt.NDArray[np.float64]) -> float:
-    return float(sum(scores[p, t] for p, t in pairs))
