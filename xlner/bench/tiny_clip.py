@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from xlner.corpora.images import require_pillow
 from xlner.subwords import require_torch

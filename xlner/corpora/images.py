@@ -279,11 +279,9 @@ def read_image_jsonl(path: str | Path, *, image_dir: str | Path | None = None,
     path = Path(path)
     base = Path(image_dir) if image_dir is not None else path.parent
     records: list[ImageRecord] = []
-    try:
-        handle = open(path, encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", source=path) from None
-    with handle:
+    if not path.is_file():
+        raise InputError("file not found", source=path)
+    with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue

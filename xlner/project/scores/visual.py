@@ -290,12 +290,12 @@ class VisualScorer:
         img_of = np.fromiter((img_ids[keys[s]] for s in psent.tolist()), np.int64, len(psent))
         n_reg = len(next(iter(self._images.values())))
         region = np.stack([self._images[key] for key in img_ids]).astype(np.float64)
-        profile = {}
+        profile: dict[int, npt.NDArray[np.float64]] = {}
         for text_idx in (ip, it):
             combo = np.unique(text_idx * len(img_ids) + img_of)
             t_idx, i_idx = combo // len(img_ids), combo % len(img_ids)
             prof = np.einsum("krd,kd->kr", region[i_idx], table[t_idx])
-            profile.update(zip(combo.tolist(), prof))
+            profile.update(zip(combo.tolist(), prof, strict=True))
         gp = np.stack([profile[c] for c in (ip * len(img_ids) + img_of).tolist()])
         gt = np.stack([profile[c] for c in (it * len(img_ids) + img_of).tolist()])
         s_image = 1.0 - 0.5 * np.abs(gp - gt).reshape(-1, n_reg).mean(axis=1)
