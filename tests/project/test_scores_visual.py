@@ -169,7 +169,7 @@ def test_missing_images_fail_the_sentence_or_score_zero(clip: Path, images: list
     with pytest.raises(ProjectionError, match=r"sentence 1: no image.*set\.jsonl:7"):
         score_matrices(VisualScorer(str(clip)), [ok, none], [_spans(3)] * 2)
     gone = _item("the red ball", "der rote Ball", [Entity(1, 3, "MISC")], "/no/such.png")
-    with pytest.raises(ProjectionError, match="sentence 0: image /no/such.png cannot be read"):
+    with pytest.raises(ProjectionError, match=r"sentence 0: image /no/such\.png cannot be read"):
         score_matrices(VisualScorer(str(clip)), [gone], [_spans(3)])
     lenient = VisualScorer(str(clip), missing="zero")
     out = score_matrices(lenient, [ok, none], [_spans(3)] * 2)
@@ -198,9 +198,9 @@ def test_fusion_spec_and_projection_report_failures(clip: Path, images: list[str
 
 def test_tiebreak_decides_only_ties(clip: Path, images: list[str]) -> None:
     from xlner.project.matching import MatchingProjector
-    from xlner.project.scores.visual import VisualScorer
-    from xlner.project.scores.fusion import FusionScorer, Term
     from xlner.project.scores.align import AlignScorer
+    from xlner.project.scores.fusion import FusionScorer, Term
+    from xlner.project.scores.visual import VisualScorer
 
     # "Maria" aligned to both target words 0 and 2 (one link each): align ties on [0,1], [2,3]
     item = _item("Maria sees", "Maria sieht Marie", [Entity(0, 1, "PER")], images[0])
