@@ -72,6 +72,47 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_data_options(s)
     s.set_defaults(func=run_speed)
 
+    it = bench.add_parser("image-text", help="image-text parallel corpus: text-only projection "
+                          "vs the same method with the visual score (span F1, paired bootstrap)")
+    it.add_argument("--corpus", required=True, help="a JSONL image-text file, a folder with "
+                    "one, or NAME (<data dir>/image-text/NAME)")
+    it.add_argument("--langs", default=None, help="comma-separated target languages (default: "
+                    "all in the corpus but the source)")
+    it.add_argument("--src-lang", default="en")
+    it.add_argument("--method", default="ilp", help="candidate-matching method (default ilp)")
+    model = it.add_mutually_exclusive_group(required=True)
+    model.add_argument("--visual-model", help="CLIP-style model (name or folder)")
+    model.add_argument("--tiny-model", action="store_true", help="a tiny random-weight CLIP "
+                       "built locally on the corpus text (checks the pipeline; no accuracy)")
+    it.add_argument("--visual-weight", type=float, default=0.5)
+    it.add_argument("--visual-mode", default="bonus", choices=["bonus", "fused", "tiebreak"],
+                    help="bonus: re-ranks pairs the text scores allow (default); fused: an "
+                    "ordinary term; tiebreak: decides ties only")
+    it.add_argument("--visual-param", action="append", default=[],
+                    help="visual scorer parameter key=value (text, image, grid, threshold, "
+                    "device, batch_size, text_model, missing; repeatable)")
+    it.add_argument("--aligner", default="eflomal")
+    it.add_argument("--aligner-param", action="append", default=[],
+                    help="aligner parameter key=value (repeatable)")
+    it.add_argument("--samples", type=int, default=1000, help="bootstrap resamples")
+    it.add_argument("--seed", type=int, default=0)
+    it.add_argument("--on-missing", default="error", choices=["error", "report"],
+                    help="missing or unreadable images: fail listing them (default) or keep "
+                    "the records, each reported as a failed sentence")
+    it.add_argument("--json", default=None, help="write the results and signature as JSON")
+    add_data_options(it)
+    it.set_defaults(func=run_image_text)
+
+    vb = bench.add_parser("visual-batching", help="visual scorer: candidates/s one pair at a "
+                          "time vs batched (tiny CLIP built locally unless --model)")
+    vb.add_argument("--model", default=None, help="CLIP-style model (default: tiny, local)")
+    vb.add_argument("--sentences", type=int, default=16)
+    vb.add_argument("--max-n", type=int, default=3, help="candidate n-gram length (default 3)")
+    vb.add_argument("--batch-size", type=int, default=64)
+    vb.add_argument("--device", default="cpu")
+    vb.add_argument("--json", default=None, help="write the result as JSON")
+    vb.set_defaults(func=run_visual_batching)
+
     m = bench.add_parser("masakhaner-nllb", help="MasakhaNER 2.0 translate-train on NLLB "
                          "translations of CoNLL-2003: the same tagger trained on T-Projection's "
                          "labels, on our projections, and on gold MasakhaNER train")
@@ -127,6 +168,49 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         download=not args.no_download, resume=not args.no_resume, split=args.split)
     print(masakhaner_table(out["results"]))
     print("seconds per language: " + ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items()))
+    if args.json:
+        write_json(args.json, out)
+    return 0
+
+
+def _params(items: list[str]) -> dict[str, object]:
+    params: dict[str, object] = {}
+    for item in items:
+        params.update(parse_params(item))
+    return params
+
+
+def run_image_text(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from xlner.bench.image_text import bench_image_text, format_image_text, load_image_text
+
+    data = load_image_text(args.corpus, args.data_dir, args.on_missing)
+    with tempfile.TemporaryDirectory(prefix="xlner-tiny-clip-") as tmp:
+        model = args.visual_model
+        if args.tiny_model:
+            from xlner.bench.tiny_clip import build_tiny_clip
+
+            model = str(build_tiny_clip(tmp, [" ".join(s.words) for r in data
+                                              for s in r.texts.values()]))
+        out = bench_image_text(
+            data, args.langs.split(",") if args.langs else None, visual_model=model,
+            method=args.method, src_lang=args.src_lang, visual_weight=args.visual_weight,
+            visual_mode=args.visual_mode, visual_params=_params(args.visual_param),
+            aligner=args.aligner, aligner_params=_params(args.aligner_param),
+            samples=args.samples, seed=args.seed)
+    print(format_image_text(out["results"]))
+    if args.json:
+        write_json(args.json, out)
+    return 0
+
+
+def run_visual_batching(args: argparse.Namespace) -> int:
+    from xlner.bench.image_text import bench_visual_batching, format_visual_batching
+
+    out = bench_visual_batching(args.model, sentences=args.sentences, max_n=args.max_n,
+                                batch_size=args.batch_size, device=args.device)
+    print(format_visual_batching(out))
     if args.json:
         write_json(args.json, out)
     return 0

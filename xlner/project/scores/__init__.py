@@ -23,3 +23,6 @@ scorers.register("tagger", version=1, factory="xlner.project.scores.tagger:Tagge
                  "bonus, threshold (class-aware or span-only)")
 scorers.register("nmt", version=1, factory="xlner.project.scores.nmt:NMTScorer",
                  description="translation likelihood, symmetric and self-normalised (NMTScore)")
+scorers.register("visual", version=1, factory="xlner.project.scores.visual:VisualScorer",
+                 description="image-text agreement in a CLIP-style space: text similarity and "
+                 "grounding in the image's regions (cached per image; tiebreak mode)")
