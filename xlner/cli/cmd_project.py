@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from xlner.align import create_aligner, read_pharaoh
-from xlner.align.util import directional_extras, links_for
-from xlner.cli.cmd_align import aligner_params
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
-from xlner.pipelines.project import check_parallel, project_corpus, save_projection
-from xlner.pipelines.stages import Workspace
-from xlner.pipelines.steps import align_step, words_description
-from xlner.project.recipes import method_names, resolve_method
+from xlner.cli.cmd_translate_train import add_print_config
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, input_from_args
+from xlner.pipelines.config import RunConfig, project_config
+from xlner.pipelines.run import ProjectResult, run_project
+from xlner.project.recipes import method_names
 from xlner.registry import parse_params
-from xlner.signature import make_signature
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,15 +37,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--links", default=None, help="precomputed Pharaoh links instead of aligning")
     p.add_argument("--no-resume", action="store_true", help="recompute the alignment even if "
                    "OUT.align holds one made from the same inputs and settings")
+    add_print_config(p)
     add_corpus_options(p)
     add_data_options(p)
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    source = load_input(args.source, args)
-    target = load_input(args.target, args)
-    check_parallel(source, target, args.source, args.target)
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """The run configuration the project flags describe."""
     overrides: dict[str, object] = {}
     for item in args.param:
         overrides.update(parse_params(item))
@@ -58,37 +52,30 @@ def run(args: argparse.Namespace) -> int:
         overrides["candidates"] = args.candidates
     if args.scores:
         overrides["scores"] = args.scores
-    method = resolve_method(args.method, **overrides)
-    components: dict[str, object] = {"method": method}
-    extras = None
-    align_seconds = 0.0
-    if args.links:
-        links = read_pharaoh(args.links)
-        symmetrize = None
-        inputs_extra = {"links": args.links}
-    else:
-        args.param = args.param_aligner
-        aligner = create_aligner(args.aligner, **aligner_params(args))
-        out = Path(args.out)
-        ws = Workspace(out.parent, resume=not args.no_resume)
-        aligned, _, align_seconds = align_step(
-            ws, source.words, target.words, aligner, prefix=f"{out.name}.",
-            upstream=[words_description(source), words_description(target)],
-            entities=[s.entities for s in source])
-        if ws.reused:
-            eprint(f"reusing the alignment in {out}.align (--no-resume to recompute)")
-        links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
-        extras = directional_extras(aligned)
-        components["aligner"] = aligner
-        inputs_extra = {}
-    run_ = project_corpus(source, target, projector=method.projector, links=links,
-                          extras=extras)
-    run_.align_seconds = align_seconds
-    signature = make_signature(
-        "project", inputs={"source": source.describe(), "target": target.describe(),
-                           **inputs_extra},
-        components=components, params={"symmetrize": symmetrize})
-    save_projection(run_, args.out, signature)
-    eprint(run_.report.summary())
-    eprint(f"wrote {args.out}")
+    params: dict[str, object] = {}
+    for item in args.param_aligner:
+        params.update(parse_params(item))
+    if args.seed is not None:
+        params["seed"] = None if str(args.seed).lower() == "none" else int(args.seed)
+    return project_config(
+        source=input_from_args(args.source, args), target=input_from_args(args.target, args),
+        out=args.out, method=args.method, method_params=overrides, aligner=args.aligner,
+        aligner_params=params, bitexts=args.bitext or (), symmetrize=args.symmetrize,
+        links=args.links, data_dir=args.data_dir, download=not args.no_download,
+        resume=not args.no_resume)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if args.print_config:
+        print(config.to_toml(), end="")
+        return 0
+    return report_project(run_project(config), config)
+
+
+def report_project(result: ProjectResult, config: RunConfig) -> int:
+    if result.reused:
+        eprint(f"reusing the alignment in {config.out}.align (--no-resume to recompute)")
+    eprint(result.run.report.summary())
+    eprint(f"wrote {config.out}")
     return 0

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
-from xlner.corpora.labels import LabelMap
-from xlner.corpora.named import is_corpus_name, load_corpus
-from xlner.corpora.text import read_text
 from xlner.files import atomic_write
+from xlner.pipelines.config import Input
+from xlner.pipelines.inputs import load_input as read_input
+from xlner.pipelines.inputs import looks_like_text
+
+__all__ = ["add_corpus_options", "add_data_options", "eprint", "input_from_args",
+           "load_input", "looks_like_text", "write_json"]
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -35,44 +36,20 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
                         help="word splitting of plain-text inputs (default: pre-tokenised)")
 
 
+def input_from_args(spec: str, args: argparse.Namespace, **overrides: Any) -> Input:
+    """The run-configuration input the corpus options describe."""
+    values: dict[str, Any] = {"name": spec, "label_map": getattr(args, "label_map", None),
+                              "scheme": getattr(args, "scheme", "iob2"),
+                              "repair": getattr(args, "repair", False),
+                              "tokenize": getattr(args, "tokenize", "whitespace")}
+    values.update(overrides)
+    return Input(**values)
+
+
 def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:
     """A corpus from a name, a CoNLL file or (``.txt`` with one column of text) a text file."""
-    label_map = LabelMap.parse(getattr(args, "label_map", None))
-    scheme = getattr(args, "scheme", "iob2")
-    repair = getattr(args, "repair", False)
-    if is_corpus_name(spec):
-        return load_corpus(spec, data_dir=args.data_dir, download_missing=not args.no_download,
-                           label_map=label_map, scheme=scheme, repair=repair)
-    path = Path(spec)
-    if looks_like_text(path):
-        return read_text(path, tokenizer=getattr(args, "tokenize", "whitespace"))
-    return read_conll(path, scheme=scheme, repair=repair, label_map=label_map,
-                      labelled=labelled)
-
-
-_TAG = re.compile(r"^(O|[BIES]-\S+)$")
-
-
-def looks_like_text(path: Path, sample: int = 50) -> bool:
-    """Plain text unless the first lines look like CoNLL: each ends in a tag (``O``, ``B-X``...)
-    or the file is a known CoNLL suffix."""
-    if path.suffix.lower() in {".conll", ".conll02", ".conll03", ".tsv", ".bio", ".iob"}:
-        return False
-    seen = 0
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                fields = line.split()
-                if not fields or fields[0] == "-DOCSTART-":
-                    continue
-                if len(fields) < 2 or not _TAG.match(fields[-1]):
-                    return True
-                seen += 1
-                if seen >= sample:
-                    break
-    except FileNotFoundError:
-        return False
-    return seen == 0
+    return read_input(input_from_args(spec, args), data_dir=args.data_dir,
+                      download=not args.no_download, labelled=labelled)
 
 
 def write_json(path: str | Path, data: Any) -> None:
