@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.cmd_project import report_project
+from xlner.cli.cmd_project import report_project, report_sharded
 from xlner.cli.cmd_translate_test import report_translate_test
 from xlner.cli.cmd_translate_train import report_translate_train
 from xlner.cli.common import write_json
 from xlner.pipelines.config import load_config
 from xlner.pipelines.run import ProjectResult, run
+from xlner.pipelines.shards import ShardedResult
 from xlner.pipelines.translate_test import TranslateTestResult
 
 
@@ -29,7 +30,9 @@ def main(args: argparse.Namespace) -> int:
         print(config.to_toml(), end="")
         return 0
     result = run(config)
-    if isinstance(result.outcome, ProjectResult):
+    if isinstance(result.outcome, ShardedResult):
+        report_sharded(result.outcome)
+    elif isinstance(result.outcome, ProjectResult):
         report_project(result.outcome, config)
     elif isinstance(result.outcome, TranslateTestResult):
         report_translate_test(result.outcome)

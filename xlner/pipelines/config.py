@@ -47,6 +47,9 @@ from typing import Any, ClassVar
 from xlner.errors import ConfigError
 
 PIPELINES = ("translate-train", "translate-test", "project")
+EXECUTION = ("out", "data_dir", "download", "resume", "shard_size", "engine", "workers",
+             "ray_address")
+"""Settings of where and how a run executes, not of what it computes."""
 REFINE_KINDS = ("label-map", "consistency", "filters", "recall-repair", "join")
 """Refinement steps of a translate-train training set (registered in
 :mod:`xlner.pipelines.refine`)."""
@@ -162,6 +165,12 @@ class RunConfig:
     data_dir: str | None = None
     download: bool = True
     resume: bool = True
+    shard_size: int | None = None
+    """Run in shards of this many sentence pairs (``project``; :mod:`xlner.pipelines.shards`)."""
+    engine: str = "local"
+    """Where shards run: ``local`` (a process pool of ``workers``) or ``ray``."""
+    workers: int = 1
+    ray_address: str | None = None
 
     def __post_init__(self) -> None:
         if self.pipeline not in PIPELINES:
@@ -202,10 +211,14 @@ class RunConfig:
         """The plain form (what TOML holds; ``None`` values left out)."""
         out: dict[str, Any] = {"pipeline": self.pipeline, "lang": self.lang,
                                "src_lang": self.src_lang}
-        for key in ("out", "data_dir"):
+        for key in ("out", "data_dir", "shard_size"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         out["download"], out["resume"] = self.download, self.resume
+        if self.shard_size is not None:
+            out["engine"], out["workers"] = self.engine, self.workers
+            if self.ray_address is not None:
+                out["ray_address"] = self.ray_address
         out["inputs"] = {k: _plain(v) for k, v in self.inputs.items()}
         out["steps"] = [{"kind": s.kind, **_plain(s)} for s in self.steps]
         return out
@@ -252,7 +265,7 @@ class RunConfig:
     def digest_view(self) -> dict[str, Any]:
         """What the outputs depend on: everything but where data and outputs live."""
         d = self.to_dict()
-        for key in ("out", "data_dir", "download", "resume"):
+        for key in EXECUTION:
             d.pop(key, None)
         return d
 
@@ -437,7 +450,9 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
                    bitexts: Sequence[str] = (), symmetrize: str | None = None,
                    links: str | None = None, lang: str = "und", src_lang: str = "en",
                    data_dir: str | Path | None = None, download: bool = True,
-                   resume: bool = True) -> RunConfig:
+                   resume: bool = True, shard_size: int | None = None,
+                   engine: str = "local", workers: int = 1,
+                   ray_address: str | None = None) -> RunConfig:
     """A projection run over parallel text from the settings of ``xlner project``."""
     steps: tuple[Step, ...] = (
         Align(aligner, dict(aligner_params or {}), bitext=False, bitexts=tuple(bitexts),
@@ -447,4 +462,5 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
               "target": target if isinstance(target, Input) else Input(target)}
     return RunConfig("project", lang, inputs, steps, src_lang=src_lang, out=str(out),
                      data_dir=None if data_dir is None else str(data_dir), download=download,
-                     resume=resume)
+                     resume=resume, shard_size=shard_size, engine=engine, workers=workers,
+                     ray_address=ray_address)

@@ -18,6 +18,7 @@ from xlner.pipelines.project import (
     project_corpus,
     save_projection,
 )
+from xlner.pipelines.shards import ShardedResult, project_sharded
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import align_step, words_description
 from xlner.pipelines.translate_test import TranslateTestResult, translate_test
@@ -49,7 +50,7 @@ class RunResult:
     """What :func:`run` gives: the configuration and the pipeline's own result."""
 
     config: RunConfig
-    outcome: TranslateTrainResult | TranslateTestResult | ProjectResult
+    outcome: TranslateTrainResult | TranslateTestResult | ProjectResult | ShardedResult
 
     @property
     def signature(self) -> dict[str, Any]:
@@ -63,8 +64,14 @@ def run(config: RunConfig | str | Path) -> RunResult:
     """Run a configuration (or the TOML file at a path)."""
     if not isinstance(config, RunConfig):
         config = load_config(config)
-    outcome: TranslateTrainResult | TranslateTestResult | ProjectResult
-    if config.pipeline == "translate-train":
+    outcome: TranslateTrainResult | TranslateTestResult | ProjectResult | ShardedResult
+    if config.shard_size is not None:
+        if config.pipeline != "project":
+            raise ConfigError(f"shard_size: sharded runs are for the project pipeline, not "
+                              f"{config.pipeline}")
+        outcome = project_sharded(config, shard_size=config.shard_size, engine=config.engine,
+                                  workers=config.workers, ray_address=config.ray_address)
+    elif config.pipeline == "translate-train":
         outcome = translate_train(config)
     elif config.pipeline == "translate-test":
         outcome = run_translate_test(config)
