@@ -16,9 +16,9 @@ from xlner.corpora.corpus import Corpus
 from xlner.data import Entity, Sentence
 from xlner.errors import ConfigError, InputError
 from xlner.evaluate.metrics import evaluate
+from xlner.pipelines.config import translate_train_config
 from xlner.pipelines.filters import apply_filters, parse_filters, source_filter
 from xlner.pipelines.repair import RepairReport
-from xlner.pipelines.config import translate_train_config
 from xlner.pipelines.translate_train import TranslateTrainResult, translate_train
 from xlner.project.base import (
     ERROR,

@@ -6,6 +6,7 @@ import argparse
 
 from xlner.bench.europarl import bench_europarl, format_table
 from xlner.cli.common import add_data_options, write_json
+from xlner.errors import ConfigError
 from xlner.project.recipes import split_methods
 from xlner.registry import parse_params
 
@@ -71,6 +72,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     s.add_argument("--json", default=None, help="write results and signature as JSON")
     add_data_options(s)
     s.set_defaults(func=run_speed)
+
+    sc = bench.add_parser("scale", help="align + project N real sentence pairs in shards, per "
+                          "engine and worker count (time, peak RSS of the process tree)")
+    sc.add_argument("--sizes", default="10000,100000",
+                    help="numbers of pairs, comma-separated (default 10000,100000)")
+    sc.add_argument("--engines", default="local:1,local:2",
+                    help="ENGINE:WORKERS, comma-separated (default local:1,local:2)")
+    sc.add_argument("--shard-size", type=int, default=10000, help="pairs per shard")
+    sc.add_argument("--method", default="heuristic", help="projection method (default heuristic)")
+    sc.add_argument("--langs", default=None, help="nllb-conll2003 languages (default all)")
+    sc.add_argument("--seed", type=int, default=0, help="eflomal seed (default 0)")
+    sc.add_argument("--aligner-param", action="append", default=[],
+                    help="eflomal parameter key=value (repeatable)")
+    sc.add_argument("--json", default=None, help="write results and signature as JSON")
+    add_data_options(sc)
+    sc.set_defaults(func=run_scale)
 
     m = bench.add_parser("masakhaner-nllb", help="MasakhaNER 2.0 translate-train on NLLB "
                          "translations of CoNLL-2003: the same tagger trained on T-Projection's "
@@ -175,6 +192,30 @@ def run_align_batching(args: argparse.Namespace) -> int:
     out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
                      device=args.device, kind=args.kind, params=params, model=args.model)
     print(format_batching(out))
+    if args.json:
+        write_json(args.json, out)
+    return 0
+
+
+def merged(items: list[str]) -> dict[str, object]:
+    params: dict[str, object] = {}
+    for item in items:
+        params.update(parse_params(item))
+    return params
+
+
+def run_scale(args: argparse.Namespace) -> int:
+    from xlner.bench.scale import bench_scale, format_scale_table, parse_engines
+
+    try:
+        sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    except ValueError:
+        raise ConfigError(f"--sizes {args.sizes!r}: expected integers, e.g. 10000,100000") from None
+    out = bench_scale(sizes, parse_engines(args.engines), data_dir=args.data_dir,
+                      langs=args.langs.split(",") if args.langs else None, method=args.method,
+                      shard_size=args.shard_size, seed=args.seed,
+                      aligner_params=merged(args.aligner_param))
+    print(format_scale_table(out["results"]))
     if args.json:
         write_json(args.json, out)
     return 0

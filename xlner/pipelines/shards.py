@@ -63,6 +63,8 @@ class ShardOutcome:
     reused: bool = False
     seconds: float = 0.0
     error: str | None = None
+    align_seconds: float = 0.0
+    project_seconds: float = 0.0
 
 
 @dataclass
@@ -139,6 +141,7 @@ def run_shard(config: RunConfig, shard: Shard, path: str, key: str) -> ShardOutc
             raise XlnerError(f"shard {shard.index}: failure injected by XLNER_FAIL_SHARD")
         aligner, method = _components(config)
         extras = None
+        t_align = time.perf_counter()
         if shard.links is not None:
             links: Sequence[np.ndarray] = shard.links
         else:
@@ -148,6 +151,8 @@ def run_shard(config: RunConfig, shard: Shard, path: str, key: str) -> ShardOutc
             al = config.require(Align)
             links, _ = links_for(aligned, aligner, al.symmetrize or method.symmetrize)
             extras = directional_extras(aligned)
+        align_seconds = time.perf_counter() - t_align
+        t_project = time.perf_counter()
         run = project_corpus(Corpus(list(shard.source), name="shard"), list(shard.target),
                              projector=method.projector, links=links, extras=extras)
         with atomic_write(path) as handle:
@@ -155,7 +160,9 @@ def run_shard(config: RunConfig, shard: Shard, path: str, key: str) -> ShardOutc
                 handle.write(_result_line(words, res, lk) + "\n")
         write_sidecar(path, {"key": key, "shard": shard.index, "start": shard.start,
                              "sentences": len(shard.source)})
-        return ShardOutcome(shard.index, path, seconds=time.perf_counter() - t0)
+        return ShardOutcome(shard.index, path, seconds=time.perf_counter() - t0,
+                            align_seconds=align_seconds,
+                            project_seconds=time.perf_counter() - t_project)
     except Exception as exc:  # reported by the driver with the shard's index
         log.debug("shard %d failed: %s", shard.index, traceback.format_exc())
         return ShardOutcome(shard.index, path, seconds=time.perf_counter() - t0,
