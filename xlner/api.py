@@ -27,6 +27,7 @@ from xlner.corpora.schemes import Scheme
 from xlner.data import Entity, Links, Sentence
 from xlner.evaluate.metrics import Scores
 from xlner.evaluate.metrics import evaluate as _evaluate
+from xlner.pipelines.config import translate_train_config
 from xlner.pipelines.parallel import project_parallel
 from xlner.pipelines.project import ProjectionRun
 from xlner.pipelines.translate_test import TranslateTestResult
@@ -127,8 +128,9 @@ def translate_train(source: CorpusLike, translator: str | Translator, lang: str,
     """Translate-train: translate labelled ``source`` sentences into ``lang``, project their
     entities onto the translations and (with ``tagger=``) train and evaluate a tagger on them.
     ``translator`` is a spec (``nllb(device=cuda)``, ``cached(path=FILE)``) or object;
-    ``options`` are those of :func:`xlner.pipelines.translate_train.translate_train`
-    (``methods``, ``filters``, ``tagger``, ``eval_corpus``, ...).
+    ``options`` are the settings of :func:`xlner.pipelines.config.translate_train_config`
+    (``methods``, ``filters``, ``tagger``, ...) and ``eval_corpus`` (a corpus to score the
+    trained tagger on).
 
     >>> import tempfile, pathlib, xlner
     >>> from xlner.data import Entity, Sentence
@@ -142,9 +144,12 @@ def translate_train(source: CorpusLike, translator: str | Translator, lang: str,
     (Entity(start=0, end=2, label='PER'), Entity(start=3, end=4, label='LOC'))
     """
     src = _corpus(source, data_dir, "source")
-    if isinstance(translator, str):
-        translator = create_translator(translator)
-    return _translate_train(src, translator, lang, out_dir, data_dir=data_dir, **options)
+    eval_corpus = options.pop("eval_corpus", None)
+    spec = translator if isinstance(translator, str) else "cached"
+    config = translate_train_config(lang=lang, translator=spec, out=out_dir,
+                                    data_dir=data_dir, **options)
+    return _translate_train(config, source=src, eval_corpus=eval_corpus,
+                            translator=None if isinstance(translator, str) else translator)
 
 
 def translate_test(target: CorpusLike, translator: str | Translator, tagger: str | Path | Tagger,

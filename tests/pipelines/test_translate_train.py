@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,13 +13,13 @@ import pytest
 from tests.synthetic_parallel import make_pairs, without
 from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
-from xlner.corpora.labels import LabelMap
 from xlner.data import Entity, Sentence
 from xlner.errors import ConfigError, InputError
 from xlner.evaluate.metrics import evaluate
+from xlner.pipelines.config import translate_train_config
 from xlner.pipelines.filters import apply_filters, parse_filters, source_filter
 from xlner.pipelines.repair import RepairReport
-from xlner.pipelines.translate_train import translate_train
+from xlner.pipelines.translate_train import TranslateTrainResult, translate_train
 from xlner.project.base import (
     ERROR,
     NO_ALIGNMENT,
@@ -30,6 +31,22 @@ from xlner.translate.cached import CachedTranslator
 from xlner.translate.split import JoinReport
 
 FAST = "crf(max_iterations=30)"
+
+
+def run_tt(source: Corpus, translator: CachedTranslator, lang: str, out: Path | None,
+           eval_corpus: Corpus | None = None, **settings: Any) -> TranslateTrainResult:
+    """translate-train through its run configuration, as the command line builds it."""
+    variants = {k: settings.pop(k) for k in ("variant", "projection_variant") if k in settings}
+    config = translate_train_config(lang=lang, out=out, eval="eval" if eval_corpus is not None
+                                    else None, **settings)
+    return translate_train(config, source=source, translator=translator,
+                           eval_corpus=eval_corpus, **variants)
+
+
+def step_of(signature: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The step of ``kind`` in the run configuration a signature records."""
+    (step,) = [s for s in signature["params"]["config"]["steps"] if s["kind"] == kind]
+    return step
 
 
 @pytest.fixture()
@@ -45,8 +62,8 @@ def test_end_to_end(tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path
     _, test_tgt = make_pairs(60, seed=22)
     test = Corpus(without(test_tgt, "MISC"), name="synthetic-test")
     out = tmp_path / "run"
-    result = translate_train(source, CachedTranslator(cache), "swa", out,
-                             tokenizer="whitespace", source_label_map=LabelMap.parse("MISC=O"),
+    result = run_tt(source, CachedTranslator(cache), "swa", out,
+                             tokenizer="whitespace", source_label_map="MISC=O",
                              filters="no-failed,complete", tagger=FAST, eval_corpus=test,
                              bitext=False)
     (outcome,) = result.outcomes
@@ -61,8 +78,12 @@ def test_end_to_end(tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path
         sig = json.loads((out / f"{rel}.signature.json").read_text())
         assert sig["key"].startswith("sha256:") and sig["xlner"]
     sig = json.loads((out / "heuristic" / "train.conll.signature.json").read_text())
-    assert sig["params"]["filters"] == ["no-failed", "complete"]
-    assert sig["params"]["tokenizer"] == "whitespace"
+    steps = sig["params"]["config"]["steps"]  # the signature holds the run configuration
+    assert {"kind": "filters", "params": {"names": ["no-failed", "complete"]}} in steps
+    assert all(s["kind"] != "label-map" for s in steps)  # the source map is not a step
+    assert steps[0]["kind"] == "translate" and steps[0]["tokenizer"] == "whitespace"
+    assert steps[2] == {"kind": "project", "methods": ["heuristic"],
+                        "source_label_map": "MISC=O"}
     assert sig["components"]["translator"]["name"] == "cached"
     report = json.loads((out / "heuristic" / "train.conll.report.json").read_text())
     assert report["source_entities"] == sum(len(s.entities) for s in without(
@@ -86,25 +107,25 @@ def test_resume_reuses_finished_stages(tmp_path: Path,
     source, _, cache = parallel
     out = tmp_path / "run"
     kwargs = {"tokenizer": "whitespace", "bitext": False, "tagger": FAST}
-    first = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    first = run_tt(source, CachedTranslator(cache), "swa", out, **kwargs)
     assert first.reused == []
     model_mtime = (out / "heuristic" / "model" / "model.crfsuite").stat().st_mtime_ns
-    second = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    second = run_tt(source, CachedTranslator(cache), "swa", out, **kwargs)
     assert second.computed == [] and len(second.reused) == len(first.computed)
     assert (out / "heuristic" / "model" / "model.crfsuite").stat().st_mtime_ns == model_mtime
     # a changed filter recomputes the training set and the model, not the alignment
-    third = translate_train(source, CachedTranslator(cache), "swa", out, filters="complete",
+    third = run_tt(source, CachedTranslator(cache), "swa", out, filters="complete",
                             **kwargs)
     assert "align" in third.reused and "heuristic/projected.conll" in third.reused
     assert third.computed == ["heuristic/train.conll", "heuristic/model"]
     # relabelling the source redoes the projection, not the translation or the alignment
-    relabelled = translate_train(source, CachedTranslator(cache), "swa", out,
-                                 source_label_map=LabelMap.parse("MISC=O"),
+    relabelled = run_tt(source, CachedTranslator(cache), "swa", out,
+                                 source_label_map="MISC=O",
                                  projection_variant="no-misc", **kwargs)
     assert {"translations.jsonl", "align"} <= set(relabelled.reused)
     assert "heuristic/no-misc/projected.conll" in relabelled.computed
     # a changed method recomputes the projection only
-    fourth = translate_train(source, CachedTranslator(cache), "swa", out,
+    fourth = run_tt(source, CachedTranslator(cache), "swa", out,
                              methods=["heuristic(d=1)"], **kwargs)
     assert "align" in fourth.reused
     assert "heuristic-d-1/projected.conll" in fourth.computed
@@ -112,13 +133,13 @@ def test_resume_reuses_finished_stages(tmp_path: Path,
     lines = cache.read_text(encoding="utf-8").splitlines()
     lines[0] = lines[0] + " leo"
     cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    fifth = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    fifth = run_tt(source, CachedTranslator(cache), "swa", out, **kwargs)
     assert "translations.jsonl" in fifth.computed and "align" in fifth.computed
     # an interrupted stage (no sidecar) is not reused
     (out / "heuristic" / "train.conll.signature.json").unlink()
-    sixth = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
+    sixth = run_tt(source, CachedTranslator(cache), "swa", out, **kwargs)
     assert "heuristic/train.conll" in sixth.computed
-    no_resume = translate_train(source, CachedTranslator(cache), "swa", out, resume=False,
+    no_resume = run_tt(source, CachedTranslator(cache), "swa", out, resume=False,
                                 **kwargs)
     assert no_resume.reused == []
 
@@ -126,7 +147,7 @@ def test_resume_reuses_finished_stages(tmp_path: Path,
 def test_several_methods_share_one_alignment(
         tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path]) -> None:
     source, _, cache = parallel
-    result = translate_train(source, CachedTranslator(cache), "swa", tmp_path / "run",
+    result = run_tt(source, CachedTranslator(cache), "swa", tmp_path / "run",
                              methods=["heuristic", "heuristic-paper", "heuristic@union"],
                              bitext=False)
     assert [o.slug for o in result.outcomes] == ["heuristic", "heuristic-paper",
@@ -135,19 +156,19 @@ def test_several_methods_share_one_alignment(
                                                        "union"]
     assert result.computed.count("align") == 1
     with pytest.raises(ConfigError, match="unknown projection method"):
-        translate_train(source, CachedTranslator(cache), "swa", None, methods=["nope"])
+        run_tt(source, CachedTranslator(cache), "swa", None, methods=["nope"])
 
 
 def test_misc_block_then_drop(tmp_path: Path,
                               parallel: tuple[Corpus, list[Sentence], Path]) -> None:
     source, _, cache = parallel
     out = tmp_path / "run"
-    translate_train(source, CachedTranslator(cache), "swa", out, bitext=False,
-                    target_label_map=LabelMap.parse("MISC=O"))
+    run_tt(source, CachedTranslator(cache), "swa", out, bitext=False,
+                    target_label_map="MISC=O")
     projected = read_conll(out / "heuristic" / "projected.conll")
     train = read_conll(out / "heuristic" / "train.conll")
     assert "MISC" in projected.labels() and "MISC" not in train.labels()
-    result = translate_train(source, CachedTranslator(cache), "swa", None, bitext=False,
+    result = run_tt(source, CachedTranslator(cache), "swa", None, bitext=False,
                              filters="no-failed,without:MISC")
     dropped = result.outcomes[0].filters.dropped_sentences["without:MISC"]
     assert dropped == sum(any(e.label == "MISC" for e in s.entities) for s in source) > 0
@@ -159,16 +180,16 @@ def test_errors(tmp_path: Path, parallel: tuple[Corpus, list[Sentence], Path]) -
     short.write_text("a b\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"short\.txt: 200 sentences to translate but the "
                        r"cache holds 1 translations"):
-        translate_train(source, CachedTranslator(short), "swa", tmp_path / "x")
+        run_tt(source, CachedTranslator(short), "swa", tmp_path / "x")
     with pytest.raises(ConfigError, match="unknown language code 'xx'"):
-        translate_train(source, CachedTranslator(cache), "xx", tmp_path / "x")
+        run_tt(source, CachedTranslator(cache), "xx", tmp_path / "x")
     empty = Corpus([*source.sentences[:3], Sentence(())], name="e")
     with pytest.raises(ConfigError, match="source sentence 3 is empty"):
-        translate_train(empty, CachedTranslator(cache), "swa", tmp_path / "x")
+        run_tt(empty, CachedTranslator(cache), "swa", tmp_path / "x")
     with pytest.raises(ConfigError, match="unknown training-data filter"):
-        translate_train(source, CachedTranslator(cache), "swa", None, filters="shiny")
+        run_tt(source, CachedTranslator(cache), "swa", None, filters="shiny")
     with pytest.raises(ConfigError, match="needs a tagger"):
-        translate_train(source, CachedTranslator(cache), "swa", None, eval_corpus=source)
+        run_tt(source, CachedTranslator(cache), "swa", None, eval_corpus=source)
 
 
 def test_filters_report_every_dropped_sentence() -> None:
@@ -237,7 +258,7 @@ def test_anchors_land_names_with_glued_prefixes(tmp_path: Path) -> None:
         glued.append(Sentence(tuple(words), s.entities))
     cache = tmp_path / "glued.txt"
     cache.write_text("".join(" ".join(s.words) + "\n" for s in glued), encoding="utf-8")
-    result = translate_train(Corpus(src, name="en"), CachedTranslator(cache), "xho",
+    result = run_tt(Corpus(src, name="en"), CachedTranslator(cache), "xho",
                              tmp_path / "run", tokenizer="whitespace", bitext=False,
                              anchors=True)
     projected = read_conll(tmp_path / "run" / "heuristic" / "projected.conll")
@@ -245,7 +266,7 @@ def test_anchors_land_names_with_glued_prefixes(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "run" / "heuristic" / "projected.conll.report.json")
                         .read_text())
     assert report["anchors"] >= sum(len(s.entities) for s in src)
-    assert result.signature["params"]["anchors"] is True
+    assert step_of(result.signature, "align")["anchors"] is True
 
 
 def test_recall_repair_is_a_stage_setting_and_reported(
@@ -253,8 +274,8 @@ def test_recall_repair_is_a_stage_setting_and_reported(
     source, _, cache = parallel
     out = tmp_path / "run"
     kwargs = {"tokenizer": "whitespace", "bitext": False}
-    plain = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
-    repaired = translate_train(source, CachedTranslator(cache), "swa", out,
+    plain = run_tt(source, CachedTranslator(cache), "swa", out, **kwargs)
+    repaired = run_tt(source, CachedTranslator(cache), "swa", out,
                                repair={"folds": 3}, **kwargs)
     assert "heuristic/train.conll" in repaired.computed  # the setting is part of the key
     (outcome,) = repaired.outcomes
@@ -265,17 +286,17 @@ def test_recall_repair_is_a_stage_setting_and_reported(
     for before, after in zip(plain.outcomes[0].train, outcome.train, strict=True):
         assert set(before.entities) <= set(after.entities)
     sig = json.loads((out / "heuristic" / "train.conll.signature.json").read_text())
-    assert sig["params"]["repair"]["folds"] == 3
+    assert step_of(sig, "recall-repair")["params"]["folds"] == 3
     # a resumed run reads the repaired set back instead of training the fold taggers again
-    again = translate_train(source, CachedTranslator(cache), "swa", out,
+    again = run_tt(source, CachedTranslator(cache), "swa", out,
                             repair={"folds": 3}, **kwargs)
     assert "heuristic/train.conll" in again.reused
     assert again.outcomes[0].train == outcome.train
     assert again.outcomes[0].repair == report["repair"]
     # block_dropped: the words of projected spans of dropped classes (MISC) are blocked
-    blocking = translate_train(source, CachedTranslator(cache), "swa", tmp_path / "block",
+    blocking = run_tt(source, CachedTranslator(cache), "swa", tmp_path / "block",
                                repair={"block_dropped": True},
-                               target_label_map=LabelMap.parse("MISC=O"), **kwargs)
+                               target_label_map="MISC=O", **kwargs)
     projected = read_conll(tmp_path / "block" / "heuristic" / "projected.conll")
     misc = sum(e.label == "MISC" for s in projected for e in s.entities)
     report = blocking.outcomes[0].repair
@@ -283,9 +304,9 @@ def test_recall_repair_is_a_stage_setting_and_reported(
     assert report.settings["blocked_spans"] == misc
     sig = json.loads((tmp_path / "block" / "heuristic" / "train.conll.signature.json"
                       ).read_text())
-    assert sig["params"]["repair"]["block_dropped"] is True
+    assert step_of(sig, "recall-repair")["params"]["block_dropped"] is True
     with pytest.raises(ConfigError, match="unknown recall repair settings"):
-        translate_train(source, CachedTranslator(cache), "swa", None, repair={"nope": 1},
+        run_tt(source, CachedTranslator(cache), "swa", None, repair={"nope": 1},
                         **kwargs)
 
 
@@ -301,9 +322,9 @@ def test_join_rewrites_the_training_set_last_and_is_a_stage_setting(
     cache.write_text("".join(" ".join(w) + "\n" for w in split), encoding="utf-8")
     out = tmp_path / "run"
     kwargs = {"tokenizer": "whitespace", "bitext": False,
-              "source_label_map": LabelMap.parse("MISC=O")}
-    plain = translate_train(source, CachedTranslator(cache), "swa", out, **kwargs)
-    joined = translate_train(source, CachedTranslator(cache), "swa", out, join="apostrophes",
+              "source_label_map": "MISC=O"}
+    plain = run_tt(source, CachedTranslator(cache), "swa", out, **kwargs)
+    joined = run_tt(source, CachedTranslator(cache), "swa", out, join="apostrophes",
                              **kwargs)
     assert "heuristic/train.conll" in joined.computed  # the rule is part of the stage key
     (outcome,) = joined.outcomes
@@ -321,10 +342,10 @@ def test_join_rewrites_the_training_set_last_and_is_a_stage_setting(
     report = json.loads((out / "heuristic" / "train.conll.report.json").read_text())
     assert report["join"] == outcome.join.to_dict()
     sig = json.loads((out / "heuristic" / "train.conll.signature.json").read_text())
-    assert sig["params"]["join"] == "apostrophes"
-    again = translate_train(source, CachedTranslator(cache), "swa", out, join="apostrophes",
+    assert step_of(sig, "join")["params"]["rule"] == "apostrophes"
+    again = run_tt(source, CachedTranslator(cache), "swa", out, join="apostrophes",
                             **kwargs)
     assert "heuristic/train.conll" in again.reused
     assert again.outcomes[0].train == outcome.train and again.outcomes[0].join == report["join"]
     with pytest.raises(ConfigError, match="unknown word-joining rule"):
-        translate_train(source, CachedTranslator(cache), "swa", None, join="hyphens", **kwargs)
+        run_tt(source, CachedTranslator(cache), "swa", None, join="hyphens", **kwargs)

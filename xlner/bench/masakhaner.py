@@ -32,13 +32,15 @@ from xlner.corpora.named import default_data_dir, download_dir, load_corpus
 from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
+from xlner.pipelines.config import translate_train_config
 from xlner.pipelines.consistency import make_consistent
 from xlner.pipelines.filters import parse_filters, source_filter
 from xlner.pipelines.project import check_parallel
+from xlner.pipelines.refine import CONSISTENCY_DEFAULTS
 from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import check_language, evaluate_step, method_slug, train_step
-from xlner.pipelines.translate_train import CONSISTENCY_DEFAULTS, translate_train
+from xlner.pipelines.translate_train import translate_train
 from xlner.signature import make_signature
 from xlner.translate.cached import CachedTranslator
 from xlner.translate.split import JOINERS, JoinReport, join_sentences
@@ -68,6 +70,14 @@ class Setup:
     def is_default(self) -> bool:
         return (self.misc == "drop" and not self.anchors and not self.consistency
                 and self.filters == ["no-failed"] and not self.repair and self.join is None)
+
+    def settings(self) -> dict[str, Any]:
+        """The run-configuration settings of this setup
+        (:func:`~xlner.pipelines.config.translate_train_config`)."""
+        return {"source_label_map": "MISC=O" if self.misc == "drop" else None,
+                "target_label_map": "MISC=O" if self.misc == "block" else None,
+                "anchors": self.anchors, "consistency": self.consistency,
+                "filters": self.filters, "repair": self.repair, "join": self.join}
 
     @property
     def projection(self) -> str:
@@ -237,7 +247,6 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         check_language(lang)
     work = Path(work_dir) if work_dir is not None else default_work_dir()
     keep = LabelMap({"DATE": "O"}, frozenset(CLASSES))
-    drop_misc = LabelMap({"MISC": "O"})
     results: list[dict[str, Any]] = []
     inputs: dict[str, Any] = {}
     timings: dict[str, float] = {}
@@ -282,16 +291,13 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         translator = CachedTranslator(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
                                       download=download)
         for setup in parsed:
-            run = translate_train(
-                source, translator, lang, work / lang / "projection",
-                tokenizer="whitespace", methods=methods, aligner=aligner,
-                aligner_params=aligner_params, bitext=bitext, filters=setup.filters,
-                source_label_map=drop_misc if setup.misc == "drop" else None,
-                target_label_map=drop_misc if setup.misc == "block" else None,
-                anchors=setup.anchors, consistency=setup.consistency, repair=setup.repair,
-                join=setup.join, data_dir=data_dir,
-                download=download, resume=resume, variant=setup.slug,
-                projection_variant=setup.projection)
+            config = translate_train_config(
+                lang=lang, source=f"nllb-conll2003:{lang}:en", tokenizer="whitespace",
+                methods=methods, aligner=aligner, aligner_params=aligner_params,
+                bitext=bitext, **setup.settings(), out=work / lang / "projection",
+                data_dir=data_dir, download=download, resume=resume)
+            run = translate_train(config, source=source, translator=translator,
+                                  variant=setup.slug, projection_variant=setup.projection)
             suffix = "" if setup.is_default else f"+{setup.name}"
             for outcome in run.outcomes:
                 if not outcome.train:

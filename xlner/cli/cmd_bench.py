@@ -6,6 +6,7 @@ import argparse
 
 from xlner.bench.europarl import bench_europarl, format_table
 from xlner.cli.common import add_data_options, merge_params
+from xlner.errors import ConfigError
 from xlner.files import write_json
 from xlner.project.recipes import split_methods
 
@@ -113,6 +114,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     vb.add_argument("--json", default=None, help="write the result as JSON")
     vb.set_defaults(func=run_visual_batching)
 
+    sc = bench.add_parser("scale", help="align + project N real sentence pairs in shards, per "
+                          "engine and worker count (time, peak RSS of the process tree)")
+    sc.add_argument("--sizes", default="10000,100000",
+                    help="numbers of pairs, comma-separated (default 10000,100000)")
+    sc.add_argument("--engines", default="local:1,local:2",
+                    help="ENGINE:WORKERS, comma-separated (default local:1,local:2)")
+    sc.add_argument("--shard-size", type=int, default=10000, help="pairs per shard")
+    sc.add_argument("--method", default="heuristic", help="projection method (default heuristic)")
+    sc.add_argument("--langs", default=None, help="nllb-conll2003 languages (default all)")
+    sc.add_argument("--seed", type=int, default=0, help="eflomal seed (default 0)")
+    sc.add_argument("--aligner-param", action="append", default=[],
+                    help="eflomal parameter key=value (repeatable)")
+    sc.add_argument("--json", default=None, help="write results and signature as JSON")
+    add_data_options(sc)
+    sc.set_defaults(func=run_scale)
+
     m = bench.add_parser("masakhaner-nllb", help="MasakhaNER 2.0 translate-train on NLLB "
                          "translations of CoNLL-2003: the same tagger trained on T-Projection's "
                          "labels, on our projections, and on gold MasakhaNER train")
@@ -173,12 +190,6 @@ def run_masakhaner(args: argparse.Namespace) -> int:
     return 0
 
 
-def _params(items: list[str]) -> dict[str, object]:
-    params: dict[str, object] = {}
-    for item in items:
-        params.update(parse_params(item))
-    return params
-
 
 def run_image_text(args: argparse.Namespace) -> int:
     import tempfile
@@ -196,8 +207,8 @@ def run_image_text(args: argparse.Namespace) -> int:
         out = bench_image_text(
             data, args.langs.split(",") if args.langs else None, visual_model=model,
             method=args.method, src_lang=args.src_lang, visual_weight=args.visual_weight,
-            visual_mode=args.visual_mode, visual_params=_params(args.visual_param),
-            aligner=args.aligner, aligner_params=_params(args.aligner_param),
+            visual_mode=args.visual_mode, visual_params=merge_params(args.visual_param),
+            aligner=args.aligner, aligner_params=merge_params(args.aligner_param),
             samples=args.samples, seed=args.seed)
     print(format_image_text(out["results"]))
     if args.json:
@@ -253,6 +264,24 @@ def run_align_batching(args: argparse.Namespace) -> int:
     out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
                      device=args.device, kind=args.kind, params=params, model=args.model)
     print(format_batching(out))
+    if args.json:
+        write_json(args.json, out)
+    return 0
+
+
+
+def run_scale(args: argparse.Namespace) -> int:
+    from xlner.bench.scale import bench_scale, format_scale_table, parse_engines
+
+    try:
+        sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    except ValueError:
+        raise ConfigError(f"--sizes {args.sizes!r}: expected integers, e.g. 10000,100000") from None
+    out = bench_scale(sizes, parse_engines(args.engines), data_dir=args.data_dir,
+                      langs=args.langs.split(",") if args.langs else None, method=args.method,
+                      shard_size=args.shard_size, seed=args.seed,
+                      aligner_params=merge_params(args.aligner_param))
+    print(format_scale_table(out["results"]))
     if args.json:
         write_json(args.json, out)
     return 0

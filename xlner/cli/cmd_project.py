@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.align import read_pharaoh
-from xlner.cli.cmd_align import aligner_params
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
-from xlner.pipelines.parallel import project_parallel
-from xlner.pipelines.project import check_parallel
+from xlner.cli.cmd_translate_train import add_print_config
+from xlner.cli.common import (
+    add_corpus_options,
+    add_data_options,
+    eprint,
+    input_from_args,
+    merge_params,
+)
+from xlner.errors import XlnerError
+from xlner.pipelines.config import RunConfig, project_config
+from xlner.pipelines.run import ProjectResult, run_project
+from xlner.pipelines.shards import ShardedResult, project_sharded
 from xlner.project.recipes import method_names
 
 
@@ -37,32 +44,69 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--links", default=None, help="precomputed Pharaoh links instead of aligning")
     p.add_argument("--no-resume", action="store_true", help="recompute the alignment even if "
                    "OUT.align holds one made from the same inputs and settings")
+    p.add_argument("--shard-size", type=int, default=None,
+                   help="align and project in shards of this many pairs, written to "
+                   "OUT.shards/ and resumed shard by shard")
+    p.add_argument("--engine", default="local", choices=["local", "ray"],
+                   help="where shards run: local process pool (default) or Ray")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes (local) or CPUs of a local Ray (default 1)")
+    p.add_argument("--ray-address", default=None, help="join this Ray cluster")
+    add_print_config(p)
     add_corpus_options(p)
     add_data_options(p)
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    source = load_input(args.source, args)
-    target = load_input(args.target, args)
-    check_parallel(source, target, args.source, args.target)
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """The run configuration the project flags describe."""
     overrides = merge_params(args.param)
     if args.candidates:
         overrides["candidates"] = args.candidates
     if args.scores:
         overrides["scores"] = args.scores
-    links = aligner_args = None
-    if args.links:
-        links = read_pharaoh(args.links)
-    else:
-        aligner_args = aligner_params(argparse.Namespace(**{**vars(args),
-                                                             "param": args.param_aligner}))
-    done = project_parallel(source, target, args.method, method_params=overrides,
-                            aligner=args.aligner, aligner_params=aligner_args, links=links,
-                            links_origin=args.links, symmetrize=args.symmetrize, out=args.out,
-                            resume=not args.no_resume)
-    if done.reused_alignment:
-        eprint(f"reusing the alignment in {args.out}.align (--no-resume to recompute)")
-    eprint(done.run.report.summary())
-    eprint(f"wrote {args.out}")
+    params = merge_params(args.param_aligner)
+    if args.seed is not None:
+        params["seed"] = None if str(args.seed).lower() == "none" else int(args.seed)
+    return project_config(
+        source=input_from_args(args.source, args), target=input_from_args(args.target, args),
+        out=args.out, method=args.method, method_params=overrides, aligner=args.aligner,
+        aligner_params=params, bitexts=args.bitext or (), symmetrize=args.symmetrize,
+        links=args.links, data_dir=args.data_dir, download=not args.no_download,
+        resume=not args.no_resume, shard_size=args.shard_size, engine=args.engine,
+        workers=args.workers, ray_address=args.ray_address)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if args.print_config:
+        print(config.to_toml(), end="")
+        return 0
+    if config.shard_size is not None:
+        return report_sharded(project_sharded(
+            config, shard_size=config.shard_size, engine=config.engine,
+            workers=config.workers, ray_address=config.ray_address))
+    return report_project(run_project(config), config)
+
+
+def report_sharded(result: ShardedResult) -> int:
+    reused = sum(s.reused for s in result.shards)
+    eprint(f"{len(result.shards)} shards ({reused} reused) on {result.engine} with "
+           f"{result.workers} workers, {result.seconds:.1f} s")
+    if result.failed:
+        for s in result.failed:
+            eprint(f"shard {s.index} failed: {s.error}")
+        raise XlnerError(f"{len(result.failed)} of {len(result.shards)} shards failed "
+                         f"(the others are in {result.out}.shards/; rerun to retry them)")
+    assert result.report is not None
+    eprint(result.report.summary())
+    eprint(f"wrote {result.out}")
+    return 0
+
+
+def report_project(result: ProjectResult, config: RunConfig) -> int:
+    if result.reused:
+        eprint(f"reusing the alignment in {config.out}.align (--no-resume to recompute)")
+    eprint(result.run.report.summary())
+    eprint(f"wrote {config.out}")
     return 0

@@ -9,13 +9,19 @@ from xlner.cli.cmd_translate_train import (
     add_alignment_options,
     add_translator_options,
     aligner_params,
-    make_translator,
 )
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
+from xlner.cli.common import (
+    add_corpus_options,
+    add_data_options,
+    eprint,
+    input_from_args,
+    merge_params,
+)
 from xlner.corpora.conll import write_conll
-from xlner.corpora.labels import LabelMap
 from xlner.files import write_json
-from xlner.pipelines.translate_test import translate_test
+from xlner.pipelines.config import RunConfig, translate_test_config
+from xlner.pipelines.run import run_translate_test
+from xlner.pipelines.translate_test import TranslateTestResult
 from xlner.project.recipes import method_names
 from xlner.signature import write_sidecar
 
@@ -54,25 +60,39 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    target = load_input(args.target, args, labelled=None)
-    result = translate_test(
-        target, make_translator(args), args.tagger, args.lang, args.out,  # type: ignore[arg-type]
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """The run configuration the translate-test flags describe."""
+    return translate_test_config(
+        lang=args.lang, target=input_from_args(args.target, args), tagger=args.tagger,
+        translations=args.translations, translator=args.translator,
+        tagger_params=merge_params(args.tagger_param), pred_label_map=args.pred_label_map,
         pivot_lang=args.pivot_lang, tokenizer=args.split, method=args.method,
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
-        pred_label_map=LabelMap.parse(args.pred_label_map), anchors=args.anchors,
-        data_dir=args.data_dir,
-        download=not args.no_download, resume=not args.no_resume,
-        tagger_params=merge_params(args.tagger_param), target_tagger=args.target_tagger,
-        target_tagger_params=merge_params(args.target_tagger_param))
+        anchors=args.anchors, target_tagger=args.target_tagger,
+        target_tagger_params=merge_params(args.target_tagger_param), out=args.out,
+        data_dir=args.data_dir, download=not args.no_download, resume=not args.no_resume)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if args.print_config:
+        print(config.to_toml(), end="")
+        return 0
+    return report_translate_test(run_translate_test(config), pred=args.pred, json=args.json)
+
+
+def report_translate_test(result: TranslateTestResult, *, pred: str | None = None,
+                          json: str | None = None) -> int:
+    """Print a translate-test run's scores; optionally write predictions and JSON."""
     eprint(result.report.summary())
-    if args.pred:
-        write_conll(args.pred, result.predictions)
-        write_sidecar(args.pred, result.signature)
+    if pred:
+        write_conll(pred, result.predictions)
+        write_sidecar(pred, result.signature)
     if result.scores is not None:
         print(result.scores.table())
     else:
         eprint("the target has no gold entities: nothing to score")
-    if args.json:
-        write_json(args.json, result.to_dict())
+    if json:
+        write_json(json, result.to_dict())
     return 0

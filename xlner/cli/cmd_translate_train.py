@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
-from xlner.corpora.labels import LabelMap
+from xlner.cli.common import (
+    add_corpus_options,
+    add_data_options,
+    eprint,
+    input_from_args,
+    merge_params,
+)
+from xlner.pipelines.config import Evaluate, RunConfig, Train, translate_train_config
 from xlner.pipelines.filters import FILTERS, PROSE, WITHOUT
 from xlner.pipelines.repair import RepairReport
-from xlner.pipelines.translate_train import DEFAULT_FILTERS, translate_train
+from xlner.pipelines.translate_train import (
+    DEFAULT_FILTERS,
+    TranslateTrainResult,
+    translate_train,
+)
 from xlner.project.recipes import method_names, split_methods
 from xlner.registry import parse_params
 from xlner.translate import create_translator
@@ -39,11 +49,16 @@ def add_alignment_options(p: argparse.ArgumentParser) -> None:
                    "sentence, also with a glued prefix (kaClinton) or suffix (Londra'da)")
     p.add_argument("--no-resume", action="store_true",
                    help="recompute every stage even when a finished one is in --out")
+    add_print_config(p)
+
+
+def add_print_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--print-config", action="store_true",
+                   help="print the run configuration (TOML, for xlner run) and exit")
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
-    params = merge_params(args.aligner_param)
-    return params
+    return merge_params(args.aligner_param)
 
 
 def make_translator(args: argparse.Namespace) -> object:
@@ -97,25 +112,35 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    source = load_input(args.source, args, labelled=True)
-    eval_corpus = None
-    if args.eval:
-        eval_args = argparse.Namespace(**{**vars(args), "label_map": args.eval_label_map,
-                                          "repair": True})
-        eval_corpus = load_input(args.eval, eval_args, labelled=True)
-    result = translate_train(
-        source, make_translator(args), args.lang, args.out,  # type: ignore[arg-type]
-        src_lang=args.src_lang, tokenizer=args.split, methods=split_methods(args.method),
-        aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
-        filters=args.filters, anchors=args.anchors,
-        source_label_map=LabelMap.parse(args.source_label_map),
-        target_label_map=LabelMap.parse(args.target_label_map),
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """The run configuration the translate-train flags describe."""
+    return translate_train_config(
+        lang=args.lang, source=input_from_args(args.source, args),
+        translations=args.translations, translator=args.translator, src_lang=args.src_lang,
+        tokenizer=args.split, methods=split_methods(args.method), aligner=args.aligner,
+        aligner_params=aligner_params(args), bitext=not args.no_bitext, anchors=args.anchors,
+        source_label_map=args.source_label_map, target_label_map=args.target_label_map,
         consistency=False if args.consistency is None else parse_params(args.consistency)
-        or True, repair=False if args.recall_repair is None
+        or True, filters=args.filters, repair=False if args.recall_repair is None
         else parse_params(args.recall_repair) or True, join=args.join, tagger=args.tagger,
-        eval_corpus=eval_corpus, data_dir=args.data_dir, download=not args.no_download,
+        eval=None if not args.eval else input_from_args(
+            args.eval, args, label_map=args.eval_label_map, repair=True),
+        out=args.out, data_dir=args.data_dir, download=not args.no_download,
         resume=not args.no_resume)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if args.print_config:
+        print(config.to_toml(), end="")
+        return 0
+    return report_translate_train(translate_train(config), config)
+
+
+def report_translate_train(result: TranslateTrainResult, config: RunConfig) -> int:
+    """Print a translate-train run's outcome on stderr."""
+    train = config.step(Train)
+    evaluate = config.step(Evaluate)
     for o in result.outcomes:
         eprint(f"{o.method}: {o.projection.summary()}")
         if o.consistency is not None:
@@ -125,11 +150,11 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(o.join, JoinReport):
             eprint(f"  {o.join.summary()}")
         eprint(f"  filters: {o.filters.summary()}")
-        eprint(f"  training set: {args.out}/{o.slug}/train.conll")
-        if o.scores is not None:
-            eprint(f"  {args.tagger} on {args.eval}:")
+        eprint(f"  training set: {config.out}/{o.slug}/train.conll")
+        if o.scores is not None and train is not None and evaluate is not None:
+            eprint(f"  {train.tagger} on {config.input(evaluate.input).name}:")
             eprint("    " + o.scores.table().replace("\n", "\n    "))
     if result.reused:
         eprint(f"reused stages: {', '.join(result.reused)}")
-    eprint(f"wrote {args.out}/summary.json")
+    eprint(f"wrote {config.out}/summary.json")
     return 0

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from xlner.corpora.corpus import Corpus
-from xlner.corpora.named import load_input as corpora_load_input
+from xlner.pipelines.config import Input
+from xlner.pipelines.inputs import load_input as read_input
 from xlner.registry import parse_params
 
 
@@ -28,14 +30,21 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
                         help="word splitting of plain-text inputs (default: pre-tokenised)")
 
 
+def input_from_args(spec: str, args: argparse.Namespace, **overrides: Any) -> Input:
+    """The run-configuration input the corpus options describe."""
+    values: dict[str, Any] = {"name": spec, "label_map": getattr(args, "label_map", None),
+                              "scheme": getattr(args, "scheme", "iob2"),
+                              "repair": getattr(args, "repair", False),
+                              "tokenize": getattr(args, "tokenize", "whitespace")}
+    values.update(overrides)
+    return Input(**values)
+
+
 def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:
     """A corpus from a name, a CoNLL file or a text file, read as the corpus options say
     (see :func:`xlner.corpora.named.load_input`)."""
-    return corpora_load_input(
-        spec, data_dir=args.data_dir, download=not args.no_download,
-        label_map=getattr(args, "label_map", None), scheme=getattr(args, "scheme", "iob2"),
-        repair=getattr(args, "repair", False), tokenize=getattr(args, "tokenize", "whitespace"),
-        labelled=labelled)
+    return read_input(input_from_args(spec, args), data_dir=args.data_dir,
+                      download=not args.no_download, labelled=labelled)
 
 
 def merge_params(items: list[str] | None) -> dict[str, object]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from xlner._version import __version__
 from xlner.errors import XlnerError
 
-COMMANDS = ["align", "project", "translate", "translate-train", "translate-test", "train",
+COMMANDS = ["run", "align", "project", "translate", "translate-train", "translate-test", "train",
             "tag", "model-transfer", "evaluate", "convert-ct2", "bench", "components"]
 """Subcommand modules ``xlner.cli.cmd_<name>``, in help order."""
 

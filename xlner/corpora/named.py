@@ -253,23 +253,24 @@ def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = No
 def load_input(spec: str | Path, *, data_dir: str | Path | None = None, download: bool = True,
                label_map: LabelMap | str | None = None, scheme: Scheme | str = Scheme.IOB2,
                repair: bool = False, tokenize: str = "whitespace",
-               labelled: bool | None = None) -> Corpus:
+               labelled: bool | None = None, skip_empty_words: bool = False) -> Corpus:
     """A corpus from a name, a CoNLL file or a text file (one sentence a line, split with
     ``tokenize``; a file is text unless its lines end in tags or its suffix is CoNLL's).
 
     ``label_map`` renames or drops classes (``"MISC=O"``); ``labelled=False`` reads a CoNLL
-    file's words only."""
+    file's words only; ``skip_empty_words``: see :func:`~xlner.corpora.conll.read_conll`."""
     if not isinstance(label_map, LabelMap):
         label_map = LabelMap.parse(label_map)
     text = str(spec)
     if is_corpus_name(text):
         return load_corpus(text, data_dir=data_dir, download_missing=download,
-                           label_map=label_map, scheme=scheme, repair=repair)
+                           label_map=label_map, scheme=scheme, repair=repair,
+                           skip_empty_words=skip_empty_words)
     path = Path(text)
     if looks_like_text(path):
         return read_text(path, tokenizer=tokenize)
     return read_conll(path, scheme=scheme, repair=repair, label_map=label_map,
-                      labelled=labelled)
+                      labelled=labelled, skip_empty_words=skip_empty_words)
 
 
 _TAG = re.compile(r"^(O|[BIES]-\S+)$")

@@ -30,7 +30,12 @@ class ParallelProjection:
 
     run: ProjectionRun
     signature: dict[str, Any]
-    reused_alignment: bool
+    reused: list[str]
+    """The stages read back from ``OUT.align`` instead of computed."""
+
+    @property
+    def reused_alignment(self) -> bool:
+        return bool(self.reused)
 
 
 def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", *,
@@ -39,20 +44,23 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
                      aligner_params: Mapping[str, Any] | None = None,
                      links: Sequence[Links] | None = None, links_origin: str | None = None,
                      symmetrize: str | None = None, out: str | Path | None = None,
-                     resume: bool = True) -> ParallelProjection:
+                     resume: bool = True,
+                     signature_params: Mapping[str, Any] | None = None) -> ParallelProjection:
     """Project ``source``'s entities onto the parallel ``target`` with ``method``.
 
     Without ``links`` the pair is aligned with ``aligner`` (a spec, built with
     ``aligner_params``) and the links symmetrised as ``symmetrize`` says, else as the method is
-    tuned for. With ``out`` the projection is written there (CoNLL, ``.signature.json``,
-    ``.report.json``) and the alignment kept in ``OUT.align`` for the next run.
+    tuned for; ``signature_params`` are added to the signature's parameters (the run
+    configuration, for instance). With ``out`` the projection is written there (CoNLL,
+    ``.signature.json``, ``.report.json``) and the alignment kept in ``OUT.align`` for the
+    next run.
     """
     check_parallel(source, target, source.name, target.name)
     resolved = resolve_method(method, **dict(method_params or {}))
     components: dict[str, object] = {"method": resolved}
     extras = None
     align_seconds = 0.0
-    reused = False
+    reused: list[str] = []
     inputs_extra: dict[str, Any] = {}
     used_symmetrize: str | None = None
     if links is not None:
@@ -67,7 +75,7 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
             ws, source.words, target.words, aligner, prefix=prefix,
             upstream=[words_description(source), words_description(target)],
             entities=[s.entities for s in source])
-        reused = bool(ws.reused)
+        reused = list(ws.reused)
         links, used_symmetrize = links_for(aligned, aligner, symmetrize or resolved.symmetrize)
         extras = directional_extras(aligned)
         components["aligner"] = aligner
@@ -77,7 +85,8 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},
-        components=components, params={"symmetrize": used_symmetrize})
+        components=components, params={"symmetrize": used_symmetrize,
+                                       **dict(signature_params or {})})
     if out is not None:
         save_projection(run, out, signature)
     return ParallelProjection(run, signature, reused)

@@ -29,6 +29,7 @@ from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores, evaluate
 from xlner.files import model_digest, write_json
+from xlner.pipelines.config import RunConfig
 from xlner.pipelines.project import check_parallel
 from xlner.pipelines.report import ProjectionReport
 from xlner.pipelines.stages import Workspace, component_key
@@ -96,7 +97,8 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                    resume: bool = True,
                    tagger_params: dict[str, Any] | None = None,
                    target_tagger: Tagger | str | Path | None = None,
-                   target_tagger_params: dict[str, Any] | None = None) -> TranslateTestResult:
+                   target_tagger_params: dict[str, Any] | None = None,
+                   config: RunConfig | None = None) -> TranslateTestResult:
     """Run translate-test on ``target`` (sentences in ``lang``, gold labels if any).
 
     ``tagger`` is a tagger, the directory of a saved one, a tagger spec (``hf(model=...)``) or
@@ -184,7 +186,8 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                     **({"target_tagger": target_tagger} if target_tagger is not None else {})},
         params={"lang": lang, "pivot_lang": pivot_lang, "tokenizer": tokenizer,
                 "symmetrize": projected.symmetrize, "anchors": anchors,
-                "pred_label_map": None if pmap is None else pmap.describe()})
+                "pred_label_map": None if pmap is None else pmap.describe(),
+                **({"config": config.digest_view()} if config is not None else {})})
     result = TranslateTestResult(lang, scores, predictions, tagged, projected.report, signature,
                                  seconds, ws.reused, ws.computed)
     if ws.out_dir is not None:

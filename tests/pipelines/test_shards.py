@@ -1,0 +1,122 @@
+"""Sharded projection: the same output for any shard size and engine (given the links), shards
+resumed one by one, a failing shard reported while the rest land."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.synthetic_parallel import make_pairs
+from xlner.align import EflomalAligner, write_pharaoh
+from xlner.cli.main import main
+from xlner.corpora.conll import write_conll
+from xlner.errors import ConfigError
+from xlner.pipelines.config import project_config
+from xlner.pipelines.run import run_project
+from xlner.pipelines.shards import project_sharded, read_shard
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pairs")
+    src, tgt = make_pairs(90, seed=5)
+    write_conll(root / "en.conll", src)
+    write_conll(root / "sw.conll", tgt)
+    links = EflomalAligner(symmetrize="intersection", seed=1).align(
+        [s.words for s in src], [s.words for s in tgt])
+    write_pharaoh(root / "links.txt", links)
+    return root
+
+
+def _config(pairs: Path, out: Path, **kw: object) -> object:
+    return project_config(source=str(pairs / "en.conll"), target=str(pairs / "sw.conll"),
+                          out=out, method="ilp", **kw)  # type: ignore[arg-type]
+
+
+def test_any_shard_size_and_engine_gives_the_unsharded_output(pairs: Path,
+                                                              tmp_path: Path) -> None:
+    links = str(pairs / "links.txt")
+    run_project(_config(pairs, tmp_path / "whole.conll", links=links))  # type: ignore[arg-type]
+    whole = (tmp_path / "whole.conll").read_bytes()
+    for size, workers in ((7, 1), (40, 2), (1000, 1)):
+        out = tmp_path / f"s{size}-{workers}.conll"
+        res = project_sharded(_config(pairs, out, links=links),  # type: ignore[arg-type]
+                              shard_size=size, workers=workers)
+        assert len(res.shards) == -(-90 // size) and not res.failed
+        assert out.read_bytes() == whole, (size, workers)
+    # shards hold words, entities, links and the per-sentence report fields
+    sentences, results = read_shard(tmp_path / "s40-2.conll.shards" / "shard-00000.jsonl")
+    line = json.loads((tmp_path / "s40-2.conll.shards" / "shard-00000.jsonl"
+                       ).read_text().splitlines()[0])
+    assert set(line) >= {"words", "entities", "links", "status", "unprojected", "sources"}
+    assert len(sentences) == len(results) == 40
+
+
+def test_eflomal_per_shard_same_on_one_or_two_workers(pairs: Path, tmp_path: Path) -> None:
+    outs = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}.conll"
+        project_sharded(_config(pairs, out, aligner_params={"seed": 3}),  # type: ignore[arg-type]
+                        shard_size=45, workers=workers)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and outs[0]
+
+
+def test_resume_recomputes_only_missing_shards_and_failures_are_reported(
+        pairs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "p.conll"
+    config = _config(pairs, out, links=str(pairs / "links.txt"))
+    clean = project_sharded(config, shard_size=20)  # type: ignore[arg-type]
+    expected = out.read_bytes()
+    assert [s.reused for s in clean.shards] == [False] * 5
+    # a killed run leaves some shards missing (and maybe a stale final file): only those redo
+    folder = tmp_path / "p.conll.shards"
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.jsonl")}
+    (folder / "shard-00001.jsonl").unlink()
+    (folder / "shard-00003.jsonl.signature.json").unlink()
+    out.unlink()
+    again = project_sharded(config, shard_size=20)  # type: ignore[arg-type]
+    assert [s.reused for s in again.shards] == [True, False, True, False, True]
+    assert out.read_bytes() == expected
+    for name in ("shard-00000.jsonl", "shard-00002.jsonl", "shard-00004.jsonl"):
+        assert (folder / name).stat().st_mtime_ns == stamps[name]  # not rewritten
+    # a failing shard is reported with its error; the rest land; no partial final file
+    monkeypatch.setenv("XLNER_FAIL_SHARD", "2")
+    fresh = tmp_path / "f.conll"
+    flags = ["project", "--source", str(pairs / "en.conll"), "--target",
+             str(pairs / "sw.conll"), "--method", "ilp", "--links", str(pairs / "links.txt"),
+             "--shard-size", "20", "--out", str(fresh)]
+    assert main(flags) == 2
+    err = capsys.readouterr().err
+    assert "shard 2 failed: XlnerError" in err and "1 of 5 shards failed" in err
+    assert not fresh.exists()
+    assert sorted(p.name for p in (tmp_path / "f.conll.shards").glob("*.jsonl")) == [
+        f"shard-0000{k}.jsonl" for k in (0, 1, 3, 4)]
+    monkeypatch.delenv("XLNER_FAIL_SHARD")
+    assert main(flags) == 0
+    assert "5 shards (4 reused)" in capsys.readouterr().err
+    assert fresh.read_bytes() == expected
+
+
+def test_bad_settings(pairs: Path, tmp_path: Path) -> None:
+    config = _config(pairs, tmp_path / "x.conll")
+    with pytest.raises(ConfigError, match="unknown engine"):
+        project_sharded(config, engine="spark")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="at least 1"):
+        project_sharded(config, shard_size=0)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_ray_engine_gives_the_local_output(pairs: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    outs = []
+    for engine, workers in (("local", 2), ("ray", 2)):
+        out = tmp_path / f"{engine}.conll"
+        res = project_sharded(_config(pairs, out, aligner_params={"seed": 3}),  # type: ignore[arg-type]
+                              shard_size=30, engine=engine, workers=workers)
+        assert not res.failed, res.failed
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]

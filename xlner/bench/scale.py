@@ -1,0 +1,167 @@
+"""Scale benchmark: align + project N sentence pairs in shards, per engine and worker count.
+
+The pairs are the real ones in the data directory: the CoNLL-2003 English training sentences
+(gold entities) with their NLLB-200 translations (``nllb-conll2003:<lang>:en`` and
+``:tprojection``, every language present, in order), repeated until N pairs are reached (the
+rows say how many distinct pairs there are). Each shard is aligned by eflomal on its own (the
+bitext is left out: a shard of 10,000 pairs is larger than any bitext here) and projected.
+Peak memory is the resident set of the whole process tree (this process, its workers, eflomal,
+Ray's processes), sampled every 0.1 s.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from xlner.bench.masakhaner import available_languages
+from xlner.corpora.named import load_corpus
+from xlner.data import Sentence
+from xlner.errors import ConfigError
+from xlner.pipelines.config import project_config
+from xlner.pipelines.shards import ENGINES, project_sharded
+from xlner.signature import make_signature
+
+
+def parse_engines(text: str) -> list[tuple[str, int]]:
+    """``local:1,local:2,ray:2`` → ``[("local", 1), ("local", 2), ("ray", 2)]``."""
+    out = []
+    for item in (t.strip() for t in text.split(",") if t.strip()):
+        name, _, n = item.partition(":")
+        if name not in ENGINES or not n.isdigit() or int(n) < 1:
+            raise ConfigError(f"engine {item!r}: expected ENGINE:WORKERS with ENGINE one of "
+                              f"{', '.join(ENGINES)}, e.g. local:2")
+        out.append((name, int(n)))
+    return out
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as handle:
+                rss[int(entry)] = int(handle.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+class PeakRSS:
+    """Samples the process tree's RSS in a thread; ``peak`` in bytes."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval, self.peak = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss(os.getpid()))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _tree_rss(os.getpid()))
+
+
+def real_pairs(data_dir: str | Path | None, langs: Sequence[str] | None = None
+               ) -> tuple[list[Sentence], list[tuple[str, ...]], list[str]]:
+    langs = list(langs) if langs else available_languages(data_dir)
+    if not langs:
+        raise ConfigError("no nllb-conll2003 language found in the data directory")
+    source: list[Sentence] = []
+    target: list[tuple[str, ...]] = []
+    for lang in langs:
+        en = load_corpus(f"nllb-conll2003:{lang}:en", data_dir=data_dir, download_missing=False)
+        tr = load_corpus(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
+                         download_missing=False)
+        for s, t in zip(en, tr, strict=True):
+            if s.words and t.words and len(s.words) <= 400 and len(t.words) <= 400:
+                source.append(s)
+                target.append(tuple(t.words))
+    return source, target, langs
+
+
+def bench_scale(sizes: Sequence[int], engines: Sequence[tuple[str, int]], *,
+                data_dir: str | Path | None = None, langs: Sequence[str] | None = None,
+                method: str = "heuristic", shard_size: int = 10000, seed: int = 0,
+                aligner_params: dict[str, Any] | None = None,
+                work_dir: str | Path | None = None) -> dict[str, Any]:
+    """Time align + project for each size and engine (fresh shards each time)."""
+    source, target, langs = real_pairs(data_dir, langs)
+    distinct = len(source)
+    results = []
+    for n in sizes:
+        reps = -(-n // distinct)
+        src = (source * reps)[:n]
+        tgt = (target * reps)[:n]
+        for engine, workers in engines:
+            tmp = Path(tempfile.mkdtemp(prefix="xlner-scale-", dir=work_dir))
+            try:
+                config = project_config(source="memory", target="memory",
+                                        out=tmp / "out.conll", method=method,
+                                        aligner_params={"seed": seed,
+                                                        **(aligner_params or {})},
+                                        resume=False)
+                t0 = time.perf_counter()
+                with PeakRSS() as rss:
+                    res = project_sharded(config, shard_size=shard_size, engine=engine,
+                                          workers=workers, source=src, target=tgt)
+                seconds = time.perf_counter() - t0
+                if res.failed:
+                    raise ConfigError(f"{len(res.failed)} shards failed: {res.failed[0].error}")
+                align = sum(s.align_seconds for s in res.shards)
+                project = sum(s.project_seconds for s in res.shards)
+                results.append({
+                    "n": n, "engine": engine, "workers": workers,
+                    "seconds": round(seconds, 2), "peak_rss_mb": round(rss.peak / 2**20, 1),
+                    "sentences_per_second": round(n / seconds, 1),
+                    "steps": {"align": {"task_seconds": round(align, 2),
+                                        "sentences_per_task_second": round(n / align, 1)},
+                              "project": {"task_seconds": round(project, 2),
+                                          "sentences_per_task_second":
+                                          round(n / project, 1)}},
+                    "shards": len(res.shards), "distinct_pairs": distinct,
+                    "repeated": reps > 1})
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    signature = make_signature(
+        "bench scale", inputs={"langs": langs, "distinct_pairs": distinct},
+        components={"aligner": "eflomal", "method": method},
+        params={"sizes": list(sizes), "engines": [f"{e}:{w}" for e, w in engines],
+                "shard_size": shard_size, "seed": seed,
+                "aligner_params": dict(aligner_params or {}), "cpus": os.cpu_count()})
+    return {"signature": signature, "results": results}
+
+
+def format_scale_table(results: Sequence[dict[str, Any]]) -> str:
+    lines = [f"{'n':>9} {'engine':>8} {'workers':>7} {'seconds':>9} {'peak MB':>9} "
+             f"{'sent/s':>9}"]
+    for r in results:
+        lines.append(f"{r['n']:>9} {r['engine']:>8} {r['workers']:>7} {r['seconds']:>9.1f} "
+                     f"{r['peak_rss_mb']:>9.1f} {r['sentences_per_second']:>9.1f}")
+    return "\n".join(lines)

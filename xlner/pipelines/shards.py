@@ -1,0 +1,320 @@
+"""Sharded, resumable projection over parallel text, on a local process pool or on Ray.
+
+The sentence pairs are cut into shards of ``shard_size``; each shard is aligned (with the run's
+aligner, or read from precomputed links) and projected by one task, and its output written
+atomically as JSON Lines (one line per sentence: words, entities, links, status, detail,
+unprojected entities) under ``OUT.shards/``, with a sidecar key (the shard's words and
+entities plus the run configuration). A re-run reuses every shard whose key matches, so a
+killed run resumes and recomputes only the missing shards. A shard that fails is reported with
+its error; the others still land, and the final CoNLL (``OUT``) is assembled from the shards
+only when all of them are there.
+
+Alignment runs per shard: eflomal learns from the shard plus the language pair's bitext, so
+its links (unlike the projection) depend on the shard size; precomputed links give outputs
+identical for any shard size and engine. Methods whose scores are estimated from the batch
+(the lexical score of ``ilp+lex``) see one shard at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xlner.corpora.conll import write_conll
+from xlner.data import Entity, Sentence
+from xlner.errors import ConfigError, XlnerError
+from xlner.files import atomic_write
+from xlner.pipelines.config import Align, Project, RunConfig
+from xlner.pipelines.report import ProjectionReport
+from xlner.pipelines.stages import stage_key
+from xlner.project.base import ProjectionResult, Unprojected
+from xlner.signature import make_signature, write_sidecar
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("local", "ray")
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The input of one task: sentence pairs ``start .. start + len``."""
+
+    index: int
+    start: int
+    source: tuple[Sentence, ...]
+    target: tuple[Words, ...]
+    links: tuple[np.ndarray, ...] | None = None
+
+
+@dataclass
+class ShardOutcome:
+    index: int
+    path: str
+    reused: bool = False
+    seconds: float = 0.0
+    error: str | None = None
+    align_seconds: float = 0.0
+    project_seconds: float = 0.0
+
+
+@dataclass
+class ShardedResult:
+    """A sharded run: where the shards are, which were reused, computed or failed."""
+
+    out: Path
+    shards: list[ShardOutcome]
+    report: ProjectionReport | None
+    signature: dict[str, Any]
+    seconds: float
+    sentences: int
+    engine: str
+    workers: int
+    failed: list[ShardOutcome] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"signature": self.signature, "sentences": self.sentences,
+                "engine": self.engine, "workers": self.workers,
+                "seconds": round(self.seconds, 3),
+                "projection": None if self.report is None else self.report.to_dict(),
+                "shards": {"total": len(self.shards),
+                           "reused": sum(s.reused for s in self.shards),
+                           "failed": [{"index": s.index, "error": s.error}
+                                      for s in self.failed]}}
+
+
+# -- one shard, in a worker ----------------------------------------------------------------------
+_COMPONENTS: dict[str, Any] = {}
+"""Per-process cache of (aligner, method) by configuration: no start-up cost per shard."""
+
+
+def _components(config: RunConfig) -> tuple[Any, Any]:
+    from xlner.align import create_aligner
+    from xlner.project.recipes import resolve_method
+
+    key = json.dumps(config.to_dict(), sort_keys=True)
+    if key not in _COMPONENTS:
+        al, pr = config.require(Align), config.require(Project)
+        method = resolve_method(pr.methods[0], **pr.params)
+        aligner = None
+        if al.links is None:
+            params = dict(al.params)
+            if al.bitexts:
+                params["bitext"] = list(al.bitexts)
+            if al.symmetrize:
+                params["symmetrize"] = al.symmetrize
+            if al.aligner.split("(")[0] == "eflomal":
+                params.setdefault("data_dir", config.data_dir)
+                params.setdefault("download", config.download)
+            aligner = create_aligner(al.aligner, **params)
+        _COMPONENTS[key] = (aligner, method)
+    return _COMPONENTS[key]  # type: ignore[no-any-return]
+
+
+def _result_line(words: Words, res: ProjectionResult, links: np.ndarray) -> str:
+    return json.dumps({"words": list(words), "entities": [list(e) for e in res.entities],
+                       "links": np.asarray(links).tolist(), "status": res.status,
+                       "detail": res.detail, "sources": res.sources,
+                       "unprojected": [[*u.entity, u.reason] for u in res.unprojected]},
+                      ensure_ascii=False)
+
+
+def run_shard(config: RunConfig, shard: Shard, path: str, key: str) -> ShardOutcome:
+    """Align and project one shard; write its JSON Lines atomically, then its sidecar key.
+    Errors come back in the outcome (the run reports them), never raised."""
+    from xlner.align.util import align_batch, directional_extras, links_for
+    from xlner.corpora.corpus import Corpus
+    from xlner.pipelines.project import project_corpus
+
+    t0 = time.perf_counter()
+    try:
+        if os.environ.get("XLNER_FAIL_SHARD") == str(shard.index):  # fault injection, tests
+            raise XlnerError(f"shard {shard.index}: failure injected by XLNER_FAIL_SHARD")
+        aligner, method = _components(config)
+        extras = None
+        t_align = time.perf_counter()
+        if shard.links is not None:
+            links: Sequence[np.ndarray] = shard.links
+        else:
+            aligned = align_batch(aligner, [s.words for s in shard.source], shard.target,
+                                  [s.entities for s in shard.source]
+                                  if getattr(aligner, "needs_entities", False) else None)
+            al = config.require(Align)
+            links, _ = links_for(aligned, aligner, al.symmetrize or method.symmetrize)
+            extras = directional_extras(aligned)
+        align_seconds = time.perf_counter() - t_align
+        t_project = time.perf_counter()
+        run = project_corpus(Corpus(list(shard.source), name="shard"), list(shard.target),
+                             projector=method.projector, links=links, extras=extras)
+        with atomic_write(path) as handle:
+            for words, res, lk in zip(shard.target, run.results, run.links, strict=True):
+                handle.write(_result_line(words, res, lk) + "\n")
+        write_sidecar(path, {"key": key, "shard": shard.index, "start": shard.start,
+                             "sentences": len(shard.source)})
+        return ShardOutcome(shard.index, path, seconds=time.perf_counter() - t0,
+                            align_seconds=align_seconds,
+                            project_seconds=time.perf_counter() - t_project)
+    except Exception as exc:  # reported by the driver with the shard's index
+        log.debug("shard %d failed: %s", shard.index, traceback.format_exc())
+        return ShardOutcome(shard.index, path, seconds=time.perf_counter() - t0,
+                            error=f"{type(exc).__name__}: {exc}")
+
+
+def read_shard(path: str | Path) -> tuple[list[Sentence], list[ProjectionResult]]:
+    sentences, results = [], []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            d = json.loads(line)
+            ents = [Entity(*e) for e in d["entities"]]
+            sentences.append(Sentence(tuple(d["words"]), tuple(ents)))
+            results.append(ProjectionResult(ents, list(d["sources"]),
+                                            [Unprojected(Entity(s, e, lab), reason)
+                                             for s, e, lab, reason in d["unprojected"]],
+                                            d["status"], d["detail"]))
+    return sentences, results
+
+
+def _shard_done(path: Path, key: str) -> bool:
+    from xlner.signature import sidecar_path
+
+    try:
+        recorded = json.loads(sidecar_path(path).read_text(encoding="utf-8")).get("key")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return False
+    return recorded == key and path.is_file()
+
+
+# -- engines -------------------------------------------------------------------------------------
+Task = tuple[RunConfig, Shard, str, str]
+
+
+def run_local(tasks: Sequence[Task], workers: int) -> list[ShardOutcome]:
+    """Shards on a process pool of ``workers`` (1: in this process)."""
+    if workers <= 1:
+        return [run_shard(*t) for t in tasks]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run_shard, *zip(*tasks, strict=True)))
+
+
+def run_ray(tasks: Sequence[Task], workers: int, address: str | None = None
+            ) -> list[ShardOutcome]:
+    """Shards as Ray tasks (one CPU each; ``workers`` CPUs for a local Ray, ``address`` to join
+    a cluster)."""
+    if not tasks:
+        return []
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError("the ray engine needs Ray: pip install 'xlner[ray]'") from None
+    started = False
+    if not ray.is_initialized():
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        started = True
+    try:
+        remote = ray.remote(num_cpus=1)(run_shard)
+        config_ref = ray.put(tasks[0][0])
+        refs = [remote.remote(config_ref, shard, path, key) for _, shard, path, key in tasks]
+        return list(ray.get(refs))
+    finally:
+        if started:
+            ray.shutdown()
+
+
+ENGINE_RUNNERS: dict[str, Callable[..., list[ShardOutcome]]] = {"local": run_local,
+                                                                "ray": run_ray}
+
+
+# -- the driver ----------------------------------------------------------------------------------
+def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str = "local",
+                    workers: int = 1, ray_address: str | None = None,
+                    source: Sequence[Sentence] | None = None,
+                    target: Sequence[Words] | None = None,
+                    links: Sequence[np.ndarray] | None = None) -> ShardedResult:
+    """Run a ``project`` configuration in shards (see the module docstring). ``source``,
+    ``target`` and ``links`` override the configuration's inputs (already in memory)."""
+    from xlner.align import read_pharaoh
+    from xlner.pipelines.project import check_parallel
+    from xlner.pipelines.translate_train import load_config_input
+
+    if config.pipeline != "project":
+        raise ConfigError(f"sharded runs are for the project pipeline, not {config.pipeline}")
+    if engine not in ENGINE_RUNNERS:
+        raise ConfigError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if shard_size < 1 or workers < 1:
+        raise ConfigError("shard size and workers must be at least 1")
+    if config.out is None:
+        raise ConfigError("a sharded run needs 'out' (the projected CoNLL file)")
+    al, pr = config.require(Align), config.require(Project)
+    if len(pr.methods) != 1:
+        raise ConfigError("project runs exactly one method")
+    t0 = time.perf_counter()
+    if source is None:
+        source = load_config_input(config, "source", None).sentences
+    if target is None:
+        target = [s.words for s in load_config_input(config, "target", None)]
+    target = [tuple(w) for w in target]
+    check_parallel(source, target, "the source", "the target")
+    if links is None and al.links is not None:
+        links = read_pharaoh(al.links)
+    if links is not None:
+        check_parallel(source, links, "the source", "the links")
+    out = Path(config.out)
+    folder = out.with_name(out.name + ".shards")
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = config.digest_view()
+    tasks: list[Task] = []
+    outcomes: dict[int, ShardOutcome] = {}
+    for index, start in enumerate(range(0, len(source), shard_size)):
+        src = tuple(source[start:start + shard_size])
+        tgt = tuple(target[start:start + shard_size])
+        lk = None if links is None else tuple(np.asarray(x, dtype=np.int32)
+                                                for x in links[start:start + shard_size])
+        key = stage_key("shard", settings, [[s.words, [tuple(e) for e in s.entities]]
+                                            for s in src], tgt,
+                        None if lk is None else [x.tolist() for x in lk])
+        path = folder / f"shard-{index:05d}.jsonl"
+        if config.resume and _shard_done(path, key):
+            outcomes[index] = ShardOutcome(index, str(path), reused=True)
+        else:
+            tasks.append((config, Shard(index, start, src, tgt, lk), str(path), key))
+    runner = ENGINE_RUNNERS[engine]
+    computed = runner(tasks, workers, ray_address) if engine == "ray" \
+        else runner(tasks, workers)
+    for o in computed:
+        outcomes[o.index] = o
+    ordered = [outcomes[k] for k in sorted(outcomes)]
+    failed = [o for o in ordered if o.error is not None]
+    for o in failed:
+        log.warning("shard %d failed: %s", o.index, o.error)
+    report = None
+    signature = make_signature("project (sharded)", inputs={"sentences": len(source)},
+                               params={"config": settings, "shard_size": shard_size})
+    if not failed:
+        sentences: list[Sentence] = []
+        results: list[ProjectionResult] = []
+        for o in ordered:
+            s, r = read_shard(o.path)
+            sentences += s
+            results += r
+        report = ProjectionReport.build([s.entities for s in source], results)
+        write_conll(out, sentences)
+        write_sidecar(out, signature)
+        with atomic_write(out.with_name(out.name + ".report.json")) as handle:
+            json.dump(report.to_dict(), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+    return ShardedResult(out, ordered, report, signature, time.perf_counter() - t0,
+                         len(source), engine, workers, failed)
