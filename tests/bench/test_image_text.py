@@ -120,3 +120,13 @@ def test_visual_batching_bench_gives_the_same_scores() -> None:
     assert out["max_abs_difference"] < 1e-5
     assert out["one_at_a_time_per_s"] > 0 and out["batched_per_s"] > 0
     assert "candidates/s" in format_visual_batching(out)
+
+
+def test_synthetic_corpus_option_reaches_the_model(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("PIL")
+    missing = tmp_path / "no-model"
+    assert main(["bench", "image-text", "--corpus", "synthetic:3", "--langs", "yy",
+                 "--visual-model", str(missing)]) == 2
+    assert f"cannot load {str(missing)!r}" in capsys.readouterr().err

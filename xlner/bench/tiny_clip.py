@@ -1,15 +1,17 @@
 """A tiny random-weight CLIP built locally (no hub access), and synthetic images.
 
 Used by the tests and by ``xlner bench visual-batching`` / ``xlner bench image-text``: a
-WordPiece tokenizer is trained on the fly on the given text, a CLIP with small text and vision
-towers (hidden 32, 2 layers, 2 heads, 32x32 images in 8x8 patches) is saved with random weights
-beside the tokenizer and an image processor, so the visual scorer loads it through the real
-``from_pretrained`` code path. Images are drawn with Pillow.
+WordPiece tokenizer is built on the fly from the given text (deterministically), and a CLIP with
+small text and vision towers (hidden 32, 2 layers, 2 heads, 32x32 images in 8x8 patches) is
+saved with random weights beside the tokenizer and an image processor, so the visual scorer
+loads it through the real ``from_pretrained`` code path. Images are drawn with Pillow.
 """
 
 from __future__ import annotations
 
 import random
+import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,24 +24,41 @@ _RGB = {"red": (220, 30, 30), "green": (30, 180, 60), "blue": (30, 60, 220),
         "white": (250, 250, 250), "black": (10, 10, 10)}
 
 
+def _vocabulary(texts: Iterable[str], size: int, specials: list[str]) -> dict[str, int]:
+    """A deterministic WordPiece vocabulary: specials, every character (word-initial and
+    ``##`` continuation), then the most frequent words (ties alphabetical) up to ``size``."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(re.findall(r"\w+|[^\w\s]", text.lower()))
+    chars = sorted({ch for word in counts for ch in word})
+    tokens = specials + chars + [f"##{ch}" for ch in chars]
+    seen = set(tokens)
+    for word, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(tokens) >= size:
+            break
+        if word not in seen:
+            tokens.append(word)
+            seen.add(word)
+    return {token: k for k, token in enumerate(tokens)}
+
+
 def build_tiny_clip(path: str | Path, texts: Iterable[str], *, vocab_size: int = 300,
                     hidden: int = 32, layers: int = 2, heads: int = 2, projection: int = 16,
                     image_size: int = 32, patch_size: int = 8, max_positions: int = 32,
                     seed: int = 0) -> Path:
-    """Train a tokenizer on ``texts`` and save a random-weight ``CLIPModel`` to ``path``."""
+    """Build a WordPiece tokenizer from ``texts`` (deterministic) and save a random-weight
+    ``CLIPModel`` to ``path``."""
     torch, transformers = require_torch()
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
-    from tokenizers import trainers as tok_trainers
 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tok = Tokenizer(models.WordPiece(_vocabulary(texts, vocab_size, specials),
+                                     unk_token="[UNK]"))
     tok.normalizer = normalizers.BertNormalizer(lowercase=True)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece()
-    tok.train_from_iterator(list(texts), tok_trainers.WordPieceTrainer(
-        vocab_size=vocab_size, special_tokens=specials, show_progress=False))
     cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])

@@ -76,7 +76,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     it = bench.add_parser("image-text", help="image-text parallel corpus: text-only projection "
                           "vs the same method with the visual score (span F1, paired bootstrap)")
     it.add_argument("--corpus", required=True, help="a JSONL image-text file, a folder with "
-                    "one, or NAME (<data dir>/image-text/NAME)")
+                    "one, NAME (<data dir>/image-text/NAME), or synthetic:N (N synthetic "
+                    "sentence pairs with drawn images, to check the pipeline)")
     it.add_argument("--langs", default=None, help="comma-separated target languages (default: "
                     "all in the corpus but the source)")
     it.add_argument("--src-lang", default="en")
@@ -196,13 +197,19 @@ def run_image_text(args: argparse.Namespace) -> int:
 
     from xlner.bench.image_text import bench_image_text, format_image_text, load_image_text
 
-    data = load_image_text(args.corpus, args.data_dir, args.on_missing)
-    with tempfile.TemporaryDirectory(prefix="xlner-tiny-clip-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="xlner-image-text-") as tmp:
+        corpus = args.corpus
+        if corpus.startswith("synthetic:"):
+            from xlner.bench.image_text import write_synthetic_image_text
+
+            corpus = str(write_synthetic_image_text(f"{tmp}/synthetic", int(corpus[10:]),
+                                                    lang=(args.langs or "xx").split(",")[0]))
+        data = load_image_text(corpus, args.data_dir, args.on_missing)
         model = args.visual_model
         if args.tiny_model:
             from xlner.bench.tiny_clip import build_tiny_clip
 
-            model = str(build_tiny_clip(tmp, [" ".join(s.words) for r in data
+            model = str(build_tiny_clip(f"{tmp}/clip", [" ".join(s.words) for r in data
                                               for s in r.texts.values()]))
         out = bench_image_text(
             data, args.langs.split(",") if args.langs else None, visual_model=model,

@@ -205,7 +205,7 @@ class VisualScorer:
             self._texts[text] = vec
         self.stats["texts_embedded"] += len(new)
 
-    def _image_key(self, item_extras: dict[str, Any], index: int) -> Any:
+    def _image_key(self, item_extras: dict[str, Any]) -> Any:
         image = item_extras.get(self.key)
         if image is None:
             return None
@@ -253,7 +253,7 @@ class VisualScorer:
         wanted: dict[Any, tuple[Any, int, str]] = {}
         for s in np.unique(sent).tolist():
             extras = batch[s].extras
-            key = self._image_key(extras, s)
+            key = self._image_key(extras)
             if key is None:
                 if self.on_missing == "error":
                     where = extras.get(IMAGE_ORIGIN)
