@@ -6,7 +6,7 @@ import argparse
 
 from xlner.align import read_pharaoh
 from xlner.cli.cmd_align import aligner_params
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
+from xlner.cli.common import add_input_options, eprint, load_input, merge_params
 from xlner.pipelines.parallel import project_parallel
 from xlner.pipelines.project import check_parallel
 from xlner.project.recipes import method_names
@@ -37,9 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--links", default=None, help="precomputed Pharaoh links instead of aligning")
     p.add_argument("--no-resume", action="store_true", help="recompute the alignment even if "
                    "OUT.align holds one made from the same inputs and settings")
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from xlner.cli.cmd_translate_train import (
     aligner_params,
     make_translator,
 )
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
+from xlner.cli.common import add_input_options, eprint, load_input, merge_params
 from xlner.corpora.conll import write_conll
 from xlner.corpora.labels import LabelMap
 from xlner.files import write_json
@@ -49,9 +49,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--pred", default=None, help="also write the predictions to this CoNLL file")
     p.add_argument("--json", default=None, help="write the scores and signature as JSON")
     add_alignment_options(p)
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.named import load_input as corpora_load_input
@@ -26,6 +27,16 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
                         help="rename or drop classes, e.g. MISC=O,PERSON=PER")
     parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
                         help="word splitting of plain-text inputs (default: pre-tokenised)")
+
+
+def add_input_options(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int],
+                      *, corpus: bool = True) -> None:
+    """The corpus options (unless ``corpus=False``) and data options of a command, and the
+    function that runs it."""
+    if corpus:
+        add_corpus_options(parser)
+    add_data_options(parser)
+    parser.set_defaults(func=func)
 
 
 def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:
