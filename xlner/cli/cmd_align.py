@@ -7,7 +7,7 @@ import sys
 
 from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, uses_bitext, write_pharaoh
-from xlner.cli.common import add_data_options, eprint, load_input, merge_params
+from xlner.cli.common import add_input_options, eprint, load_input, merge_params
 from xlner.pipelines.project import check_parallel
 from xlner.signature import make_signature, write_sidecar
 
@@ -29,8 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
                    help="word splitting of text inputs (default: pre-tokenised)")
     p.add_argument("--out", default=None, help="write links here (with a signature sidecar)")
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run, corpus=False)
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:

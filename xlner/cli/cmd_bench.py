@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from xlner.bench.europarl import bench_europarl, format_table
-from xlner.cli.common import add_data_options, merge_params
+from xlner.cli.common import add_data_options, add_input_options, merge_params
 from xlner.errors import ConfigError
 from xlner.files import write_json
 from xlner.project.recipes import split_methods
@@ -20,14 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="comma-separated target languages (default: all present)")
     e.add_argument("--methods", default="heuristic",
                    help="comma-separated method specs (default heuristic)")
-    e.add_argument("--aligner", default="eflomal")
-    e.add_argument("--aligner-param", action="append", default=[],
-                   help="aligner parameter key=value (repeatable)")
-    e.add_argument("--no-bitext", action="store_true",
-                   help="do not add bitext:en-<lang> to the aligner's data")
+    add_aligner_options(e)
     e.add_argument("--json", default=None, help="write results and signature as JSON")
-    add_data_options(e)
-    e.set_defaults(func=run_europarl)
+    add_input_options(e, run_europarl, corpus=False)
     b = bench.add_parser("translate-batching", help="translator: sentences/s one at a time vs "
                          "batched (default: a tiny NLLB-style model built locally)")
     b.add_argument("--translator", default=None,
@@ -70,8 +65,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     s.add_argument("--aligner-param", action="append", default=[],
                    help="eflomal parameter key=value (repeatable)")
     s.add_argument("--json", default=None, help="write results and signature as JSON")
-    add_data_options(s)
-    s.set_defaults(func=run_speed)
+    add_input_options(s, run_speed, corpus=False)
 
     it = bench.add_parser("image-text", help="image-text parallel corpus: text-only projection "
                           "vs the same method with the visual score (span F1, paired bootstrap)")
@@ -147,11 +141,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "(default crf(algorithm=ap,max_iterations=10))")
     m.add_argument("--seeds", default="1,2,3",
                    help="train once per seed and report the mean (default 1,2,3)")
-    m.add_argument("--aligner", default="eflomal")
-    m.add_argument("--aligner-param", action="append", default=[],
-                   help="aligner parameter key=value (repeatable)")
-    m.add_argument("--no-bitext", action="store_true",
-                   help="do not add bitext:en-<lang> to the aligner's data")
+    add_aligner_options(m)
     m.add_argument("--no-gold", action="store_true", help="skip the gold upper bound")
     m.add_argument("--split", choices=("test", "dev"), default="test",
                    help="MasakhaNER split to score on (dev: choose settings without the test "
@@ -166,8 +156,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "(default $XLNER_CACHE_DIR/bench/masakhaner-nllb)")
     m.add_argument("--no-resume", action="store_true", help="recompute every stage")
     m.add_argument("--json", default=None, help="write the rows and signature as JSON")
-    add_data_options(m)
-    m.set_defaults(func=run_masakhaner)
+    add_input_options(m, run_masakhaner, corpus=False)
+
+
+def add_aligner_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--aligner", default="eflomal")
+    parser.add_argument("--aligner-param", action="append", default=[],
+                        help="aligner parameter key=value (repeatable)")
+    parser.add_argument("--no-bitext", action="store_true",
+                        help="do not add bitext:en-<lang> to the aligner's data")
 
 
 def run_masakhaner(args: argparse.Namespace) -> int:

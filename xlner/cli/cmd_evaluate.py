@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, load_input
+from xlner.cli.common import add_input_options, load_input
 from xlner.evaluate.metrics import evaluate
 from xlner.files import write_json
 from xlner.signature import make_signature
@@ -15,9 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--gold", required=True, help="gold CoNLL file or corpus name")
     p.add_argument("--pred", required=True, help="predicted CoNLL file (same words)")
     p.add_argument("--json", default=None, help="also write the scores as JSON")
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, merge_params
+from xlner.cli.common import add_input_options, eprint, load_input, merge_params
 from xlner.corpora.labels import LabelMap
 from xlner.files import write_json
 from xlner.pipelines.model_transfer import model_transfer, save_model_transfer
@@ -26,9 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="rename or drop predicted classes before scoring, e.g. MISC=O")
     p.add_argument("--out", default=None, help="write predictions (CoNLL, IOB2) here")
     p.add_argument("--json", default=None, help="write scores and signature as JSON")
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,8 +6,7 @@ import argparse
 
 from xlner.cli.cmd_translate_train import add_print_config
 from xlner.cli.common import (
-    add_corpus_options,
-    add_data_options,
+    add_input_options,
     eprint,
     input_from_args,
     merge_params,
@@ -53,9 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="processes (local) or CPUs of a local Ray (default 1)")
     p.add_argument("--ray-address", default=None, help="join this Ray cluster")
     add_print_config(p)
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import add_input_options, eprint, load_input
 from xlner.pipelines.tagging import tag_file
 
 
@@ -15,9 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="CoNLL (labels, if any, are ignored), text (one sentence a line) or "
                    "corpus name")
     p.add_argument("--out", required=True, help="output CoNLL (plus .signature.json)")
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:

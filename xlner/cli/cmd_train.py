@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import add_input_options, eprint, load_input
 from xlner.pipelines.tagging import train_tagger
 
 
@@ -15,9 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--tagger", default="crf",
                    help="tagger spec, e.g. crf or crf(c1=0.1,max_iterations=100) (default crf)")
     p.add_argument("--dev", default=None, help="development set (backends that use one)")
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:

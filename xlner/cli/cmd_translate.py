@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_data_options, eprint, load_input, merge_params
+from xlner.cli.common import add_input_options, eprint, load_input, merge_params
 from xlner.signature import make_signature
 
 
@@ -28,8 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="start again even if a partial translation exists")
     p.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
                    help="word splitting of a text input (default: pre-tokenised)")
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run, corpus=False)
 
 
 def run(args: argparse.Namespace) -> int:

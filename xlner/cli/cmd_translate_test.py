@@ -11,8 +11,7 @@ from xlner.cli.cmd_translate_train import (
     aligner_params,
 )
 from xlner.cli.common import (
-    add_corpus_options,
-    add_data_options,
+    add_input_options,
     eprint,
     input_from_args,
     merge_params,
@@ -55,9 +54,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--pred", default=None, help="also write the predictions to this CoNLL file")
     p.add_argument("--json", default=None, help="write the scores and signature as JSON")
     add_alignment_options(p)
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 
 from xlner.cli.common import (
-    add_corpus_options,
-    add_data_options,
+    add_input_options,
     eprint,
     input_from_args,
     merge_params,
@@ -107,9 +106,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="rename/drop classes of the evaluation gold, e.g. DATE=O")
     p.add_argument("--out", required=True, help="output directory (stages are resumed)")
     add_alignment_options(p)
-    add_corpus_options(p)
-    add_data_options(p)
-    p.set_defaults(func=run)
+    add_input_options(p, run)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:

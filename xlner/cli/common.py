@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from xlner.corpora.corpus import Corpus
@@ -38,6 +39,16 @@ def input_from_args(spec: str, args: argparse.Namespace, **overrides: Any) -> In
                               "tokenize": getattr(args, "tokenize", "whitespace")}
     values.update(overrides)
     return Input(**values)
+
+
+def add_input_options(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int],
+                      *, corpus: bool = True) -> None:
+    """The corpus options (unless ``corpus=False``) and data options of a command, and the
+    function that runs it."""
+    if corpus:
+        add_corpus_options(parser)
+    add_data_options(parser)
+    parser.set_defaults(func=func)
 
 
 def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:

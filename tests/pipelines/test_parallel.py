@@ -1,0 +1,40 @@
+"""Projection over parallel text with its alignment stage (the body of ``xlner project``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from xlner.corpora.conll import read_conll
+from xlner.corpora.corpus import Corpus
+from xlner.data import Entity, Sentence
+from xlner.pipelines.parallel import project_parallel
+
+SOURCE = Corpus([Sentence(("Angela", "Merkel", "visited", "Paris", "."),
+                          (Entity(0, 2, "PER"), Entity(3, 4, "LOC")))] * 6, name="en")
+TARGET = Corpus([Sentence(("Angela", "Merkel", "besuchte", "Paris", "."))] * 6, name="de")
+
+
+def test_writes_the_projection_and_reuses_the_alignment(tmp_path: Path) -> None:
+    out = tmp_path / "de.conll"
+    first = project_parallel(SOURCE, TARGET, "heuristic", out=out)
+    assert not first.reused_alignment
+    assert read_conll(out)[0].entities == (Entity(0, 2, "PER"), Entity(3, 4, "LOC"))
+    signature = json.loads(out.with_name("de.conll.signature.json").read_text())
+    assert signature["components"]["aligner"]["name"] == "eflomal"
+    assert signature["params"]["symmetrize"] == "intersection"  # the method's own
+    report = json.loads(out.with_name("de.conll.report.json").read_text())
+    assert report["projected_entities"] == 12
+    again = project_parallel(SOURCE, TARGET, "heuristic", out=out)
+    assert again.reused_alignment
+    assert again.run.corpus.sentences == first.run.corpus.sentences
+
+
+def test_precomputed_links_are_used_as_given() -> None:
+    links = [np.array([[0, 1], [1, 0], [3, 3]], dtype=np.int32)] * len(SOURCE)
+    done = project_parallel(SOURCE, TARGET, "ilp", links=links, links_origin="given.txt")
+    assert done.run.corpus[0].entities == (Entity(0, 2, "PER"), Entity(3, 4, "LOC"))
+    assert done.signature["inputs"]["links"] == "given.txt"
+    assert "aligner" not in done.signature["components"]
