@@ -136,12 +136,12 @@ def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
     priors = tmp_path / "pri.conll.shards" / "priors.txt"
     learnt = read_priors(priors)
     assert learnt.lex and learnt.hmmf and learnt.hmmr and learnt.ferf and learnt.ferr
-    # names are copied into the target: their keys (6-character prefixes) pair with themselves
-    assert learnt.lex[("nairob", "nairob")] > 0
+    # names are copied into the target: some keys pair with themselves
+    assert any(src == tgt for src, tgt in learnt.lex)
     stamp = priors.stat().st_mtime_ns
     again = project_sharded(config, shard_size=45)
     assert all(s.reused for s in again.shards) and priors.stat().st_mtime_ns == stamp
     bad = tmp_path / "bad.txt"
     bad.write_text("LEX\ta\tb\t1\nHMMF\tx\t2\n", encoding="utf-8")
-    with pytest.raises(InputError, match="bad.txt.*line 2|line 2.*bad.txt"):
+    with pytest.raises(InputError, match=r"bad\.txt:2: not an eflomal priors line"):
         read_priors(bad)
