@@ -12,7 +12,7 @@ from tests.synthetic_parallel import make_pairs
 from xlner.align import EflomalAligner, write_pharaoh
 from xlner.cli.main import main
 from xlner.corpora.conll import write_conll
-from xlner.errors import ConfigError
+from xlner.errors import ConfigError, InputError
 from xlner.pipelines.config import project_config
 from xlner.pipelines.run import run_project
 from xlner.pipelines.shards import project_sharded, read_shard
@@ -120,3 +120,28 @@ def test_ray_engine_gives_the_local_output(pairs: Path, tmp_path: Path) -> None:
         assert not res.failed, res.failed
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
+
+
+def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
+                                                               tmp_path: Path) -> None:
+    from xlner.align.priors import read_priors
+
+    out = tmp_path / "pri.conll"
+    config = project_config(source=str(pairs / "en.conll"), target=str(pairs / "sw.conll"),
+                            out=out, method="ilp", aligner_params={"seed": 3,
+                                                                   "rel_iterations": 0.2},
+                            priors_sample=60)
+    res = project_sharded(config, shard_size=45)
+    assert not res.failed and out.exists()
+    priors = tmp_path / "pri.conll.shards" / "priors.txt"
+    learnt = read_priors(priors)
+    assert learnt.lex and learnt.hmmf and learnt.hmmr and learnt.ferf and learnt.ferr
+    # names are copied into the target: some keys pair with themselves
+    assert any(src == tgt for src, tgt in learnt.lex)
+    stamp = priors.stat().st_mtime_ns
+    again = project_sharded(config, shard_size=45)
+    assert all(s.reused for s in again.shards) and priors.stat().st_mtime_ns == stamp
+    bad = tmp_path / "bad.txt"
+    bad.write_text("LEX\ta\tb\t1\nHMMF\tx\t2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.txt:2: not an eflomal priors line"):
+        read_priors(bad)

@@ -40,6 +40,7 @@ from xlner.cache import cache_dir
 from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
+from xlner.files import file_digest
 from xlner.registry import aligners
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,7 @@ class EflomalAligner:
                  iterations: tuple[int, int, int] | None = None, max_bitext: int | None = None,
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
                  unglue: bool = False, data_dir: str | Path | None = None,
-                 download: bool = True) -> None:
+                 download: bool = True, priors: str | Path | None = None) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
@@ -164,6 +165,8 @@ class EflomalAligner:
             raise ConfigError(f"eflomal truncate must be a non-negative integer, not {truncate!r}")
         self.truncate = truncate
         self.unglue = bool(unglue)
+        self.priors = None if priors is None else str(priors)
+        """eflomal priors learnt beforehand (:mod:`xlner.align.priors`), added per batch."""
         self.data_dir = data_dir
         self.download = download
         self._bitext_spec = bitext
@@ -191,7 +194,8 @@ class EflomalAligner:
                 "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
                 "truncate": self.truncate, "unglue": self.unglue,
                 "bitext": None if bitext is None else bitext.describe(),
-                "max_bitext": self.max_bitext}
+                "max_bitext": self.max_bitext,
+                **({"priors": file_digest(self.priors)} if self.priors else {})}
 
     def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
         if self.iterations is not None:
@@ -250,7 +254,7 @@ class EflomalAligner:
                 _write_text(h, src_ids, len(sv.index))
             with open(t_path, "w") as h:
                 _write_text(h, tgt_ids, len(tv.index))
-            if self.identity_prior > 0:
+            if self.identity_prior > 0 or self.priors:
                 p_path = Path(tmp, "priors")
                 self._write_priors(p_path, src_ids, tgt_ids, sv, tv)
                 extra_args = ["-p", str(p_path)]
@@ -294,10 +298,37 @@ class EflomalAligner:
             for i in set(s.tolist()):
                 for j in tk.get(key(inv_s[i]), ()):
                     pairs.add((i, j))
+        if not self.priors:
+            with open(path, "w") as h:
+                h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(pairs)} 0 0 0 0\n")
+                for i, j in sorted(pairs):
+                    h.write(f"{i + 1} {j + 1} {self.identity_prior:g}\n")
+            return
+        from xlner.align.priors import read_priors
+
+        learnt = read_priors(self.priors)
+        lex: dict[tuple[int, int], float] = {}
+        if self.identity_prior > 0:
+            lex = {p: float(self.identity_prior) for p in pairs}
+        for (s_word, t_word), count in learnt.lex.items():
+            i, j = sv.index.get(s_word), tv.index.get(t_word)
+            if i is not None and j is not None:
+                lex[(i, j)] = lex.get((i, j), 0.0) + count
+        ferf = {(sv.index[w], n): a for (w, n), a in learnt.ferf.items() if w in sv.index}
+        ferr = {(tv.index[w], n): a for (w, n), a in learnt.ferr.items() if w in tv.index}
         with open(path, "w") as h:
-            h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(pairs)} 0 0 0 0\n")
-            for i, j in sorted(pairs):
-                h.write(f"{i + 1} {j + 1} {self.identity_prior:g}\n")
+            h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(lex)} {len(learnt.hmmf)} "
+                    f"{len(learnt.hmmr)} {len(ferf)} {len(ferr)}\n")
+            for (i, j), alpha in sorted(lex.items()):
+                h.write(f"{i + 1} {j + 1} {alpha:g}\n")
+            for jump, alpha in sorted(learnt.hmmf.items()):
+                h.write(f"{jump} {alpha:g}\n")
+            for jump, alpha in sorted(learnt.hmmr.items()):
+                h.write(f"{jump} {alpha:g}\n")
+            for (i, n), alpha in sorted(ferf.items()):
+                h.write(f"{i + 1} {n} {alpha:g}\n")
+            for (j, n), alpha in sorted(ferr.items()):
+                h.write(f"{j + 1} {n} {alpha:g}\n")
 
     def align(self, src: Sequence[Words], tgt: Sequence[Words]) -> list[Links]:
         fwd, rev = self.align_both(src, tgt)

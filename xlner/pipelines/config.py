@@ -94,6 +94,9 @@ class Align:
     anchors: bool = False
     symmetrize: str | None = None
     links: str | None = None
+    priors_sample: int | None = None
+    """Sharded eflomal runs: learn priors once from this many corpus pairs plus the bitext
+    and align each shard with them (instead of with the bitext); ``None``: off."""
 
 
 @dataclass(frozen=True)
@@ -448,7 +451,8 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
                    method: str = "heuristic", method_params: Mapping[str, Any] | None = None,
                    aligner: str = "eflomal", aligner_params: Mapping[str, Any] | None = None,
                    bitexts: Sequence[str] = (), symmetrize: str | None = None,
-                   links: str | None = None, lang: str = "und", src_lang: str = "en",
+                   links: str | None = None, priors_sample: int | None = None,
+                   lang: str = "und", src_lang: str = "en",
                    data_dir: str | Path | None = None, download: bool = True,
                    resume: bool = True, shard_size: int | None = None,
                    engine: str = "local", workers: int = 1,
@@ -456,7 +460,7 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
     """A projection run over parallel text from the settings of ``xlner project``."""
     steps: tuple[Step, ...] = (
         Align(aligner, dict(aligner_params or {}), bitext=False, bitexts=tuple(bitexts),
-              symmetrize=symmetrize, links=links),
+              symmetrize=symmetrize, links=links, priors_sample=priors_sample),
         Project((method,), dict(method_params or {})))
     inputs = {"source": source if isinstance(source, Input) else Input(source),
               "target": target if isinstance(target, Input) else Input(target)}

@@ -239,6 +239,39 @@ ENGINE_RUNNERS: dict[str, Callable[..., list[ShardOutcome]]] = {"local": run_loc
 
 
 # -- the driver ----------------------------------------------------------------------------------
+def _with_priors(config: RunConfig, folder: Path, source: Sequence[Sentence],
+                 target: Sequence[Words]) -> tuple[RunConfig, str]:
+    """Learn eflomal priors once (a stage: ``priors.txt`` in the shard folder) from the
+    first ``priors_sample`` pairs plus the bitext; shards then align with them, bitext-free."""
+    import dataclasses
+
+    from xlner.align.priors import learn_priors
+    from xlner.files import file_digest
+
+    al = config.require(Align)
+    if al.aligner.split("(")[0] != "eflomal":
+        raise ConfigError("priors_sample: shared priors are learnt with the eflomal aligner")
+    n = al.priors_sample or 0
+    sample_src = [s.words for s in source[:n]]
+    sample_tgt = [tuple(t) for t in target[:n]]
+    path = folder / "priors.txt"
+    key = stage_key("priors", config.digest_view(), sample_src, sample_tgt)
+    if not (config.resume and _shard_done(path, key)):
+        aligner, _ = _components(dataclasses.replace(
+            config, steps=tuple(dataclasses.replace(s, priors_sample=None)
+                                if isinstance(s, Align) else s for s in config.steps)))
+        t0 = time.perf_counter()
+        learn_priors(aligner, sample_src, sample_tgt, path)
+        write_sidecar(path, {"key": key, "sample": n,
+                             "seconds": round(time.perf_counter() - t0, 3)})
+    params = {**dict(al.params), "priors": str(path)}
+    shard_align = dataclasses.replace(al, params=params, bitexts=(), priors_sample=None)
+    log.info("eflomal priors %s (%s)", path, file_digest(path))
+    return dataclasses.replace(config, steps=tuple(shard_align if isinstance(s, Align) else s
+                                                   for s in config.steps)), key
+
+
+
 def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str = "local",
                     workers: int = 1, ray_address: str | None = None,
                     source: Sequence[Sentence] | None = None,
@@ -276,6 +309,9 @@ def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str =
     folder = out.with_name(out.name + ".shards")
     folder.mkdir(parents=True, exist_ok=True)
     settings = config.digest_view()
+    if links is None and al.priors_sample is not None:
+        config, priors_key = _with_priors(config, folder, source, target)
+        settings = {**settings, "priors": priors_key}
     tasks: list[Task] = []
     outcomes: dict[int, ShardOutcome] = {}
     for index, start in enumerate(range(0, len(source), shard_size)):
