@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from xlner.align import read_pharaoh
-from xlner.align.base import uses_bitext
 from xlner.corpora.labels import LabelMap
 from xlner.errors import ConfigError
 from xlner.pipelines.config import Align, Project, RunConfig, Tag, Translate, load_config
@@ -16,7 +15,7 @@ from xlner.pipelines.parallel import project_parallel
 from xlner.pipelines.project import (
     ProjectionRun,
 )
-from xlner.pipelines.shards import ShardedResult, project_sharded
+from xlner.pipelines.shards import ShardedResult, aligner_settings, project_sharded
 from xlner.pipelines.translate_test import TranslateTestResult, translate_test
 from xlner.pipelines.translate_train import (
     TranslateTrainResult,
@@ -104,14 +103,7 @@ def run_project(config: RunConfig) -> ProjectResult:
     if al.links:
         links = read_pharaoh(al.links)
     else:
-        aligner_params = dict(al.params)
-        if al.bitexts:
-            aligner_params["bitext"] = list(al.bitexts)
-        if al.symmetrize:
-            aligner_params["symmetrize"] = al.symmetrize
-        if uses_bitext(al.aligner):
-            aligner_params.setdefault("data_dir", config.data_dir)
-            aligner_params.setdefault("download", config.download)
+        aligner_params = aligner_settings(config)
     done = project_parallel(source, target, pr.methods[0], method_params=pr.params,
                             aligner=al.aligner, aligner_params=aligner_params, links=links,
                             links_origin=al.links, symmetrize=al.symmetrize, out=config.out,

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from xlner.align.base import uses_bitext
 from xlner.corpora.conll import write_conll
 from xlner.data import Entity, Sentence
 from xlner.errors import ConfigError, XlnerError
@@ -107,15 +108,7 @@ def _components(config: RunConfig) -> tuple[Any, Any]:
         method = resolve_method(pr.methods[0], **pr.params)
         aligner = None
         if al.links is None:
-            params = dict(al.params)
-            if al.bitexts:
-                params["bitext"] = list(al.bitexts)
-            if al.symmetrize:
-                params["symmetrize"] = al.symmetrize
-            if al.aligner.split("(")[0] == "eflomal":
-                params.setdefault("data_dir", config.data_dir)
-                params.setdefault("download", config.download)
-            aligner = create_aligner(al.aligner, **params)
+            aligner = create_aligner(al.aligner, **aligner_settings(config))
         _COMPONENTS[key] = (aligner, method)
     return _COMPONENTS[key]  # type: ignore[no-any-return]
 
@@ -354,3 +347,18 @@ def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str =
             handle.write("\n")
     return ShardedResult(out, ordered, report, signature, time.perf_counter() - t0,
                          len(source), engine, workers, failed)
+
+
+def aligner_settings(config: RunConfig) -> dict[str, Any]:
+    """The aligner's constructor parameters a run's align step implies (its bitext, the
+    symmetrisation, and the data directory for aligners that learn from bitext)."""
+    al = config.require(Align)
+    params = dict(al.params)
+    if al.bitexts:
+        params["bitext"] = list(al.bitexts)
+    if al.symmetrize:
+        params["symmetrize"] = al.symmetrize
+    if uses_bitext(al.aligner):
+        params.setdefault("data_dir", config.data_dir)
+        params.setdefault("download", config.download)
+    return params
