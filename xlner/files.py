@@ -1,8 +1,9 @@
-"""File helpers shared by every step: atomic writes and content digests."""
+"""File helpers shared by every step: atomic writes, checked text reads and content digests."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -10,26 +11,95 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from xlner.errors import InputError
+
+BOM = "\ufeff"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _os_error(exc: OSError, path: Path, action: str) -> InputError:
+    reason = exc.strerror or str(exc)
+    hint = ""
+    if exc.errno == errno.ENOSPC:
+        hint = "; free some space or write elsewhere"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "; choose a writable location" if action == "write" else ""
+    return InputError(f"cannot {action}: {reason}{hint}", source=path)
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:  # type: ignore[type-arg]
     """Write to a temporary file beside ``path`` and rename it into place on success.
 
     A crash or exception leaves any previous file at ``path`` untouched and no partial file.
+    The file gets the usual permissions (``0666`` less the umask), not ``mkstemp``'s ``0600``.
+    Errors of the file system (a directory in the way, no permission, disk full) raise
+    :class:`~xlner.errors.InputError` naming ``path``.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise InputError("is a directory; give a file path to write", source=path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _os_error(exc, path, "write") from None
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise _os_error(exc, path, "write") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
+    """The text of a file, with a leading UTF-8 byte-order mark removed.
+
+    A missing file, a directory, an unreadable file or bytes that are not valid in ``encoding``
+    raise :class:`~xlner.errors.InputError` naming the file (and line and byte offset of the
+    first invalid byte, with the ``--encoding`` hint).
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", source=path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory; expected a file", source=path) from None
+    except OSError as exc:
+        raise _os_error(exc, path, "read") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"byte {exc.start} (0x{data[exc.start]:02x}) is not valid {encoding}; give the "
+            "file's encoding, e.g. --encoding latin-1", source=path, line=line) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", source=path) from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of ``text`` split at ``\\n`` only (as files count lines), without ``\\r``."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def file_digest(path: str | Path) -> str:

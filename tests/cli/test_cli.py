@@ -98,17 +98,6 @@ def test_console_entry_point_runs() -> None:
     assert out.stdout.startswith("xlner ")
 
 
-def test_format_sniffing(tmp_path: Path) -> None:
-    from xlner.cli.common import looks_like_text
-
-    (tmp_path / "a.txt").write_text("Hi there\nOK\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Kano B-LOC\nis O\n\nx O\n", encoding="utf-8")
-    (tmp_path / "c.conll").write_text("a sentence with words\n", encoding="utf-8")
-    assert looks_like_text(tmp_path / "a.txt")
-    assert not looks_like_text(tmp_path / "b.txt")
-    assert not looks_like_text(tmp_path / "c.conll")
-
-
 def test_project_resumes_its_alignment(toy_files: tuple[Path, ...],
                                        capsys: pytest.CaptureFixture[str]) -> None:
     src, _, _, tgt_txt = toy_files

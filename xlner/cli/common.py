@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
+from xlner.corpora.detect import Format, detect_format
 from xlner.corpora.labels import LabelMap
 from xlner.corpora.named import is_corpus_name, load_corpus
 from xlner.corpora.text import read_text
+from xlner.errors import InputError
 from xlner.files import atomic_write
 
 
@@ -26,53 +27,69 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheme", default="iob2", help="tag scheme of input files "
-                        "(iob1, iob2, bioes; default iob2)")
+                        "(iob1, iob2, bioes; bilou is read as bioes; default iob2)")
     parser.add_argument("--repair", action="store_true",
-                        help="turn invalid I-X after O into B-X (counted) instead of failing")
+                        help="turn invalid tag transitions (I-X after O) into entity starts "
+                        "(counted and printed) instead of failing")
     parser.add_argument("--label-map", default=None,
                         help="rename or drop classes, e.g. MISC=O,PERSON=PER")
-    parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                        help="word splitting of plain-text inputs (default: pre-tokenised)")
+    add_text_options(parser)
 
 
-def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:
-    """A corpus from a name, a CoNLL file or (``.txt`` with one column of text) a text file."""
+def add_text_options(parser: argparse.ArgumentParser, *, tokenize: bool = True) -> None:
+    """``--encoding``, ``--allow-empty`` (and ``--tokenize``) for commands that read text."""
+    if tokenize:
+        parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
+                            help="word splitting of plain-text inputs (default: pre-tokenised)")
+    parser.add_argument("--encoding", default="utf-8",
+                        help="text encoding of input files (default utf-8; a BOM is ignored)")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="accept an input with no sentences (an error otherwise)")
+
+
+def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None,
+               role: str | None = None) -> Corpus:
+    """A corpus from a name or a file whose format (labelled CoNLL, words-only CoNLL, text)
+    is detected from its content, whatever its name.
+
+    ``labelled=True``: a role that needs labels; an unlabelled file (text, one column) is an
+    error. ``labelled=False``: labels, if any, are not read. Repairs (``--repair``) are
+    printed; an input with no sentences is an error unless ``--allow-empty``.
+    """
     label_map = LabelMap.parse(getattr(args, "label_map", None))
     scheme = getattr(args, "scheme", "iob2")
     repair = getattr(args, "repair", False)
+    encoding = getattr(args, "encoding", "utf-8")
+    what = f"--{role}" if role else "input"
     if is_corpus_name(spec):
-        return load_corpus(spec, data_dir=args.data_dir, download_missing=not args.no_download,
-                           label_map=label_map, scheme=scheme, repair=repair)
-    path = Path(spec)
-    if looks_like_text(path):
-        return read_text(path, tokenizer=getattr(args, "tokenize", "whitespace"))
-    return read_conll(path, scheme=scheme, repair=repair, label_map=label_map,
-                      labelled=labelled)
-
-
-_TAG = re.compile(r"^(O|[BIES]-\S+)$")
-
-
-def looks_like_text(path: Path, sample: int = 50) -> bool:
-    """Plain text unless the first lines look like CoNLL: each ends in a tag (``O``, ``B-X``...)
-    or the file is a known CoNLL suffix."""
-    if path.suffix.lower() in {".conll", ".conll02", ".conll03", ".tsv", ".bio", ".iob"}:
-        return False
-    seen = 0
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                fields = line.split()
-                if not fields or fields[0] == "-DOCSTART-":
-                    continue
-                if len(fields) < 2 or not _TAG.match(fields[-1]):
-                    return True
-                seen += 1
-                if seen >= sample:
-                    break
-    except FileNotFoundError:
-        return False
-    return seen == 0
+        corpus = load_corpus(spec, data_dir=args.data_dir, download_missing=not args.no_download,
+                             label_map=label_map, scheme=scheme, repair=repair)
+        if labelled and spec.partition(":")[0] == "flores200":
+            raise InputError(f"{spec} is plain text; {what} needs labelled CoNLL")
+    else:
+        path = Path(spec)
+        fmt = detect_format(path, encoding)
+        if fmt is Format.TEXT:
+            if labelled:
+                raise InputError(
+                    f"{what} needs labelled CoNLL (word and tag columns, a blank line between "
+                    "sentences) but this reads as plain text (one sentence a line)", source=path)
+            corpus = read_text(path, tokenizer=getattr(args, "tokenize", "whitespace"),
+                               encoding=encoding)
+        else:
+            if labelled and fmt is Format.WORDS:
+                raise InputError(f"{what} needs labelled CoNLL but this file has one column "
+                                 "(words only, no tags)", source=path)
+            corpus = read_conll(path, scheme=scheme, repair=repair, label_map=label_map,
+                                labelled=labelled if labelled is not None
+                                else fmt is Format.CONLL, encoding=encoding)
+    if not len(corpus) and not getattr(args, "allow_empty", False):
+        raise InputError("no sentences (--allow-empty to accept an empty input)",
+                         source=corpus.path or spec)
+    if corpus.repairs:
+        eprint(f"{spec}: repaired {corpus.repairs} invalid tag transition"
+               f"{'s' if corpus.repairs != 1 else ''} (--repair)")
+    return corpus
 
 
 def write_json(path: str | Path, data: Any) -> None:
