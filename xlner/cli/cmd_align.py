@@ -7,7 +7,7 @@ import sys
 
 from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, write_pharaoh
-from xlner.cli.common import add_data_options, eprint, load_input
+from xlner.cli.common import add_data_options, add_text_options, eprint, load_input, seed_value
 from xlner.pipelines.project import check_parallel
 from xlner.registry import parse_params
 from xlner.signature import make_signature, write_sidecar
@@ -26,9 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
     p.add_argument("--symmetrize", default=None, help="intersection, union, grow-diag, "
                    "grow-diag-final, grow-diag-final-and (eflomal; default grow-diag-final-and)")
-    p.add_argument("--seed", default=None, help="random seed (eflomal; 'none' for unseeded)")
-    p.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                   help="word splitting of text inputs (default: pre-tokenised)")
+    p.add_argument("--seed", default=None, type=seed_value, help="random seed (eflomal; 'none' for unseeded)")
+    add_text_options(p)
     p.add_argument("--out", default=None, help="write links here (with a signature sidecar)")
     add_data_options(p)
     p.set_defaults(func=run)
@@ -53,8 +52,8 @@ def aligner_params(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    src = load_input(args.src, args, labelled=False)
-    tgt = load_input(args.tgt, args, labelled=False)
+    src = load_input(args.src, args, labelled=False, role="src")
+    tgt = load_input(args.tgt, args, labelled=False, role="tgt")
     check_parallel(src, tgt, args.src, args.tgt)
     aligner = create_aligner(args.aligner, **aligner_params(args))
     links = aligner.align(src.words, tgt.words)

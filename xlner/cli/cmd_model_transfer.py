@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     params: dict[str, object] = {}
     for item in args.tagger_param:
         params.update(parse_params(item))
-    target = load_input(args.target, args, labelled=None)
+    target = load_input(args.target, args, labelled=None, role="target")
     tagger = resolve_tagger(args.tagger, **params)
     label_map = LabelMap.parse(args.pred_label_map)
     result = model_transfer(tagger, target.sentences, label_map=label_map)

@@ -8,7 +8,7 @@ from pathlib import Path
 from xlner.align import create_aligner, read_pharaoh
 from xlner.align.util import directional_extras, links_for
 from xlner.cli.cmd_align import aligner_params
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, seed_value
 from xlner.pipelines.project import check_parallel, project_corpus, save_projection
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import align_step, words_description
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
     p.add_argument("--symmetrize", default=None,
                    help="symmetrisation (default: the one the method is tuned for)")
-    p.add_argument("--seed", default=None, help="aligner random seed")
+    p.add_argument("--seed", default=None, type=seed_value, help="aligner random seed")
     p.add_argument("--links", default=None, help="precomputed Pharaoh links instead of aligning")
     p.add_argument("--no-resume", action="store_true", help="recompute the alignment even if "
                    "OUT.align holds one made from the same inputs and settings")
@@ -48,8 +48,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    source = load_input(args.source, args)
-    target = load_input(args.target, args)
+    source = load_input(args.source, args, labelled=True, role="source")
+    target = load_input(args.target, args, labelled=False, role="target")
     check_parallel(source, target, args.source, args.target)
     overrides: dict[str, object] = {}
     for item in args.param:

@@ -62,7 +62,7 @@ def merged_params(items: list[str]) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = load_input(args.target, args, labelled=None)
+    target = load_input(args.target, args, labelled=None, role="target")
     result = translate_test(
         target, make_translator(args), args.tagger, args.lang, args.out,  # type: ignore[arg-type]
         pivot_lang=args.pivot_lang, tokenizer=args.split, method=args.method,

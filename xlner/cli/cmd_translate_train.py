@@ -100,12 +100,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    source = load_input(args.source, args, labelled=True)
+    source = load_input(args.source, args, labelled=True, role="source")
     eval_corpus = None
     if args.eval:
-        eval_args = argparse.Namespace(**{**vars(args), "label_map": args.eval_label_map,
-                                          "repair": True})
-        eval_corpus = load_input(args.eval, eval_args, labelled=True)
+        eval_args = argparse.Namespace(**{**vars(args), "label_map": args.eval_label_map})
+        eval_corpus = load_input(args.eval, eval_args, labelled=True, role="eval")
     result = translate_train(
         source, make_translator(args), args.lang, args.out,  # type: ignore[arg-type]
         src_lang=args.src_lang, tokenizer=args.split, methods=split_methods(args.method),

@@ -92,6 +92,29 @@ def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = N
     return corpus
 
 
+def seed_value(text: str) -> str:
+    """An ``argparse`` type: an integer seed or ``none`` (checked when the options are read)."""
+    if text.strip().lower() != "none":
+        try:
+            int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"invalid seed {text!r}: give an integer or 'none'") from None
+    return text
+
+
+def int_list(text: str) -> list[int]:
+    """An ``argparse`` type: comma-separated integers (``1,2,3``)."""
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid integer list {text!r}: give comma-separated integers, e.g. 1,2,3") from None
+    if not values:
+        raise argparse.ArgumentTypeError("give at least one integer")
+    return values
+
+
 def write_json(path: str | Path, data: Any) -> None:
     with atomic_write(path) as handle:
         json.dump(data, handle, indent=2, ensure_ascii=False)
