@@ -66,6 +66,23 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         raise
 
 
+def check_output(path: str | Path) -> Path:
+    """Fail early (before any work) when ``path`` cannot be written: a directory in its place,
+    a file where its folder should be, a folder without write permission."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("is a directory; give a file path to write", source=path)
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write: {parent} is not a directory", source=path)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write: no permission in {parent}; choose a writable location",
+                         source=path)
+    return path
+
+
 def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
     """The text of a file, with a leading UTF-8 byte-order mark removed.
 

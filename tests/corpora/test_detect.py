@@ -14,7 +14,8 @@ from xlner.errors import InputError
     ("a sentence with words\n", Format.TEXT),
     ("Kano\nis\n\nx\n", Format.WORDS),
     ("Kano\nis\nx\n", Format.TEXT),  # one-word sentences, no blank lines
-    ("", Format.TEXT),
+    ("", Format.EMPTY),
+    ("\n \n", Format.EMPTY),
     # a bad tag keeps the file CoNLL, so the error is about the tag, not "empty sentence"
     ("Kano b-per\nis O\n\nx O\n", Format.CONLL),
     ("the cat sat\nJohn went home O\nI saw B-PER there\n", Format.TEXT),

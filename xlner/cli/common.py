@@ -69,6 +69,9 @@ def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = N
     else:
         path = Path(spec)
         fmt = detect_format(path, encoding)
+        if fmt is Format.EMPTY and not getattr(args, "allow_empty", False):
+            raise InputError(f"{what} has no sentences (--allow-empty to accept an empty "
+                             "input)", source=path)
         if fmt is Format.TEXT:
             if labelled:
                 raise InputError(
@@ -84,7 +87,7 @@ def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = N
                                 labelled=labelled if labelled is not None
                                 else fmt is Format.CONLL, encoding=encoding)
     if not len(corpus) and not getattr(args, "allow_empty", False):
-        raise InputError("no sentences (--allow-empty to accept an empty input)",
+        raise InputError(f"{what} has no sentences (--allow-empty to accept an empty input)",
                          source=corpus.path or spec)
     if corpus.repairs:
         eprint(f"{spec}: repaired {corpus.repairs} invalid tag transition"

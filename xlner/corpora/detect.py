@@ -22,6 +22,8 @@ class Format(Enum):
     """One word a line, no tag column, blank lines between sentences."""
     TEXT = "text"
     """One sentence a line."""
+    EMPTY = "empty"
+    """Nothing but blank lines."""
 
 
 def detect_text_format(text: str, sample: int = 500) -> Format:
@@ -31,7 +33,7 @@ def detect_text_format(text: str, sample: int = 500) -> Format:
     more whitespace-separated fields end in something tag-like (ragged columns and bad tags
     are then reported by the CoNLL reader, by line);
     words-only CoNLL when every line is one field and blank lines separate groups of them;
-    plain text otherwise (including an empty file).
+    :attr:`Format.EMPTY` without any word; plain text otherwise.
     """
     counts: Counter[int] = Counter()
     taglike = tabs = 0
@@ -53,7 +55,7 @@ def detect_text_format(text: str, sample: int = 500) -> Format:
         if seen >= sample:
             break
     if not seen:
-        return Format.TEXT
+        return Format.EMPTY
     multi = seen - counts[1]
     if counts[1] == seen:
         return Format.WORDS if blank_between else Format.TEXT

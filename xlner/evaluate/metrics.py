@@ -74,7 +74,8 @@ def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence] | Sequence[
             if len(p.words) != len(g.words):
                 what = f"{len(g.words)} gold words but {len(p.words)} predicted words"
             else:
-                j = next(i for i, (a, b) in enumerate(zip(g.words, p.words)) if a != b)
+                j = next(i for i, (a, b) in enumerate(zip(g.words, p.words, strict=True))
+                         if a != b)
                 what = (f"word {j + 1} is {g.words[j]!r} in the gold but {p.words[j]!r} in the "
                         "prediction")
             gold_at = f" (gold {g.origin})" if g.origin else ""
