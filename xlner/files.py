@@ -106,7 +106,7 @@ def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
         raise InputError(
             f"byte {exc.start} (0x{data[exc.start]:02x}) is not valid {encoding}; give the "
             "file's encoding, e.g. --encoding latin-1", source=path, line=line) from None
-    except LookupError:
+    except (LookupError, ValueError):
         raise InputError(f"unknown encoding {encoding!r}", source=path) from None
     return text[1:] if text.startswith(BOM) else text
 

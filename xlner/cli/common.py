@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -41,7 +42,7 @@ def add_text_options(parser: argparse.ArgumentParser, *, tokenize: bool = True) 
     if tokenize:
         parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
                             help="word splitting of plain-text inputs (default: pre-tokenised)")
-    parser.add_argument("--encoding", default="utf-8",
+    parser.add_argument("--encoding", default="utf-8", type=encoding_value,
                         help="text encoding of input files (default utf-8; a BOM is ignored)")
     parser.add_argument("--allow-empty", action="store_true",
                         help="accept an input with no sentences (an error otherwise)")
@@ -93,6 +94,16 @@ def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = N
         eprint(f"{spec}: repaired {corpus.repairs} invalid tag transition"
                f"{'s' if corpus.repairs != 1 else ''} (--repair)")
     return corpus
+
+
+def encoding_value(text: str) -> str:
+    """An ``argparse`` type: a text encoding Python knows (``utf-8``, ``latin-1``...)."""
+    try:
+        codecs.lookup(text)
+    except (LookupError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {text!r}; e.g. utf-8, latin-1, cp1252") from None
+    return text
 
 
 def seed_value(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import importlib
 import logging
 import signal
@@ -40,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once per process (building it costs more than most small runs)."""
+    return build_parser()
+
+
 EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 """Exit codes: 0 ok; 1 partial (some sentences failed and were reported); 2 bad input or
 configuration (one ``xlner CMD: error:`` line); 3 an internal error (a bug: ``--debug`` shows
@@ -69,7 +76,7 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure the user can cause ends in one ``error:`` line (exit 2),
     a traceback only with ``--debug``."""
-    parser = build_parser()
+    parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)
