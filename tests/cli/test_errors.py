@@ -195,3 +195,20 @@ def test_debug_shows_the_traceback(files: dict[str, Path]) -> None:
     with pytest.raises(InputError):
         main(["--debug", "evaluate", "--gold", str(files["tgt.txt"]),
               "--pred", str(files["tgt.conll"])])
+
+
+def test_staged_masakhaner_test_set_strict_then_repaired(data_dir: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """hau/test.txt holds invalid IOB2: every command stops on it unless --repair (counted),
+    and a command that reads only its words (align, translate, tag) never stops on it."""
+    name = "masakhaner2:hau:test"
+    base = ["evaluate", "--gold", name, "--pred", name, "--data-dir", str(data_dir)]
+    assert main(base) == 2
+    assert "hau/test.txt:12293: I-ORG follows O" in one_error(capsys, "evaluate")
+    assert main([*base, "--repair"]) == 0
+    assert f"{name}: repaired " in capsys.readouterr().err
+    links = tmp_path / "l.txt"
+    assert main(["align", "--src", name, "--tgt", name, "--aligner", "eflomal(iterations=[1,1,1])",
+                 "--symmetrize", "intersection", "--data-dir", str(data_dir), "--out",
+                 str(links)]) == 0

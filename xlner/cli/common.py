@@ -13,7 +13,7 @@ from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.detect import Format, detect_format
 from xlner.corpora.labels import LabelMap
-from xlner.corpora.named import is_corpus_name, load_corpus
+from xlner.corpora.named import is_corpus_name, load_corpus, resolve
 from xlner.corpora.text import read_text
 from xlner.errors import InputError
 from xlner.files import atomic_write
@@ -62,7 +62,11 @@ def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = N
     repair = getattr(args, "repair", False)
     encoding = getattr(args, "encoding", "utf-8")
     what = f"--{role}" if role else "input"
-    if is_corpus_name(spec):
+    if is_corpus_name(spec) and labelled is False and spec.partition(":")[0] not in (
+            "flores200", "bitext"):
+        (path,) = resolve(spec, data_dir=args.data_dir, download_missing=not args.no_download)
+        corpus = read_conll(path, labelled=False, name=spec)  # the words only: tags unread
+    elif is_corpus_name(spec):
         corpus = load_corpus(spec, data_dir=args.data_dir, download_missing=not args.no_download,
                              label_map=label_map, scheme=scheme, repair=repair)
         if labelled and spec.partition(":")[0] == "flores200":
