@@ -83,6 +83,42 @@ def check_output(path: str | Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def output_lock(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on output ``path`` (a file or a directory) for a run: a second
+    run writing the same output at the same time is refused with :class:`InputError`.
+
+    The lock is ``.<name>.lock`` beside ``path`` (``flock``: released by the system when the
+    process dies, even on SIGKILL, so a killed run never leaves a stale lock).
+    """
+    import fcntl
+
+    path = Path(path)
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a+")  # noqa: SIM115 (closed by the with below)
+    except OSError as exc:
+        raise _os_error(exc, path, "write") from None
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise InputError(f"another xlner run ({holder}) is writing this output; wait for "
+                             f"it to finish or choose another output", source=path) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                lock.unlink()
+
+
 def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
     """The text of a file, with a leading UTF-8 byte-order mark removed.
 

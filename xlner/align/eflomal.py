@@ -264,8 +264,15 @@ class EflomalAligner:
             procs = [subprocess.Popen([*common, flag, str(path)], env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                      for flag, path in outputs.items()]
-            for proc in procs:
-                _, err = proc.communicate()
+            try:
+                results = [proc.communicate() for proc in procs]
+            except BaseException:  # interrupted (SIGINT, SIGTERM): no orphaned eflomal runs
+                for proc in procs:
+                    proc.kill()
+                for proc in procs:
+                    proc.wait()
+                raise
+            for proc, (_, err) in zip(procs, results, strict=True):
                 if proc.returncode != 0:
                     raise XlnerError(f"eflomal failed (exit {proc.returncode}): "
                                      f"{err.decode(errors='replace').strip()}")

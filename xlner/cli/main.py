@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import functools
 import importlib
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from xlner import __version__
 from xlner.errors import XlnerError
+from xlner.files import output_lock
 
 COMMANDS = ["align", "project", "translate", "translate-train", "translate-test", "train",
             "tag", "model-transfer", "evaluate", "convert-ct2", "bench", "components"]
@@ -88,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM cleans up as SIGINT does
     try:
         load_components()
-        return int(args.func(args) or 0)
+        out = getattr(args, "out", None)
+        with output_lock(out) if out else contextlib.nullcontext():
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print(f"xlner {args.command}: interrupted; rerun the same command to resume",
               file=sys.stderr)
