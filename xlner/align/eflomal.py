@@ -190,6 +190,34 @@ class EflomalAligner:
                 "bitext": None if bitext is None else bitext.describe(),
                 "max_bitext": self.max_bitext}
 
+    def identity(self) -> dict[str, Any]:
+        """What the links depend on, as :meth:`describe` but with the bitext identified by its
+        files' digests: computed without reading (tokenising) the bitext, for
+        :class:`~xlner.align.store.AlignmentStore` keys."""
+        out = self.describe_settings()
+        spec = self._bitext_spec
+        if isinstance(spec, Bitext):
+            out["bitext"] = spec.describe()
+        elif spec is not None:
+            from xlner.corpora.named import bitext_files
+            from xlner.files import file_digest
+
+            specs = [spec] if isinstance(spec, str | Path) else list(spec)
+            out["bitext"] = {"specs": [str(x) for x in specs], "tokenizer": "xlner", "files": [
+                [p.name, file_digest(p)] for pair in bitext_files(
+                    specs, data_dir=self.data_dir, download=self.download) for p in pair]}
+        return out
+
+    def describe_settings(self) -> dict[str, Any]:
+        """:meth:`describe` without the bitext."""
+        return {"name": self.name, "version": self.version, "symmetrize": self.symmetrize,
+                "lowercase": self.lowercase, "seed": self.seed, "model": self.model,
+                "samplers": self.samplers, "rel_iterations": self.rel_iterations,
+                "null_prior": self.null_prior, "iterations": self.iterations,
+                "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
+                "truncate": self.truncate, "unglue": self.unglue, "bitext": None,
+                "max_bitext": self.max_bitext}
+
     def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
         if self.iterations is not None:
             return self.iterations

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import time
 
 from xlner.align import create_aligner, read_pharaoh
-from xlner.align.util import DirectionalLinks, directional_extras, links_for
+from xlner.align.store import AlignmentStore, alignment_key
+from xlner.align.util import DirectionalLinks, align_batch, directional_extras, links_for
 from xlner.cli.cmd_align import aligner_params
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input, seed_value
 from xlner.corpora.corpus import Corpus
@@ -14,8 +15,6 @@ from xlner.data import Links, check_links
 from xlner.errors import ConfigError, InputError
 from xlner.files import check_output, file_digest
 from xlner.pipelines.project import check_parallel, project_corpus, save_projection
-from xlner.pipelines.stages import Workspace
-from xlner.pipelines.steps import align_step, words_description
 from xlner.project.recipes import method_names, resolve_method
 from xlner.registry import parse_params
 from xlner.signature import make_signature
@@ -51,7 +50,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "symmetrises them as it is tuned for (xlner align --out-forward/--out-reverse "
                    "write both)")
     p.add_argument("--no-resume", action="store_true", help="recompute the alignment even if "
-                   "OUT.align holds one made from the same inputs and settings")
+                   "the alignment store holds one of the same words and aligner settings "
+                   "($XLNER_CACHE_DIR/alignments, shared by every method and output)")
+    p.add_argument("--no-bitext", action="store_true",
+                   help="align the given sentences alone, without extra bitext")
     add_corpus_options(p)
     add_data_options(p)
     p.set_defaults(func=run)
@@ -82,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     components: dict[str, object] = {"method": method}
     extras = None
     align_seconds = 0.0
+    if args.no_bitext and args.bitext:
+        raise ConfigError("--no-bitext and --bitext contradict each other")
     if args.links_reverse and not args.links:
         raise ConfigError("--links-reverse needs --links FORWARD")
     if args.links:
@@ -102,14 +106,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         args.param = args.param_aligner
         aligner = create_aligner(args.aligner, **aligner_params(args))
-        out = Path(args.out)
-        ws = Workspace(out.parent, resume=not args.no_resume)
-        aligned, _, align_seconds = align_step(
-            ws, source.words, target.words, aligner, prefix=f"{out.name}.",
-            upstream=[words_description(source), words_description(target)],
-            entities=[s.entities for s in source])
-        if ws.reused:
-            eprint(f"reusing the alignment in {out}.align (--no-resume to recompute)")
+        store = AlignmentStore()
+        key = alignment_key(source.words, target.words, aligner, [s.entities for s in source])
+        cached = None if args.no_resume else store.get(key, len(source))
+        if cached is not None:
+            aligned = cached
+            eprint(f"reusing the alignment in {store.path(key)} (--no-resume to recompute)")
+        else:
+            t0 = time.perf_counter()
+            aligned = align_batch(aligner, source.words, target.words,
+                                  [s.entities for s in source])
+            align_seconds = time.perf_counter() - t0
+            store.put(key, aligned, {"source": args.source, "target": args.target})
         links, symmetrize = links_for(aligned, aligner, args.symmetrize or method.symmetrize)
         extras = directional_extras(aligned)
         components["aligner"] = aligner

@@ -218,6 +218,13 @@ def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = No
                 download: bool = True, tokenizer: str = "xlner") -> Bitext:
     """Extra parallel text for aligners: ``bitext:en-<lang>`` names or directories of
     ``X.<src>``/``X.<tgt>`` pairs (``DIR`` or ``DIR:en-de`` to name the languages)."""
+    pairs = bitext_files(specs, data_dir=data_dir, download=download)
+    return read_bitext(pairs, tokenizer=tokenizer, name="+".join(map(str, specs)))
+
+
+def bitext_files(specs: Sequence[str | Path], *, data_dir: str | Path | None = None,
+                 download: bool = True) -> list[tuple[Path, Path]]:
+    """The file pairs behind bitext specs (see :func:`load_bitext`), without reading them."""
     pairs: list[tuple[Path, Path]] = []
     for spec in specs:
         text = str(spec)
@@ -246,4 +253,4 @@ def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = No
             pairs += bitext_pairs_in(directory, src, tgt)
     if not pairs:
         raise XlnerError(f"no bitext files found for {', '.join(map(str, specs))}")
-    return read_bitext(pairs, tokenizer=tokenizer, name="+".join(map(str, specs)))
+    return pairs

@@ -85,6 +85,8 @@ def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence] | Sequence[
         y_pred.append(to_iob2(sorted(p_entities), len(g.words)))
         n_gold += len(g.entities)
         n_pred += len(p_entities)
+    if not y_true:  # nothing to score (seqeval rejects an empty set)
+        return Scores(0.0, 0.0, 0.0, 0, 0, 0, {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = classification_report(y_true, y_pred, mode="strict", scheme=IOB2,
