@@ -67,13 +67,13 @@ def test_interrupted_alignment_kills_eflomal_and_cleans_up(
     src, tgt = parallel_files
     tmp = tmp_path / f"tmp-{sig.name}"
     proc = xlner(["align", "--src", str(src), "--tgt", str(tgt), "--aligner",
-                  "eflomal(iterations=[200,200,400])", "--out", str(tmp_path / "l.txt")],
+                  "eflomal(iterations=[2000,2000,8000])", "--out", str(tmp_path / "l.txt")],
                  environment(tmp))
     deadline = time.monotonic() + 60
     while not eflomal_processes(str(tmp)):
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         assert time.monotonic() < deadline, "eflomal never started"
-        time.sleep(0.05)
+        time.sleep(0.01)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
