@@ -115,12 +115,14 @@ def parse_pharaoh(line: str) -> Links:
     parts = line.split()
     if not parts:
         return empty_links()
-    try:
-        flat = [int(x) for p in parts for x in p.split("-", 1)]
-    except ValueError as exc:
-        raise ValueError(f"not a Pharaoh link line: {line!r}") from exc
-    if len(flat) != 2 * len(parts):
-        raise ValueError(f"not a Pharaoh link line: {line!r}")
+    flat: list[int] = []
+    for part in parts:
+        i, sep, j = part.partition("-")
+        if not (sep and i.isascii() and i.isdigit() and j.isascii() and j.isdigit()
+                and len(i) < 10 and len(j) < 10):
+            shown = line if len(line) <= 80 else line[:77] + "..."
+            raise ValueError(f"not a Pharaoh link line (i-j pairs of word indices): {shown!r}")
+        flat += (int(i), int(j))
     return as_links(np.asarray(flat, dtype=np.int32).reshape(-1, 2))
 
 

@@ -1,8 +1,10 @@
-"""File helpers shared by every step: atomic writes, JSON files and content digests."""
+"""File helpers shared by every step: atomic writes, checked text reads, JSON files and
+content digests."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -11,26 +13,148 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from xlner.errors import InputError
+
+BOM = "\ufeff"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _os_error(exc: OSError, path: Path, action: str) -> InputError:
+    reason = exc.strerror or str(exc)
+    hint = ""
+    if exc.errno == errno.ENOSPC:
+        hint = "; free some space or write elsewhere"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "; choose a writable location" if action == "write" else ""
+    return InputError(f"cannot {action}: {reason}{hint}", source=path)
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:  # type: ignore[type-arg]
     """Write to a temporary file beside ``path`` and rename it into place on success.
 
     A crash or exception leaves any previous file at ``path`` untouched and no partial file.
+    The file gets the usual permissions (``0666`` less the umask), not ``mkstemp``'s ``0600``.
+    Errors of the file system (a directory in the way, no permission, disk full) raise
+    :class:`~xlner.errors.InputError` naming ``path``.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise InputError("is a directory; give a file path to write", source=path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _os_error(exc, path, "write") from None
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise _os_error(exc, path, "write") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def check_output(path: str | Path) -> Path:
+    """Fail early (before any work) when ``path`` cannot be written: a directory in its place,
+    a file where its folder should be, a folder without write permission."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("is a directory; give a file path to write", source=path)
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write: {parent} is not a directory", source=path)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write: no permission in {parent}; choose a writable location",
+                         source=path)
+    return path
+
+
+@contextlib.contextmanager
+def output_lock(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on output ``path`` (a file or a directory) for a run: a second
+    run writing the same output at the same time is refused with :class:`InputError`.
+
+    The lock is ``.<name>.lock`` beside ``path`` (``flock``: released by the system when the
+    process dies, even on SIGKILL, so a killed run never leaves a stale lock).
+    """
+    import fcntl
+
+    path = Path(path)
+    lock = path.with_name(f".{path.name}.lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a+")  # noqa: SIM115 (closed by the with below)
+    except OSError as exc:
+        raise _os_error(exc, path, "write") from None
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise InputError(f"another xlner run ({holder}) is writing this output; wait for "
+                             f"it to finish or choose another output", source=path) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                lock.unlink()
+
+
+def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
+    """The text of a file, with a leading UTF-8 byte-order mark removed.
+
+    A missing file, a directory, an unreadable file or bytes that are not valid in ``encoding``
+    raise :class:`~xlner.errors.InputError` naming the file (and line and byte offset of the
+    first invalid byte, with the ``--encoding`` hint).
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", source=path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory; expected a file", source=path) from None
+    except OSError as exc:
+        raise _os_error(exc, path, "read") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"byte {exc.start} (0x{data[exc.start]:02x}) is not valid {encoding}; give the "
+            "file's encoding, e.g. --encoding latin-1", source=path, line=line) from None
+    except (LookupError, ValueError):
+        raise InputError(f"unknown encoding {encoding!r}", source=path) from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of ``text`` split at ``\\n`` only (as files count lines), without ``\\r``."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def file_digest(path: str | Path) -> str:

@@ -98,24 +98,18 @@ def test_console_entry_point_runs() -> None:
     assert out.stdout.startswith("xlner ")
 
 
-def test_format_sniffing(tmp_path: Path) -> None:
-    from xlner.corpora.named import looks_like_text
-
-    (tmp_path / "a.txt").write_text("Hi there\nOK\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Kano B-LOC\nis O\n\nx O\n", encoding="utf-8")
-    (tmp_path / "c.conll").write_text("a sentence with words\n", encoding="utf-8")
-    assert looks_like_text(tmp_path / "a.txt")
-    assert not looks_like_text(tmp_path / "b.txt")
-    assert not looks_like_text(tmp_path / "c.conll")
-
-
 def test_project_resumes_its_alignment(toy_files: tuple[Path, ...],
                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from xlner.align.store import AlignmentStore
+
     src, _, _, tgt_txt = toy_files
     out = src.parent / "p.conll"
     args = ["project", "--source", str(src), "--target", str(tgt_txt), "--out", str(out)]
-    assert main(args) == 0
-    stage = src.parent / "p.conll.align"
+    assert main([*args, "--no-resume"]) == 0  # (an earlier test may have stored these words)
+    stored = [p for p in AlignmentStore().root.iterdir() if (p / "done.json").is_file()
+              and json.loads((p / "done.json").read_text())["target"] == str(tgt_txt)]
+    assert len(stored) == 1
+    stage = stored[0]
     assert (stage / "forward.txt").is_file() and (stage / "reverse.txt").is_file()
     first = out.read_text()
     capsys.readouterr()
@@ -125,6 +119,11 @@ def test_project_resumes_its_alignment(toy_files: tuple[Path, ...],
     assert main(args) == 0
     assert "reusing the alignment" in capsys.readouterr().err
     assert out.read_text() != first
+    # ... under another output name and with another method too
+    other = ["project", "--source", str(src), "--target", str(tgt_txt), "--method", "ilp",
+             "--out", str(src.parent / "other.conll")]
+    assert main(other) == 0
+    assert "reusing the alignment" in capsys.readouterr().err
     # a changed aligner setting recomputes
     assert main([*args, "--seed", "5"]) == 0
     assert "reusing" not in capsys.readouterr().err

@@ -40,3 +40,8 @@ def test_mismatches() -> None:
         evaluate(gold, [[], []])
     with pytest.raises(InputError, match="8 gold words but 2"):
         evaluate(gold, [Sentence(("a", "b"), ())])
+
+
+def test_empty_sets_score_zero_without_error() -> None:
+    scores = evaluate([], [])
+    assert (scores.f1, scores.gold, scores.sentences) == (0.0, 0, 0)

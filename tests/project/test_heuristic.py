@@ -164,7 +164,7 @@ def test_extend_without_directional_links_is_a_config_error() -> None:
 
     from xlner.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="directional links"):
+    with pytest.raises(ConfigError, match="forward and reverse links"):
         HeuristicProjector(extend="reverse").project_one(item([Entity(0, 1, "PER")], [(0, 0)]))
 
 

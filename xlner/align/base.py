@@ -10,7 +10,7 @@ from xlner.data import Links, format_pharaoh, parse_pharaoh
 __all__ = ["Aligner", "AlignerBase", "Words", "check_batch", "format_pharaoh", "is_directional",
            "needs_entities", "parse_pharaoh", "read_pharaoh", "uses_bitext", "write_pharaoh"]
 from xlner.errors import InputError
-from xlner.files import atomic_write
+from xlner.files import atomic_write, read_text_file, split_lines
 from xlner.protocols import Aligner as Aligner
 from xlner.protocols import AlignerBase as AlignerBase
 from xlner.protocols import Words as Words
@@ -50,12 +50,16 @@ def write_pharaoh(path: str | Path, links: Sequence[Links]) -> None:
             handle.write(format_pharaoh(item) + "\n")
 
 
-def read_pharaoh(path: str | Path) -> list[Links]:
+def read_pharaoh(path: str | Path, expect: int | None = None) -> list[Links]:
+    """Links of a Pharaoh file, one line per sentence pair; ``expect``: the number of lines
+    it must have. Malformed lines, bad bytes and a wrong count raise :class:`InputError`."""
     out = []
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            try:
-                out.append(parse_pharaoh(line))
-            except ValueError as exc:
-                raise InputError(str(exc), source=path, line=lineno) from None
+    for lineno, line in enumerate(split_lines(read_text_file(path)), 1):
+        try:
+            out.append(parse_pharaoh(line))
+        except ValueError as exc:
+            raise InputError(str(exc), source=path, line=lineno) from None
+    if expect is not None and len(out) != expect:
+        raise InputError(f"{len(out)} link lines for {expect} sentence pairs (one line per "
+                         "pair, an empty line for a pair without links)", source=path)
     return out

@@ -197,6 +197,34 @@ class EflomalAligner:
                 "max_bitext": self.max_bitext,
                 **({"priors": file_digest(self.priors)} if self.priors else {})}
 
+    def identity(self) -> dict[str, Any]:
+        """What the links depend on, as :meth:`describe` but with the bitext identified by its
+        files' digests: computed without reading (tokenising) the bitext, for
+        :class:`~xlner.align.store.AlignmentStore` keys."""
+        out = self.describe_settings()
+        spec = self._bitext_spec
+        if isinstance(spec, Bitext):
+            out["bitext"] = spec.describe()
+        elif spec is not None:
+            from xlner.corpora.named import bitext_files
+            from xlner.files import file_digest
+
+            specs = [spec] if isinstance(spec, str | Path) else list(spec)
+            out["bitext"] = {"specs": [str(x) for x in specs], "tokenizer": "xlner", "files": [
+                [p.name, file_digest(p)] for pair in bitext_files(
+                    specs, data_dir=self.data_dir, download=self.download) for p in pair]}
+        return out
+
+    def describe_settings(self) -> dict[str, Any]:
+        """:meth:`describe` without the bitext."""
+        return {"name": self.name, "version": self.version, "symmetrize": self.symmetrize,
+                "lowercase": self.lowercase, "seed": self.seed, "model": self.model,
+                "samplers": self.samplers, "rel_iterations": self.rel_iterations,
+                "null_prior": self.null_prior, "iterations": self.iterations,
+                "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
+                "truncate": self.truncate, "unglue": self.unglue, "bitext": None,
+                "max_bitext": self.max_bitext}
+
     def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
         if self.iterations is not None:
             return self.iterations
@@ -271,8 +299,15 @@ class EflomalAligner:
             procs = [subprocess.Popen([*common, flag, str(path)], env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                      for flag, path in outputs.items()]
-            for proc in procs:
-                _, err = proc.communicate()
+            try:
+                results = [proc.communicate() for proc in procs]
+            except BaseException:  # interrupted (SIGINT, SIGTERM): no orphaned eflomal runs
+                for proc in procs:
+                    proc.kill()
+                for proc in procs:
+                    proc.wait()
+                raise
+            for proc, (_, err) in zip(procs, results, strict=True):
                 if proc.returncode != 0:
                     raise XlnerError(f"eflomal failed (exit {proc.returncode}): "
                                      f"{err.decode(errors='replace').strip()}")

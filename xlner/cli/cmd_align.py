@@ -7,7 +7,16 @@ import sys
 
 from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, uses_bitext, write_pharaoh
-from xlner.cli.common import add_input_options, eprint, load_input, merge_params
+from xlner.align.symmetrize import get_method
+from xlner.cli.common import (
+    add_input_options,
+    add_text_options,
+    eprint,
+    load_input,
+    merge_params,
+    seed_value,
+)
+from xlner.errors import ConfigError
 from xlner.pipelines.project import check_parallel
 from xlner.signature import make_signature, write_sidecar
 
@@ -25,10 +34,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
     p.add_argument("--symmetrize", default=None, help="intersection, union, grow-diag, "
                    "grow-diag-final, grow-diag-final-and (eflomal; default grow-diag-final-and)")
-    p.add_argument("--seed", default=None, help="random seed (eflomal; 'none' for unseeded)")
-    p.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                   help="word splitting of text inputs (default: pre-tokenised)")
+    p.add_argument("--seed", default=None, type=seed_value,
+                   help="random seed (eflomal; 'none' for unseeded)")
+    add_text_options(p)
     p.add_argument("--out", default=None, help="write links here (with a signature sidecar)")
+    p.add_argument("--out-forward", default=None, help="also write the forward links before "
+                   "symmetrisation (eflomal), for project --links F --links-reverse R")
+    p.add_argument("--out-reverse", default=None, help="also write the reverse links")
     add_input_options(p, run, corpus=False)
 
 
@@ -49,11 +61,28 @@ def aligner_params(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    src = load_input(args.src, args, labelled=False)
-    tgt = load_input(args.tgt, args, labelled=False)
+    src = load_input(args.src, args, labelled=False, role="src")
+    tgt = load_input(args.tgt, args, labelled=False, role="tgt")
     check_parallel(src, tgt, args.src, args.tgt)
     aligner = create_aligner(args.aligner, **aligner_params(args))
-    links = aligner.align(src.words, tgt.words)
+    if args.out_forward or args.out_reverse:
+        both = getattr(aligner, "align_both", None)
+        if both is None:
+            raise ConfigError(f"aligner {args.aligner!r} gives no directional links; "
+                              "--out-forward/--out-reverse need one that does (eflomal)")
+        forward, reverse = both(src.words, tgt.words)
+        for path, items in ((args.out_forward, forward), (args.out_reverse, reverse)):
+            if path:
+                write_pharaoh(path, items)
+                write_sidecar(path, make_signature(
+                    "align", inputs={"src": src.describe(), "tgt": tgt.describe()},
+                    components={"aligner": aligner}, params={"direction": (
+                        "forward" if items is forward else "reverse")}))
+                eprint(f"wrote {len(items)} link lines to {path}")
+        links = [get_method(aligner.symmetrize)(f, r)  # type: ignore[attr-defined]
+                 for f, r in zip(forward, reverse, strict=True)]
+    else:
+        links = aligner.align(src.words, tgt.words)
     if args.out:
         write_pharaoh(args.out, links)
         write_sidecar(args.out, make_signature(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from xlner.bench.europarl import bench_europarl, format_table
-from xlner.cli.common import add_data_options, add_input_options, merge_params
+from xlner.cli.common import add_data_options, add_input_options, int_list, merge_params
 from xlner.errors import ConfigError
 from xlner.files import write_json
 from xlner.project.recipes import split_methods
@@ -139,7 +139,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "misc=block,anchors,consistency,no-failed,prose,repair,join)")
     m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
                    "(default crf(algorithm=ap,max_iterations=10))")
-    m.add_argument("--seeds", default="1,2,3",
+    m.add_argument("--seeds", default=[1, 2, 3], type=int_list,
                    help="train once per seed and report the mean (default 1,2,3)")
     add_aligner_options(m)
     m.add_argument("--no-gold", action="store_true", help="skip the gold upper bound")
@@ -175,7 +175,7 @@ def run_masakhaner(args: argparse.Namespace) -> int:
     out = bench_masakhaner_nllb(
         args.langs.split(",") if args.langs else None, split_methods(args.methods),
         setups=args.setup or list(DEFAULT_SETUPS), tagger=args.tagger or DEFAULT_TAGGER,
-        seeds=[int(x) for x in args.seeds.split(",") if x.strip()], aligner=args.aligner,
+        seeds=args.seeds, aligner=args.aligner,
         aligner_params=params, bitext=not args.no_bitext,
         include_gold=not args.no_gold, peer_consistency=args.peer_consistency,
         peer_setups=args.peer_setup,

@@ -19,8 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    gold = load_input(args.gold, args, labelled=True)
-    pred = load_input(args.pred, args, labelled=True)
+    gold = load_input(args.gold, args, labelled=True, role="gold")
+    pred = load_input(args.pred, args, labelled=True, role="pred")
     scores = evaluate(gold.sentences, pred.sentences)
     print(scores.table())
     if args.json:

@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def run(args: argparse.Namespace) -> int:
     params = merge_params(args.tagger_param)
-    target = load_input(args.target, args, labelled=None)
+    target = load_input(args.target, args, labelled=None, role="target")
     tagger = resolve_tagger(args.tagger, **params)
     label_map = LabelMap.parse(args.pred_label_map)
     result = model_transfer(tagger, target.sentences, label_map=label_map)

@@ -10,8 +10,10 @@ from xlner.cli.common import (
     eprint,
     input_from_args,
     merge_params,
+    seed_value,
 )
-from xlner.errors import XlnerError
+from xlner.errors import ConfigError, XlnerError
+from xlner.files import check_output
 from xlner.pipelines.config import RunConfig, project_config
 from xlner.pipelines.run import ProjectResult, run_project
 from xlner.pipelines.shards import ShardedResult, project_sharded
@@ -39,10 +41,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
     p.add_argument("--symmetrize", default=None,
                    help="symmetrisation (default: the one the method is tuned for)")
-    p.add_argument("--seed", default=None, help="aligner random seed")
-    p.add_argument("--links", default=None, help="precomputed Pharaoh links instead of aligning")
+    p.add_argument("--seed", default=None, type=seed_value, help="aligner random seed")
+    p.add_argument("--links", default=None,
+                   help="precomputed Pharaoh links instead of aligning: symmetrised links, or "
+                   "the forward links when --links-reverse is given")
+    p.add_argument("--links-reverse", default=None,
+                   help="the reverse-direction links (with --links FORWARD): every method then "
+                   "symmetrises them as it is tuned for (xlner align --out-forward/--out-reverse "
+                   "write both)")
     p.add_argument("--no-resume", action="store_true", help="recompute the alignment even if "
-                   "OUT.align holds one made from the same inputs and settings")
+                   "the alignment store holds one of the same words and aligner settings "
+                   "($XLNER_CACHE_DIR/alignments, shared by every method and output)")
+    p.add_argument("--no-bitext", action="store_true",
+                   help="align the given sentences alone, without extra bitext")
     p.add_argument("--shard-size", type=int, default=None,
                    help="align and project in shards of this many pairs, written to "
                    "OUT.shards/ and resumed shard by shard")
@@ -69,12 +80,18 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         source=input_from_args(args.source, args), target=input_from_args(args.target, args),
         out=args.out, method=args.method, method_params=overrides, aligner=args.aligner,
         aligner_params=params, bitexts=args.bitext or (), symmetrize=args.symmetrize,
-        links=args.links, data_dir=args.data_dir, download=not args.no_download,
+        links=args.links, links_reverse=args.links_reverse, data_dir=args.data_dir,
+        download=not args.no_download,
         resume=not args.no_resume, shard_size=args.shard_size, engine=args.engine,
         workers=args.workers, ray_address=args.ray_address)
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output(args.out)
+    if args.no_bitext and args.bitext:
+        raise ConfigError("--no-bitext and --bitext contradict each other")
+    if args.links_reverse and not args.links:
+        raise ConfigError("--links-reverse needs --links FORWARD")
     config = config_from_args(args)
     if args.print_config:
         print(config.to_toml(), end="")
@@ -102,8 +119,9 @@ def report_sharded(result: ShardedResult) -> int:
 
 
 def report_project(result: ProjectResult, config: RunConfig) -> int:
+    """Print a project run's summary; exit 1 (partial) when sentences failed (reported)."""
     if result.reused:
-        eprint(f"reusing the alignment in {config.out}.align (--no-resume to recompute)")
+        eprint(f"reusing the alignment in {result.reused[0]} (--no-resume to recompute)")
     eprint(result.run.report.summary())
     eprint(f"wrote {config.out}")
-    return 0
+    return 1 if result.run.report.failed else 0

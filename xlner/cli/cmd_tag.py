@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_input(args.input, args)
+    corpus = load_input(args.input, args, labelled=False, role="input")
     tagged = tag_file(args.model, corpus, args.out)
     n = sum(len(s.entities) for s in tagged)
     eprint(f"tagged {len(tagged)} sentences ({n} entities); wrote {args.out}")

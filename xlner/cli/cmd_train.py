@@ -19,8 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    train = load_input(args.train, args, labelled=True)
-    dev = load_input(args.dev, args, labelled=True) if args.dev else None
+    train = load_input(args.train, args, labelled=True, role="train")
+    dev = load_input(args.dev, args, labelled=True, role="dev") if args.dev else None
     model = train_tagger(train, args.model, tagger=args.tagger, dev=dev)
     info = getattr(model, "training", {})
     eprint(f"trained {args.tagger} on {len(train)} sentences"

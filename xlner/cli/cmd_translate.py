@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_input_options, eprint, load_input, merge_params
+from xlner.cli.common import add_input_options, add_text_options, eprint, load_input, merge_params
 from xlner.signature import make_signature
 
 
@@ -26,8 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="sentences per translator call between progress saves")
     p.add_argument("--no-resume", action="store_true",
                    help="start again even if a partial translation exists")
-    p.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                   help="word splitting of a text input (default: pre-tokenised)")
+    add_text_options(p)
     add_input_options(p, run, corpus=False)
 
 
@@ -35,10 +34,8 @@ def run(args: argparse.Namespace) -> int:
     from xlner.translate import create_translator
     from xlner.translate.run import translate_to_file
 
-    # the labels of a CoNLL input are not used here: an invalid tag sequence in them must not
-    # stop the translation, so they are read leniently
-    args.repair = True
-    corpus = load_input(args.input, args, labelled=None)
+    # the labels of a CoNLL input are not used here, so they are not read (nor validated)
+    corpus = load_input(args.input, args, labelled=False, role="input")
     params = merge_params(args.param)
     translator = create_translator(args.translator, **params)
     sentences = [" ".join(s.words) for s in corpus]

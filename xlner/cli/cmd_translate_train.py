@@ -121,7 +121,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         or True, filters=args.filters, repair=False if args.recall_repair is None
         else parse_params(args.recall_repair) or True, join=args.join, tagger=args.tagger,
         eval=None if not args.eval else input_from_args(
-            args.eval, args, label_map=args.eval_label_map, repair=True),
+            args.eval, args, label_map=args.eval_label_map),
         out=args.out, data_dir=args.data_dir, download=not args.no_download,
         resume=not args.no_resume)
 

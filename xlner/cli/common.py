@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -22,13 +23,24 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheme", default="iob2", help="tag scheme of input files "
-                        "(iob1, iob2, bioes; default iob2)")
+                        "(iob1, iob2, bioes; bilou is read as bioes; default iob2)")
     parser.add_argument("--repair", action="store_true",
-                        help="turn invalid I-X after O into B-X (counted) instead of failing")
+                        help="turn invalid tag transitions (I-X after O) into entity starts "
+                        "(counted and printed) instead of failing")
     parser.add_argument("--label-map", default=None,
                         help="rename or drop classes, e.g. MISC=O,PERSON=PER")
-    parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                        help="word splitting of plain-text inputs (default: pre-tokenised)")
+    add_text_options(parser)
+
+
+def add_text_options(parser: argparse.ArgumentParser, *, tokenize: bool = True) -> None:
+    """``--encoding``, ``--allow-empty`` (and ``--tokenize``) for commands that read text."""
+    if tokenize:
+        parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
+                            help="word splitting of plain-text inputs (default: pre-tokenised)")
+    parser.add_argument("--encoding", default="utf-8", type=encoding_value,
+                        help="text encoding of input files (default utf-8; a BOM is ignored)")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="accept an input with no sentences (an error otherwise)")
 
 
 def input_from_args(spec: str, args: argparse.Namespace, **overrides: Any) -> Input:
@@ -36,7 +48,9 @@ def input_from_args(spec: str, args: argparse.Namespace, **overrides: Any) -> In
     values: dict[str, Any] = {"name": spec, "label_map": getattr(args, "label_map", None),
                               "scheme": getattr(args, "scheme", "iob2"),
                               "repair": getattr(args, "repair", False),
-                              "tokenize": getattr(args, "tokenize", "whitespace")}
+                              "tokenize": getattr(args, "tokenize", "whitespace"),
+                              "encoding": getattr(args, "encoding", "utf-8"),
+                              "allow_empty": getattr(args, "allow_empty", False)}
     values.update(overrides)
     return Input(**values)
 
@@ -51,11 +65,20 @@ def add_input_options(parser: argparse.ArgumentParser, func: Callable[[argparse.
     parser.set_defaults(func=func)
 
 
-def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:
-    """A corpus from a name, a CoNLL file or a text file, read as the corpus options say
-    (see :func:`xlner.corpora.named.load_input`)."""
-    return read_input(input_from_args(spec, args), data_dir=args.data_dir,
-                      download=not args.no_download, labelled=labelled)
+def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None,
+               role: str | None = None) -> Corpus:
+    """A corpus from a name or a file, read as the corpus options say (format detected from
+    the content: :func:`xlner.corpora.named.load_input`); repairs (``--repair``) are printed.
+
+    ``labelled=True``: a role that needs labels (an unlabelled file is an error naming
+    ``role``); ``labelled=False``: labels, if any, are not read.
+    """
+    corpus = read_input(input_from_args(spec, args), data_dir=args.data_dir,
+                        download=not args.no_download, labelled=labelled, role=role)
+    if corpus.repairs:
+        eprint(f"{spec}: repaired {corpus.repairs} invalid tag transition"
+               f"{'s' if corpus.repairs != 1 else ''} (--repair)")
+    return corpus
 
 
 def merge_params(items: list[str] | None) -> dict[str, object]:
@@ -64,6 +87,39 @@ def merge_params(items: list[str] | None) -> dict[str, object]:
     for item in items or []:
         params.update(parse_params(item))
     return params
+
+
+def encoding_value(text: str) -> str:
+    """An ``argparse`` type: a text encoding Python knows (``utf-8``, ``latin-1``...)."""
+    try:
+        codecs.lookup(text)
+    except (LookupError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {text!r}; e.g. utf-8, latin-1, cp1252") from None
+    return text
+
+
+def seed_value(text: str) -> str:
+    """An ``argparse`` type: an integer seed or ``none`` (checked when the options are read)."""
+    if text.strip().lower() != "none":
+        try:
+            int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"invalid seed {text!r}: give an integer or 'none'") from None
+    return text
+
+
+def int_list(text: str) -> list[int]:
+    """An ``argparse`` type: comma-separated integers (``1,2,3``)."""
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid integer list {text!r}: give comma-separated integers, e.g. 1,2,3") from None
+    if not values:
+        raise argparse.ArgumentTypeError("give at least one integer")
+    return values
 
 
 def eprint(*parts: object) -> None:

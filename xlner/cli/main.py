@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import functools
 import importlib
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from xlner._version import __version__
 from xlner.errors import XlnerError
+from xlner.files import output_lock
 
 COMMANDS = ["run", "align", "project", "translate", "translate-train", "translate-test", "train",
             "tag", "model-transfer", "evaluate", "convert-ct2", "bench", "components"]
@@ -29,25 +35,82 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xlner", description="Cross-lingual NER by annotation projection.")
     parser.add_argument("--version", action="version", version=f"xlner {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"xlner.cli.cmd_{name.replace('-', '_')}").add_parser(sub)
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once per process (building it costs more than most small runs)."""
+    return build_parser()
+
+
+EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+"""Exit codes: 0 ok; 1 partial (some sentences failed and were reported); 2 bad input or
+configuration (one ``xlner CMD: error:`` line); 3 an internal error (a bug: ``--debug`` shows
+the traceback); 130 interrupted (SIGINT or SIGTERM)."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a failure the user can fix: the file (and line) and what went wrong."""
+    if isinstance(exc, XlnerError):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return (f"byte {exc.start} is not valid {exc.encoding}; give the input's encoding, "
+                "e.g. --encoding latin-1")
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        hint = {errno.ENOSPC: "; free some space or write elsewhere",
+                errno.EACCES: "; check the permissions", errno.EROFS: "; write elsewhere",
+                errno.EISDIR: "; give a file path", errno.ENOENT: "; check the path"}
+        return f"{where}{exc.strerror or exc}{hint.get(exc.errno or 0, '')}"
+    return str(exc)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command; every failure the user can cause ends in one ``error:`` line (exit 2),
+    a traceback only with ``--debug``."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    load_components()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM cleans up as SIGINT does
     try:
-        return int(args.func(args) or 0)
-    except XlnerError as exc:
-        print(f"xlner {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        load_components()
+        out = getattr(args, "out", None)
+        with output_lock(out) if out else contextlib.nullcontext():
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        return 130
+        print(f"xlner {args.command}: interrupted; rerun the same command to resume",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (XlnerError, OSError, UnicodeDecodeError) as exc:
+        if args.debug:
+            raise
+        print(f"xlner {args.command}: error: {describe_error(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"xlner {args.command}: internal error: {type(exc).__name__}: {exc} "
+              "(a bug; --debug shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

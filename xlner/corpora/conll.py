@@ -11,7 +11,7 @@ from xlner.corpora.labels import LabelMap
 from xlner.corpora.schemes import Scheme, decode, encode
 from xlner.data import Entity, Sentence
 from xlner.errors import InputError, TagSequenceError
-from xlner.files import atomic_write, file_digest
+from xlner.files import atomic_write, file_digest, read_text_file, split_lines
 
 
 def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: bool = False,
@@ -58,47 +58,43 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
         words.clear()
         tags.clear()
 
-    if not path.is_file():
-        raise InputError("file not found", source=path)
-    with open(path, encoding=encoding) as handle:
-        for lineno, raw in enumerate(handle, 1):
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                flush()
-                continue
-            if tab is None:
-                tab = "\t" in line
-            fields = line.split("\t") if tab else line.split()
-            if tab:
-                fields = [f.strip() for f in fields]
-            empty_word = bool((not tab and line[:1].isspace() and n_columns
-                               and len(fields) == n_columns - 1) or (tab and not fields[0]))
-            if empty_word:
-                if not skip_empty_words:
-                    raise InputError("empty word (the line starts with its separator)",
-                                     source=path, line=lineno)
-                skipped.append(lineno)
-                continue
-            if fields[0] == "-DOCSTART-":
-                flush()
-                continue
-            if n_columns == 0:
-                n_columns = len(fields)
-                if labelled is None:
-                    labelled = n_columns > 1
-                elif labelled and n_columns < 2:
-                    raise InputError("expected a word and a label column, found one column",
-                                     source=path, line=lineno)
-            if len(fields) != n_columns:
-                raise InputError(f"ragged columns: {len(fields)} fields where earlier lines "
-                                 f"have {n_columns}", source=path, line=lineno)
-            if any(not f for f in fields):
-                raise InputError("empty field", source=path, line=lineno)
-            if not words:
-                first_line = lineno
-            words.append(fields[0])
-            tags.append(fields[-1])
-        flush()
+    for lineno, line in enumerate(split_lines(read_text_file(path, encoding)), 1):
+        if not line.strip():
+            flush()
+            continue
+        if tab is None:
+            tab = "\t" in line
+        fields = line.split("\t") if tab else line.split()
+        if tab:
+            fields = [f.strip() for f in fields]
+        empty_word = bool((not tab and line[:1].isspace() and n_columns
+                           and len(fields) == n_columns - 1) or (tab and not fields[0]))
+        if empty_word:
+            if not skip_empty_words:
+                raise InputError("empty word (the line starts with its separator)",
+                                 source=path, line=lineno)
+            skipped.append(lineno)
+            continue
+        if fields[0] == "-DOCSTART-":
+            flush()
+            continue
+        if n_columns == 0:
+            n_columns = len(fields)
+            if labelled is None:
+                labelled = n_columns > 1
+            elif labelled and n_columns < 2:
+                raise InputError("expected a word and a label column, found one column",
+                                 source=path, line=lineno)
+        if len(fields) != n_columns:
+            raise InputError(f"ragged columns: {len(fields)} fields where earlier lines "
+                             f"have {n_columns}", source=path, line=lineno)
+        if any(not f for f in fields):
+            raise InputError("empty field", source=path, line=lineno)
+        if not words:
+            first_line = lineno
+        words.append(fields[0])
+        tags.append(fields[-1])
+    flush()
     try:
         digest = file_digest(path)
     except OSError:

@@ -10,7 +10,6 @@ download URL (for mirrors and for tests against a local server).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import urllib.error
 import urllib.parse
@@ -22,10 +21,11 @@ from pathlib import Path
 from xlner.cache import cache_dir
 from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
+from xlner.corpora.detect import Format, detect_format
 from xlner.corpora.labels import LabelMap
 from xlner.corpora.schemes import Scheme
 from xlner.corpora.text import Bitext, bitext_pairs_in, read_bitext, read_text
-from xlner.errors import ConfigError, CorpusNotFoundError, XlnerError
+from xlner.errors import ConfigError, CorpusNotFoundError, InputError, XlnerError
 
 GITHUB = "https://raw.githubusercontent.com"
 EUROPARL = f"{GITHUB}/ixa-ehu/ner-evaluation-corpus-europarl/master/{{lang}}-europarl.test.conll02"
@@ -219,6 +219,13 @@ def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = No
                 download: bool = True, tokenizer: str = "xlner") -> Bitext:
     """Extra parallel text for aligners: ``bitext:en-<lang>`` names or directories of
     ``X.<src>``/``X.<tgt>`` pairs (``DIR`` or ``DIR:en-de`` to name the languages)."""
+    pairs = bitext_files(specs, data_dir=data_dir, download=download)
+    return read_bitext(pairs, tokenizer=tokenizer, name="+".join(map(str, specs)))
+
+
+def bitext_files(specs: Sequence[str | Path], *, data_dir: str | Path | None = None,
+                 download: bool = True) -> list[tuple[Path, Path]]:
+    """The file pairs behind bitext specs (see :func:`load_bitext`), without reading them."""
     pairs: list[tuple[Path, Path]] = []
     for spec in specs:
         text = str(spec)
@@ -247,52 +254,64 @@ def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = No
             pairs += bitext_pairs_in(directory, src, tgt)
     if not pairs:
         raise XlnerError(f"no bitext files found for {', '.join(map(str, specs))}")
-    return read_bitext(pairs, tokenizer=tokenizer, name="+".join(map(str, specs)))
+    return pairs
 
 
 def load_input(spec: str | Path, *, data_dir: str | Path | None = None, download: bool = True,
                label_map: LabelMap | str | None = None, scheme: Scheme | str = Scheme.IOB2,
                repair: bool = False, tokenize: str = "whitespace",
-               labelled: bool | None = None, skip_empty_words: bool = False) -> Corpus:
-    """A corpus from a name, a CoNLL file or a text file (one sentence a line, split with
-    ``tokenize``; a file is text unless its lines end in tags or its suffix is CoNLL's).
+               labelled: bool | None = None, skip_empty_words: bool = False,
+               encoding: str = "utf-8", allow_empty: bool = False,
+               role: str | None = None) -> Corpus:
+    """A corpus from a name or a file whose format (labelled CoNLL, words-only CoNLL, text)
+    is detected from its content, whatever its name (:mod:`xlner.corpora.detect`).
 
-    ``label_map`` renames or drops classes (``"MISC=O"``); ``labelled=False`` reads a CoNLL
-    file's words only; ``skip_empty_words``: see :func:`~xlner.corpora.conll.read_conll`."""
+    ``labelled=True``: a role that needs labels; an unlabelled file (text, one column) is an
+    error naming ``role``. ``labelled=False``: labels, if any, are not read. ``label_map``
+    renames or drops classes (``"MISC=O"``); ``skip_empty_words``: see
+    :func:`~xlner.corpora.conll.read_conll`. An input with no sentences is an error unless
+    ``allow_empty``."""
     if not isinstance(label_map, LabelMap):
         label_map = LabelMap.parse(label_map)
     text = str(spec)
-    if is_corpus_name(text):
-        return load_corpus(text, data_dir=data_dir, download_missing=download,
-                           label_map=label_map, scheme=scheme, repair=repair,
-                           skip_empty_words=skip_empty_words)
-    path = Path(text)
-    if looks_like_text(path):
-        return read_text(path, tokenizer=tokenize)
+    what = f"--{role}" if role else "input"
+    if is_corpus_name(text) and labelled is False and text.partition(":")[0] not in (
+            "flores200", "bitext"):
+        (path,) = resolve(text, data_dir=data_dir, download_missing=download)
+        corpus = read_conll(path, labelled=False, name=text)  # the words only: tags unread
+    elif is_corpus_name(text):
+        corpus = load_corpus(text, data_dir=data_dir, download_missing=download,
+                             label_map=label_map, scheme=scheme, repair=repair,
+                             skip_empty_words=skip_empty_words)
+        if labelled and text.partition(":")[0] == "flores200":
+            raise InputError(f"{text} is plain text; {what} needs labelled CoNLL")
+    else:
+        corpus = _read_file(Path(text), what, label_map=label_map, scheme=scheme,
+                            repair=repair, tokenize=tokenize, labelled=labelled,
+                            skip_empty_words=skip_empty_words, encoding=encoding,
+                            allow_empty=allow_empty)
+    if not len(corpus) and not allow_empty:
+        raise InputError(f"{what} has no sentences (--allow-empty to accept an empty input)",
+                         source=corpus.path or text)
+    return corpus
+
+
+def _read_file(path: Path, what: str, *, label_map: LabelMap, scheme: Scheme | str,
+               repair: bool, tokenize: str, labelled: bool | None, skip_empty_words: bool,
+               encoding: str, allow_empty: bool) -> Corpus:
+    fmt = detect_format(path, encoding)
+    if fmt is Format.EMPTY and not allow_empty:
+        raise InputError(f"{what} has no sentences (--allow-empty to accept an empty "
+                         "input)", source=path)
+    if fmt is Format.TEXT:
+        if labelled:
+            raise InputError(
+                f"{what} needs labelled CoNLL (word and tag columns, a blank line between "
+                "sentences) but this reads as plain text (one sentence a line)", source=path)
+        return read_text(path, tokenizer=tokenize, encoding=encoding)
+    if labelled and fmt is Format.WORDS:
+        raise InputError(f"{what} needs labelled CoNLL but this file has one column "
+                         "(words only, no tags)", source=path)
     return read_conll(path, scheme=scheme, repair=repair, label_map=label_map,
-                      labelled=labelled, skip_empty_words=skip_empty_words)
-
-
-_TAG = re.compile(r"^(O|[BIES]-\S+)$")
-
-
-def looks_like_text(path: Path, sample: int = 50) -> bool:
-    """Plain text unless the first lines look like CoNLL: each ends in a tag (``O``, ``B-X``...)
-    or the file is a known CoNLL suffix."""
-    if path.suffix.lower() in {".conll", ".conll02", ".conll03", ".tsv", ".bio", ".iob"}:
-        return False
-    seen = 0
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                fields = line.split()
-                if not fields or fields[0] == "-DOCSTART-":
-                    continue
-                if len(fields) < 2 or not _TAG.match(fields[-1]):
-                    return True
-                seen += 1
-                if seen >= sample:
-                    break
-    except FileNotFoundError:
-        return False
-    return seen == 0
+                      labelled=labelled if labelled is not None else fmt is Format.CONLL,
+                      encoding=encoding, skip_empty_words=skip_empty_words)

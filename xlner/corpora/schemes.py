@@ -1,4 +1,4 @@
-"""Tag schemes (IOB1, IOB2, BIOES): conversion between tag sequences and entity spans.
+"""Tag schemes (IOB1, IOB2, BIOES; BILOU read as BIOES): tag sequences to entity spans and back.
 
 Schemes live only at the file boundary. A scheme is data (its prefixes); :func:`decode`
 reads tags into spans, validating them, and :func:`encode` writes spans as tags.
@@ -38,6 +38,10 @@ class Scheme(Enum):
             raise ConfigError(f"unknown tag scheme {name!r}; choose iob1, iob2 or bioes") from None
 
 
+_BILOU = {"L": "E", "U": "S"}
+"""BILOU's last and unit prefixes, the same as BIOES's E and S."""
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """Entities read from a tag sequence and how many invalid transitions were repaired."""
@@ -51,10 +55,14 @@ def split_tag(tag: str, scheme: Scheme, position: int) -> tuple[str, str]:
     if tag == OUTSIDE:
         return OUTSIDE, ""
     prefix, sep, label = tag.partition("-")
+    if scheme is Scheme.BIOES and sep:
+        prefix = _BILOU.get(prefix, prefix)
     if not sep or not label or prefix not in scheme.prefixes:
         raise TagSequenceError(
             f"tag {tag!r} is not valid in {scheme.name} (expected O or "
-            f"{'/'.join(sorted(scheme.prefixes))}-<label>)", line=position + 1)
+            f"{'/'.join(sorted(scheme.prefixes))}-<label>"
+            f"{'; BILOU L-/U- are read as E-/S-' if scheme is Scheme.BIOES else ''})",
+            line=position + 1)
     return prefix, label
 
 

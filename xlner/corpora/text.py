@@ -11,7 +11,7 @@ from xlner.corpora.corpus import Corpus
 from xlner.corpora.tokenize import TOKENIZERS
 from xlner.data import Sentence
 from xlner.errors import ConfigError, InputError
-from xlner.files import atomic_write, file_digest
+from xlner.files import atomic_write, file_digest, read_text_file, split_lines
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -26,16 +26,13 @@ def get_tokenizer(name: str | Tokenizer) -> Tokenizer:
 
 
 def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:
-    path = Path(path)
-    try:
-        with open(path, encoding=encoding, newline="") as handle:
-            return [line.rstrip("\r\n") for line in handle]
-    except FileNotFoundError:
-        raise InputError("file not found", source=path) from None
+    """Lines of a text file (BOM removed; decoding errors name file, line and byte)."""
+    return split_lines(read_text_file(path, encoding))
 
 
 def read_text(path: str | Path, *, tokenizer: str | Tokenizer = "whitespace",
-              allow_empty: bool = False, name: str | None = None) -> Corpus:
+              allow_empty: bool = False, name: str | None = None,
+              encoding: str = "utf-8") -> Corpus:
     """One sentence a line, split into words by ``tokenizer`` (whitespace: pre-tokenised).
 
     An empty line raises an error naming file and line unless ``allow_empty``.
@@ -43,10 +40,11 @@ def read_text(path: str | Path, *, tokenizer: str | Tokenizer = "whitespace",
     path = Path(path)
     split = get_tokenizer(tokenizer)
     sentences = []
-    for lineno, line in enumerate(read_lines(path), 1):
+    for lineno, line in enumerate(read_lines(path, encoding), 1):
         words = tuple(split(line))
         if not words and not allow_empty:
-            raise InputError("empty sentence", source=path, line=lineno)
+            raise InputError("empty sentence (an empty line in a one-sentence-a-line file)",
+                             source=path, line=lineno)
         sentences.append(Sentence(words, (), f"{path}:{lineno}"))
     corpus = Corpus(sentences, name=name or str(path), path=path, digest=file_digest(path))
     corpus.meta["tokenizer"] = tokenizer if isinstance(tokenizer, str) else "custom"

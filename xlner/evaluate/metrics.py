@@ -56,7 +56,9 @@ class Scores:
 
 def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence] | Sequence[Sequence[Entity]],
              ) -> Scores:
-    """Score predicted entities against gold sentences (same words, same order)."""
+    """Score predicted entities against gold sentences (same words, same order: predicted
+    :class:`Sentence` objects whose words differ from the gold raise :class:`InputError` naming
+    the first sentence and word that differ)."""
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
 
@@ -68,13 +70,23 @@ def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence] | Sequence[
     for k, (g, p) in enumerate(zip(gold, predicted, strict=True)):
         p_entities: Sequence[Entity] = (p.entities if isinstance(p, Sentence)
                                         else p)  # type: ignore[assignment]
-        if isinstance(p, Sentence) and len(p.words) != len(g.words):
-            raise InputError(f"sentence {k}: {len(g.words)} gold words but "
-                             f"{len(p.words)} predicted words", source=p.origin)
+        if isinstance(p, Sentence) and p.words != g.words:
+            if len(p.words) != len(g.words):
+                what = f"{len(g.words)} gold words but {len(p.words)} predicted words"
+            else:
+                j = next(i for i, (a, b) in enumerate(zip(g.words, p.words, strict=True))
+                         if a != b)
+                what = (f"word {j + 1} is {g.words[j]!r} in the gold but {p.words[j]!r} in the "
+                        "prediction")
+            gold_at = f" (gold {g.origin})" if g.origin else ""
+            raise InputError(f"sentence {k + 1}{gold_at}: {what}; gold and prediction must "
+                             "have the same words", source=p.origin or None)
         y_true.append(to_iob2(g.entities, len(g.words)))
         y_pred.append(to_iob2(sorted(p_entities), len(g.words)))
         n_gold += len(g.entities)
         n_pred += len(p_entities)
+    if not y_true:  # nothing to score (seqeval rejects an empty set)
+        return Scores(0.0, 0.0, 0.0, 0, 0, 0, {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = classification_report(y_true, y_pred, mode="strict", scheme=IOB2,

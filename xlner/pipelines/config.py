@@ -66,6 +66,8 @@ class Input:
     repair: bool = False
     tokenize: str = "whitespace"
     skip_empty_words: bool = False
+    encoding: str = "utf-8"
+    allow_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Align:
     anchors: bool = False
     symmetrize: str | None = None
     links: str | None = None
+    links_reverse: str | None = None
+    """With ``links`` (then the forward links): the reverse-direction links."""
     priors_sample: int | None = None
     """Sharded eflomal runs: learn priors once from this many corpus pairs plus the bitext
     and align each shard with them (instead of with the bitext); ``None``: off."""
@@ -451,7 +455,8 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
                    method: str = "heuristic", method_params: Mapping[str, Any] | None = None,
                    aligner: str = "eflomal", aligner_params: Mapping[str, Any] | None = None,
                    bitexts: Sequence[str] = (), symmetrize: str | None = None,
-                   links: str | None = None, priors_sample: int | None = None,
+                   links: str | None = None, links_reverse: str | None = None,
+                   priors_sample: int | None = None,
                    lang: str = "und", src_lang: str = "en",
                    data_dir: str | Path | None = None, download: bool = True,
                    resume: bool = True, shard_size: int | None = None,
@@ -460,7 +465,8 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
     """A projection run over parallel text from the settings of ``xlner project``."""
     steps: tuple[Step, ...] = (
         Align(aligner, dict(aligner_params or {}), bitext=False, bitexts=tuple(bitexts),
-              symmetrize=symmetrize, links=links, priors_sample=priors_sample),
+              symmetrize=symmetrize, links=links, links_reverse=links_reverse,
+              priors_sample=priors_sample),
         Project((method,), dict(method_params or {})))
     inputs = {"source": source if isinstance(source, Input) else Input(source),
               "target": target if isinstance(target, Input) else Input(target)}

@@ -1,12 +1,12 @@
-"""Projection over parallel text with its alignment stage: the body of ``xlner project``.
+"""Projection over parallel text: the body of ``xlner project``.
 
-Aligns the pair (or reads precomputed links), projects with a named method and, given ``out``,
-writes the projected CoNLL, its signature and report; the alignment is a resumable stage
-beside ``out`` (``OUT.align``).
+Aligns the pair (or reads the stored alignment, or precomputed links), projects with a named
+method and, given ``out``, writes the projected CoNLL, its signature and report.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +14,13 @@ from typing import Any
 
 from xlner.align import create_aligner
 from xlner.align.base import Aligner
-from xlner.align.util import directional_extras, links_for
+from xlner.align.store import AlignmentStore, alignment_key
+from xlner.align.util import DirectionalLinks, align_batch, directional_extras, links_for
 from xlner.corpora.corpus import Corpus
-from xlner.data import Links
+from xlner.data import Links, check_links
+from xlner.errors import ConfigError, InputError
+from xlner.files import file_digest
 from xlner.pipelines.project import ProjectionRun, check_parallel, project_corpus, save_projection
-from xlner.pipelines.stages import Workspace
-from xlner.pipelines.steps import align_step, words_description
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
 
@@ -31,7 +32,7 @@ class ParallelProjection:
     run: ProjectionRun
     signature: dict[str, Any]
     reused: list[str]
-    """The stages read back from ``OUT.align`` instead of computed."""
+    """The stored alignment read back instead of computed (its directory), if any."""
 
     @property
     def reused_alignment(self) -> bool:
@@ -43,17 +44,24 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
                      aligner: str | Aligner = "eflomal",
                      aligner_params: Mapping[str, Any] | None = None,
                      links: Sequence[Links] | None = None, links_origin: str | None = None,
+                     links_reverse: Sequence[Links] | None = None,
+                     links_reverse_origin: str | None = None,
                      symmetrize: str | None = None, out: str | Path | None = None,
                      resume: bool = True,
-                     signature_params: Mapping[str, Any] | None = None) -> ParallelProjection:
+                     signature_params: Mapping[str, Any] | None = None,
+                     store: AlignmentStore | None = None) -> ParallelProjection:
     """Project ``source``'s entities onto the parallel ``target`` with ``method``.
 
     Without ``links`` the pair is aligned with ``aligner`` (a spec, built with
-    ``aligner_params``) and the links symmetrised as ``symmetrize`` says, else as the method is
-    tuned for; ``signature_params`` are added to the signature's parameters (the run
-    configuration, for instance). With ``out`` the projection is written there (CoNLL,
-    ``.signature.json``, ``.report.json``) and the alignment kept in ``OUT.align`` for the
-    next run.
+    ``aligner_params``), or read back from the alignment store
+    (:class:`~xlner.align.store.AlignmentStore`, ``$XLNER_CACHE_DIR/alignments``: one
+    alignment per words and aligner settings, shared by every method and output; ``resume=False``
+    recomputes it), and the links symmetrised as ``symmetrize`` says, else as the method is
+    tuned for. Precomputed ``links`` are the symmetrised links, or the forward links when
+    ``links_reverse`` are given too (then every method symmetrises them as it is tuned for).
+    ``signature_params`` are added to the signature's parameters (the run configuration, for
+    instance). With ``out`` the projection is written there (CoNLL, ``.signature.json``,
+    ``.report.json``).
     """
     check_parallel(source, target, source.name, target.name)
     resolved = resolve_method(method, **dict(method_params or {}))
@@ -63,19 +71,35 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
     reused: list[str] = []
     inputs_extra: dict[str, Any] = {}
     used_symmetrize: str | None = None
+    if links_reverse is not None and links is None:
+        raise ConfigError("reverse links need the forward links too (--links FORWARD)")
     if links is not None:
+        links = list(links)
+        check_link_ranges(links, source, target, links_origin)
         if links_origin is not None:
-            inputs_extra["links"] = links_origin
+            inputs_extra["links"] = _file_entry(links_origin)
+        if links_reverse is not None:
+            check_link_ranges(links_reverse, source, target, links_reverse_origin)
+            given = DirectionalLinks(links, list(links_reverse))
+            used_symmetrize = str(symmetrize or resolved.symmetrize or "grow-diag-final-and")
+            links = given.get(used_symmetrize)
+            extras = directional_extras(given)
+            if links_reverse_origin is not None:
+                inputs_extra["links_reverse"] = _file_entry(links_reverse_origin)
     else:
         if isinstance(aligner, str):
             aligner = create_aligner(aligner, **dict(aligner_params or {}))
-        ws = Workspace(None if out is None else Path(out).parent, resume=resume)
-        prefix = "" if out is None else f"{Path(out).name}."
-        aligned, _, align_seconds = align_step(
-            ws, source.words, target.words, aligner, prefix=prefix,
-            upstream=[words_description(source), words_description(target)],
-            entities=[s.entities for s in source])
-        reused = list(ws.reused)
+        store = store or AlignmentStore()
+        entities = [s.entities for s in source]
+        key = alignment_key(source.words, target.words, aligner, entities)
+        aligned = store.get(key, len(source)) if resume else None
+        if aligned is not None:
+            reused = [str(store.path(key))]
+        else:
+            t0 = time.perf_counter()
+            aligned = align_batch(aligner, source.words, target.words, entities)
+            align_seconds = time.perf_counter() - t0
+            store.put(key, aligned, {"source": source.name, "target": target.name})
         links, used_symmetrize = links_for(aligned, aligner, symmetrize or resolved.symmetrize)
         extras = directional_extras(aligned)
         components["aligner"] = aligner
@@ -90,3 +114,19 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
     if out is not None:
         save_projection(run, out, signature)
     return ParallelProjection(run, signature, reused)
+
+
+def check_link_ranges(links: Sequence[Links], source: Corpus, target: Corpus,
+                      path: str | None) -> None:
+    """Every link inside its sentence pair (else an error naming the file and line)."""
+    for k, (item, s, t) in enumerate(zip(links, source, target, strict=True)):
+        try:
+            check_links(item, len(s.words), len(t.words))
+        except ValueError as exc:
+            if path is None:
+                raise InputError(f"alignment of sentence pair {k}: {exc}") from None
+            raise InputError(str(exc), source=path, line=k + 1) from None
+
+
+def _file_entry(path: str) -> dict[str, str]:
+    return {"path": path, "digest": file_digest(path)}

@@ -78,7 +78,7 @@ def run_translate_test(config: RunConfig) -> TranslateTestResult:
     tr, tag, al, pr = (config.require(c) for c in (Translate, Tag, Align, Project))
     if len(pr.methods) != 1:
         raise ConfigError("translate-test projects with exactly one method")
-    target = load_config_input(config, "target", None)
+    target = load_config_input(config, "target", None, role="target")
     return translate_test(
         target, build_translator(tr, config), tag.tagger, config.lang, config.out,
         pivot_lang=config.src_lang, tokenizer=tr.tokenizer, method=pr.methods[0],
@@ -97,16 +97,20 @@ def run_project(config: RunConfig) -> ProjectResult:
         raise ConfigError("project runs exactly one method")
     if config.out is None:
         raise ConfigError("a project run needs 'out' (the projected CoNLL file)")
-    source = load_config_input(config, "source", None)
-    target = load_config_input(config, "target", None)
-    links = aligner_params = None
+    source = load_config_input(config, "source", True, role="source")
+    target = load_config_input(config, "target", False, role="target")
+    links = reverse = aligner_params = None
     if al.links:
-        links = read_pharaoh(al.links)
+        links = read_pharaoh(al.links, expect=len(source))
+        if al.links_reverse:
+            reverse = read_pharaoh(al.links_reverse, expect=len(source))
     else:
         aligner_params = aligner_settings(config)
     done = project_parallel(source, target, pr.methods[0], method_params=pr.params,
                             aligner=al.aligner, aligner_params=aligner_params, links=links,
-                            links_origin=al.links, symmetrize=al.symmetrize, out=config.out,
+                            links_origin=al.links, links_reverse=reverse,
+                            links_reverse_origin=al.links_reverse,
+                            symmetrize=al.symmetrize, out=config.out,
                             resume=config.resume,
                             signature_params={"config": config.digest_view()})
     return ProjectResult(done.run, done.signature, done.reused)

@@ -145,9 +145,10 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
                                     if projection_variant else "") for m in resolved]
     if len(set(slugs)) != len(slugs):
         raise ConfigError(f"two methods map to the same output directory: {slugs}")
-    source = source if source is not None else load_config_input(config, "source", True)
+    source = source if source is not None else load_config_input(config, "source", True,
+                                                                          role="source")
     if ev is not None and eval_corpus is None:
-        eval_corpus = load_config_input(config, ev.input, True)
+        eval_corpus = load_config_input(config, ev.input, True, role=ev.input)
     source = _checked_source(source, pr.source_label_map)
     translator = translator if translator is not None else build_translator(tr, config)
     ws = Workspace(config.out, resume=config.resume)
@@ -212,9 +213,10 @@ def _checked_source(source: Corpus, label_map: str | None) -> Corpus:
                                               "label_map_before_projection": lm.describe()})
 
 
-def load_config_input(config: RunConfig, name: str, labelled: bool | None) -> Corpus:
+def load_config_input(config: RunConfig, name: str, labelled: bool | None,
+                      role: str | None = None) -> Corpus:
     return load_input(config.input(name), data_dir=config.data_dir, download=config.download,
-                      labelled=labelled)
+                      labelled=labelled, role=role)
 
 
 def build_translator(step: Translate, config: RunConfig) -> Translator:

@@ -46,9 +46,13 @@ def link_view(item: ProjectionInput, symmetrize: str | None) -> Links:
         try:
             fwd, rev = item.extras[LINKS_FORWARD], item.extras[LINKS_REVERSE]
         except KeyError:
-            raise ConfigError(f"{symmetrize!r} links need the aligner's directional links in "
-                              f"extras[{LINKS_FORWARD!r}] and extras[{LINKS_REVERSE!r}] (an "
-                              "aligner with align_both, such as eflomal)") from None
+            raise ConfigError(f"this method reads {symmetrize!r} links, made from the "
+                              "aligner's forward and reverse links: align with an aligner that "
+                              "gives both (eflomal), or with precomputed links give both files "
+                              "(xlner project --links FORWARD --links-reverse REVERSE; "
+                              "xlner align --out-forward/--out-reverse write them); library: "
+                              f"extras[{LINKS_FORWARD!r}] and extras[{LINKS_REVERSE!r}]"
+                              ) from None
         cached = item.extras[key] = combine(fwd, rev, symmetrize)
     return cached
 

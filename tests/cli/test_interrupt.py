@@ -1,0 +1,141 @@
+"""Faults during runs: interrupted eflomal leaves no orphan process or temporary folder;
+``project`` killed (SIGINT, SIGTERM, SIGKILL) at random points never leaves a half-written
+output and its rerun gives byte-identical outputs; two runs on one output are refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.toydata import toy_pair
+from xlner.cli.main import main
+from xlner.corpora.conll import write_conll
+from xlner.files import output_lock
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def xlner(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "xlner", *args], cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def environment(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(REPO),
+               XLNER_CACHE_DIR=str(tmp.parent / "cache"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def eflomal_processes(marker: str) -> list[int]:
+    """Pids of running eflomal processes whose command line names ``marker``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "eflomal" in cmd and marker in cmd and "xlner" not in cmd.split("\0")[0]:
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.fixture
+def parallel_files(tmp_path: Path) -> tuple[Path, Path]:
+    src, tgt = toy_pair(300, seed=9)
+    write_conll(tmp_path / "src.conll", src)
+    (tmp_path / "tgt.txt").write_text("".join(" ".join(s.words) + "\n" for s in tgt),
+                                      encoding="utf-8")
+    return tmp_path / "src.conll", tmp_path / "tgt.txt"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_alignment_kills_eflomal_and_cleans_up(
+        sig: signal.Signals, parallel_files: tuple[Path, Path], tmp_path: Path) -> None:
+    src, tgt = parallel_files
+    tmp = tmp_path / f"tmp-{sig.name}"
+    proc = xlner(["align", "--src", str(src), "--tgt", str(tgt), "--aligner",
+                  "eflomal(iterations=[2000,2000,8000])", "--out", str(tmp_path / "l.txt")],
+                 environment(tmp))
+    deadline = time.monotonic() + 60
+    while not eflomal_processes(str(tmp)):
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert time.monotonic() < deadline, "eflomal never started"
+        time.sleep(0.01)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"interrupted" in err and b"Traceback" not in err
+    time.sleep(0.2)
+    assert eflomal_processes(str(tmp)) == []
+    assert [p.name for p in tmp.iterdir()] == []
+    assert not (tmp_path / "l.txt").exists()
+
+
+@pytest.mark.slow
+def test_project_killed_at_random_points_resumes_byte_identical(
+        parallel_files: tuple[Path, Path], tmp_path: Path) -> None:
+    src, tgt = parallel_files
+    env = environment(tmp_path / "tmp")
+    args = ["project", "--source", str(src), "--target", str(tgt), "--method", "ilp+lex"]
+    ref = tmp_path / "ref" / "p.conll"
+    t0 = time.monotonic()
+    done = xlner([*args, "--out", str(ref)], dict(env, XLNER_CACHE_DIR=str(tmp_path / "c0")))
+    assert done.wait(120) == 0
+    duration = time.monotonic() - t0
+    expected = {"p.conll": ref.read_bytes()}
+    report = untimed_report(ref)
+    rng = random.Random(15)
+    out = tmp_path / "run" / "p.conll"
+    signals = [signal.SIGKILL, signal.SIGINT, signal.SIGTERM]
+    for point in range(10):
+        proc = xlner([*args, "--out", str(out)], env)
+        time.sleep(rng.uniform(0.0, duration))
+        proc.send_signal(signals[point % 3])
+        proc.wait(120)
+        # whatever the kill point: a final name holds nothing or the complete output
+        for name, data in expected.items():
+            if (out.parent / name).exists():
+                assert (out.parent / name).read_bytes() == data, (point, name)
+    aligned = any(p.name == "done.json" for p in (tmp_path / "cache").rglob("*"))
+    rerun = xlner([*args, "--out", str(out)], env)
+    _, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    assert (b"reusing the alignment" in err) == aligned  # recomputes only what was unfinished
+    for name, data in expected.items():
+        assert (out.parent / name).read_bytes() == data, name
+    assert untimed_report(out) == report
+
+
+def untimed_report(out: Path) -> dict[str, object]:
+    data = json.loads(out.with_name(out.name + ".report.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.endswith("_seconds")}
+
+
+def test_two_runs_on_one_output_are_refused(parallel_files: tuple[Path, Path], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    src, tgt = parallel_files
+    out = tmp_path / "o.conll"
+    links = tmp_path / "l.txt"
+    links.write_text("\n" * 300, encoding="utf-8")
+    argv = ["project", "--source", str(src), "--target", str(tgt), "--links", str(links),
+            "--links-reverse", str(links), "--out", str(out)]
+    with output_lock(out):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert f"another xlner run (pid {os.getpid()}) is writing this output" in err
+        assert not out.exists()
+    assert main(argv) == 0
+    assert out.exists()
