@@ -8,7 +8,14 @@ from pathlib import Path
 from xlner.align import create_aligner, read_pharaoh
 from xlner.align.util import directional_extras, links_for
 from xlner.cli.cmd_align import aligner_params
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import (
+    add_corpus_options,
+    add_data_options,
+    add_output_format_options,
+    eprint,
+    load_input,
+    write_dataset_output,
+)
 from xlner.pipelines.project import check_parallel, project_corpus, save_projection
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import align_step, words_description
@@ -22,8 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--source", required=True, help="labelled source: CoNLL file or corpus name")
     p.add_argument("--target", required=True,
                    help="target sentences: CoNLL (labels ignored), text, or corpus name")
-    p.add_argument("--out", required=True, help="output CoNLL (plus .signature.json and "
-                   ".report.json beside it)")
+    p.add_argument("--out", required=True, help="output CoNLL, or dataset directory with "
+                   "--out-format hf (plus .signature.json and .report.json beside it)")
     p.add_argument("--method", default="heuristic",
                    help=f"projection method spec (default heuristic); one of: "
                    f"{', '.join(method_names())}")
@@ -44,6 +51,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "OUT.align holds one made from the same inputs and settings")
     add_corpus_options(p)
     add_data_options(p)
+    add_output_format_options(p)
     p.set_defaults(func=run)
 
 
@@ -88,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},
         components=components, params={"symmetrize": symmetrize})
-    save_projection(run_, args.out, signature)
+    save_projection(run_, args.out, signature, write_corpus=args.out_format == "conll")
+    write_dataset_output(run_.corpus.sentences, args.out, signature, args)
     eprint(run_.report.summary())
     eprint(f"wrote {args.out}")
     return 0

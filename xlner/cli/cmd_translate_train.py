@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli.common import (
+    add_corpus_options,
+    add_data_options,
+    add_output_format_options,
+    eprint,
+    load_input,
+    write_dataset_output,
+)
 from xlner.corpora.labels import LabelMap
 from xlner.pipelines.filters import FILTERS, PROSE, WITHOUT
 from xlner.pipelines.repair import RepairReport
@@ -96,6 +103,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_alignment_options(p)
     add_corpus_options(p)
     add_data_options(p)
+    add_output_format_options(p)
     p.set_defaults(func=run)
 
 
@@ -128,6 +136,10 @@ def run(args: argparse.Namespace) -> int:
             eprint(f"  {o.join.summary()}")
         eprint(f"  filters: {o.filters.summary()}")
         eprint(f"  training set: {args.out}/{o.slug}/train.conll")
+        if args.out_format == "hf" or args.push_to_hub:
+            write_dataset_output(o.train, f"{args.out}/{o.slug}/train.hf",
+                                 {**result.signature, "method": o.method,
+                                  "train_key": o.train_key}, args)
         if o.scores is not None:
             eprint(f"  {args.tagger} on {args.eval}:")
             eprint("    " + o.scores.table().replace("\n", "\n    "))

@@ -6,14 +6,17 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
+from xlner.corpora.hf import is_hf_spec
 from xlner.corpora.labels import LabelMap
 from xlner.corpora.named import is_corpus_name, load_corpus
 from xlner.corpora.text import read_text
+from xlner.data import Sentence
 from xlner.files import atomic_write
 
 
@@ -35,12 +38,35 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
                         help="word splitting of plain-text inputs (default: pre-tokenised)")
 
 
+def add_output_format_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("dataset output")
+    group.add_argument("--out-format", default="conll", choices=["conll", "hf"],
+                       help="conll (default) or hf: a Hugging Face dataset directory "
+                       "(save_to_disk, plus data/train.parquet) with tokens and ner_tags")
+    group.add_argument("--push-to-hub", default=None, metavar="REPO",
+                       help="also upload the dataset to the Hugging Face hub as REPO "
+                       "(needs the [hf] extra and a hub token)")
+
+
+def write_dataset_output(sentences: Sequence[Sentence], out: str | Path,
+                         signature: dict[str, Any], args: argparse.Namespace) -> None:
+    """``--out-format hf`` / ``--push-to-hub``: the dataset of ``sentences``."""
+    from xlner.corpora.hf import push_dataset, save_dataset
+
+    if args.out_format == "hf":
+        save_dataset(sentences, out, signature=signature)
+        eprint(f"wrote the dataset {out} (load_from_disk; data/train.parquet)")
+    if args.push_to_hub:
+        push_dataset(sentences, args.push_to_hub, signature=signature)
+        eprint(f"pushed the dataset to the hub as {args.push_to_hub}")
+
+
 def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:
     """A corpus from a name, a CoNLL file or (``.txt`` with one column of text) a text file."""
     label_map = LabelMap.parse(getattr(args, "label_map", None))
     scheme = getattr(args, "scheme", "iob2")
     repair = getattr(args, "repair", False)
-    if is_corpus_name(spec):
+    if is_corpus_name(spec) or is_hf_spec(spec):
         return load_corpus(spec, data_dir=args.data_dir, download_missing=not args.no_download,
                            label_map=label_map, scheme=scheme, repair=repair)
     path = Path(spec)

@@ -103,8 +103,10 @@ def project_corpus(source: Corpus, target: Corpus | Sequence[Sequence[str]], *,
     return ProjectionRun(projected, results, list(links), report, align_seconds, project_seconds)
 
 
-def save_projection(run: ProjectionRun, out: str | Path, signature: dict[str, Any]) -> None:
-    """Write the projected corpus (CoNLL), its signature sidecar and the report JSON."""
+def save_projection(run: ProjectionRun, out: str | Path, signature: dict[str, Any], *,
+                    write_corpus: bool = True) -> None:
+    """Write the projected corpus (CoNLL; not with ``write_corpus=False``, when the caller
+    writes it in another format), its signature sidecar and the report JSON."""
     import json
 
     from xlner.corpora.conll import write_conll
@@ -112,7 +114,8 @@ def save_projection(run: ProjectionRun, out: str | Path, signature: dict[str, An
     from xlner.signature import write_sidecar
 
     out = Path(out)
-    write_conll(out, run.corpus)
+    if write_corpus:
+        write_conll(out, run.corpus)
     write_sidecar(out, signature)
     report = run.report.to_dict()
     report["align_seconds"] = run.align_seconds
