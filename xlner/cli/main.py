@@ -12,7 +12,7 @@ from xlner import __version__
 from xlner.errors import XlnerError
 
 COMMANDS = ["align", "project", "translate", "translate-train", "translate-test", "train",
-            "tag", "model-transfer", "evaluate", "convert-ct2", "bench", "components"]
+            "tag", "model-transfer", "evaluate", "show", "convert-ct2", "bench", "components"]
 """Subcommand modules ``xlner.cli.cmd_<name>``, in help order."""
 
 COMPONENT_MODULES = ["xlner.align", "xlner.project", "xlner.tag", "xlner.translate"]
