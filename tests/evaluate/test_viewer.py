@@ -45,11 +45,11 @@ def test_viewer_data_checks_its_inputs() -> None:
     row = data["sentences"][0]
     assert row["l"] == [1, 0] and row["e"] == [["spurious", 0, 1, "PER", ""]]
     assert data["classes"] == ["PER"]
-    with pytest.raises(InputError, match="g.txt: 2 gold sentences for 1"):
+    with pytest.raises(InputError, match=r"g\.txt: 2 gold sentences for 1"):
         viewer_data(pred, gold=pred * 2, names={"gold": "g.txt"})
     with pytest.raises(InputError, match="gold words differ"):
         viewer_data(pred, gold=[Sentence(("a", "c"), ())])
-    with pytest.raises(InputError, match="l.txt:1: sentence 1: a link points past"):
+    with pytest.raises(InputError, match=r"l\.txt:1: sentence 1: a link points past"):
         viewer_data(pred, source=src, links=[as_links([(0, 5)])], names={"links": "l.txt"})
 
 
