@@ -40,6 +40,7 @@ from xlner.cache import cache_dir
 from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
+from xlner.progress import stage
 from xlner.registry import aligners
 
 log = logging.getLogger(__name__)
@@ -261,14 +262,15 @@ class EflomalAligner:
             if self.model >= 3:
                 common += ["-3", str(iters[2])]
             outputs = {"-f": Path(tmp, "fwd"), "-r": Path(tmp, "rev")}
-            procs = [subprocess.Popen([*common, flag, str(path)], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                     for flag, path in outputs.items()]
-            for proc in procs:
-                _, err = proc.communicate()
-                if proc.returncode != 0:
-                    raise XlnerError(f"eflomal failed (exit {proc.returncode}): "
-                                     f"{err.decode(errors='replace').strip()}")
+            with stage(f"eflomal: aligning {n} sentence pairs"):
+                procs = [subprocess.Popen([*common, flag, str(path)], env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                         for flag, path in outputs.items()]
+                for proc in procs:
+                    _, err = proc.communicate()
+                    if proc.returncode != 0:
+                        raise XlnerError(f"eflomal failed (exit {proc.returncode}): "
+                                         f"{err.decode(errors='replace').strip()}")
             fwd = _read_links(outputs["-f"], n)
             rev = _read_links(outputs["-r"], n)
         return fwd, rev

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from xlner import __version__
 from xlner.errors import XlnerError
+from xlner.progress import set_quiet
 
 COMMANDS = ["align", "project", "translate", "translate-train", "translate-test", "train",
             "tag", "model-transfer", "evaluate", "show", "convert-ct2", "bench", "components"]
@@ -29,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xlner", description="Cross-lingual NER by annotation projection.")
     parser.add_argument("--version", action="version", version=f"xlner {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars (they are drawn only when stderr is a terminal)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"xlner.cli.cmd_{name.replace('-', '_')}").add_parser(sub)
@@ -41,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     load_components()
+    set_quiet(bool(args.quiet))
     try:
         return int(args.func(args) or 0)
     except XlnerError as exc:
