@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from xlner.align import read_pharaoh
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.errors import InputError
 from xlner.evaluate.viewer import write_viewer
 
 
@@ -33,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     if args.links and source is None:
         eprint("xlner show: --links needs --source (the words the links start from)")
         return 2
+    if args.links and not Path(args.links).is_file():
+        raise InputError("links file not found", source=args.links)
     links = read_pharaoh(args.links) if args.links else None
     names = {k: v for k, v in (("projected", args.projected), ("gold", args.gold),
                                ("source", args.source), ("links", args.links)) if v}
