@@ -44,6 +44,9 @@ def test_viewer_data_checks_its_inputs() -> None:
                        links=[as_links([(1, 0)])])
     row = data["sentences"][0]
     assert row["l"] == [1, 0] and row["e"] == [["spurious", 0, 1, "PER", ""]]
+    wide = viewer_data([Sentence(("a", "b"), (Entity(0, 2, "PER"),))],
+                       gold=[Sentence(("a", "b"), (Entity(1, 2, "PER"),))])
+    assert wide["sentences"][0]["e"] == [["boundary", 0, 2, "PER", "PER", 1, 2]]
     assert data["classes"] == ["PER"]
     with pytest.raises(InputError, match=r"g\.txt: 2 gold sentences for 1"):
         viewer_data(pred, gold=pred * 2, names={"gold": "g.txt"})

@@ -74,6 +74,18 @@ def _ents(entities: Sequence[Entity]) -> list[list[Any]]:
     return [[e.start, e.end, e.label] for e in entities]
 
 
+def _error_row(e: SpanError) -> list[Any]:
+    """``[kind, start, end, predicted label, gold label]`` (the predicted span, else the
+    gold one), plus the gold span's start and end for boundary errors."""
+    ent = e.pred if e.pred is not None else e.gold
+    assert ent is not None
+    row: list[Any] = [e.kind, ent.start, ent.end, e.pred.label if e.pred else "",
+                      e.gold.label if e.gold else ""]
+    if e.kind == "boundary" and e.gold is not None:
+        row += [e.gold.start, e.gold.end]
+    return row
+
+
 def viewer_data(pred: Sequence[Sentence], *, gold: Sequence[Sentence] | None = None,
                 source: Sequence[Sentence] | None = None,
                 links: Sequence[Links] | None = None,
@@ -94,9 +106,7 @@ def viewer_data(pred: Sequence[Sentence], *, gold: Sequence[Sentence] | None = N
                                  f"ones ({' '.join(g.words[:6])}...)",
                                  source=(names or {}).get("gold"))
             row["g"] = _ents(g.entities)
-            row["e"] = [[e.kind, *(list(e.pred[:2]) if e.pred else list(e.gold[:2])),  # type: ignore[index]
-                         e.pred.label if e.pred else "", e.gold.label if e.gold else ""]
-                        for e in span_errors(g.entities, p.entities)]
+            row["e"] = [_error_row(e) for e in span_errors(g.entities, p.entities)]
         if source is not None:
             row["s"] = list(source[i].words)
             row["se"] = _ents(source[i].entities)
