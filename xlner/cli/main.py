@@ -13,7 +13,8 @@ from xlner.errors import XlnerError
 from xlner.progress import set_quiet
 
 COMMANDS = ["align", "project", "translate", "translate-train", "translate-test", "train",
-            "tag", "model-transfer", "evaluate", "show", "convert-ct2", "bench", "components"]
+            "tag", "model-transfer", "evaluate", "show", "report", "convert-ct2", "bench",
+            "components"]
 """Subcommand modules ``xlner.cli.cmd_<name>``, in help order."""
 
 COMPONENT_MODULES = ["xlner.align", "xlner.project", "xlner.tag", "xlner.translate"]
