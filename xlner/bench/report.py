@@ -104,7 +104,7 @@ def bench_section(bench: Mapping[str, Any], out: Path, stem: str, title: str) ->
     ax.set_ylabel("span F1")
     ax.set_ylim(0, 1)
     ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(axis="y", alpha=0.3)
     chart = _save(fig, out, stem)
     plt.close(fig)

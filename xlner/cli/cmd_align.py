@@ -7,7 +7,7 @@ import sys
 
 from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, write_pharaoh
-from xlner.cli.common import add_data_options, eprint, load_input
+from xlner.cli.common import add_alias, add_data_options, eprint, load_input
 from xlner.pipelines.project import check_parallel
 from xlner.registry import parse_params
 from xlner.signature import make_signature, write_sidecar
@@ -18,8 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--src", required=True, help="source: text (one sentence a line) or CoNLL")
     p.add_argument("--tgt", required=True, help="target: text or CoNLL, line-parallel to --src")
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec (default eflomal)")
-    p.add_argument("--param", action="append", default=[],
+    p.add_argument("--aligner-param", dest="aligner_param", action="append", default=[],
                    help="aligner parameter key=value (repeatable)")
+    add_alias(p, "--param", "aligner_param", action="append")
     p.add_argument("--model", default=None, help="encoder of a neural aligner (simalign, "
                    "awesome): Hugging Face model name or local directory")
     p.add_argument("--bitext", action="append", default=None,
@@ -36,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
     params: dict[str, object] = {}
-    for item in args.param:
+    for item in args.aligner_param:
         params.update(parse_params(item))
     if getattr(args, "model", None):
         params["model"] = args.model

@@ -9,6 +9,7 @@ from xlner.align import create_aligner, read_pharaoh
 from xlner.align.util import directional_extras, links_for
 from xlner.cli.cmd_align import aligner_params
 from xlner.cli.common import (
+    add_alias,
     add_corpus_options,
     add_data_options,
     add_output_format_options,
@@ -34,12 +35,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--method", default="heuristic",
                    help=f"projection method spec (default heuristic); one of: "
                    f"{', '.join(method_names())}")
-    p.add_argument("--param", action="append", default=[],
+    p.add_argument("--method-param", dest="method_param", action="append", default=[],
                    help="method parameter key=value[,key=value] (repeatable)")
+    add_alias(p, "--param", "method_param", action="append")
     p.add_argument("--candidates", default=None, help="candidate extractor (matching methods)")
     p.add_argument("--scores", default=None, help="scores and weights (matching methods)")
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec")
-    p.add_argument("--aligner-param", dest="param_aligner", action="append", default=[],
+    p.add_argument("--aligner-param", dest="aligner_param", action="append", default=[],
                    help="aligner parameter key=value (repeatable)")
     p.add_argument("--bitext", action="append", default=None,
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     target = load_input(args.target, args)
     check_parallel(source, target, args.source, args.target)
     overrides: dict[str, object] = {}
-    for item in args.param:
+    for item in args.method_param:
         overrides.update(parse_params(item))
     if args.candidates:
         overrides["candidates"] = args.candidates
@@ -75,7 +77,6 @@ def run(args: argparse.Namespace) -> int:
         symmetrize = None
         inputs_extra = {"links": args.links}
     else:
-        args.param = args.param_aligner
         aligner = create_aligner(args.aligner, **aligner_params(args))
         out = Path(args.out)
         ws = Workspace(out.parent, resume=not args.no_resume)

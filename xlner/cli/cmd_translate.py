@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_data_options, eprint, load_input
+from xlner.cli.common import add_alias, add_data_options, eprint, load_input
 from xlner.registry import parse_params
 from xlner.signature import make_signature
 
@@ -19,8 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--translator", default="nllb",
                    help="translator spec, e.g. nllb, 'nllb(beam_size=4,device=cuda)', "
                    "'ct2(model=DIR)' (default nllb = facebook/nllb-200-3.3B)")
-    p.add_argument("--param", action="append", default=[],
-                   help="translator parameter key=value (repeatable)")
+    p.add_argument("--translator-param", dest="translator_param", action="append",
+                   default=[], help="translator parameter key=value (repeatable)")
+    add_alias(p, "--param", "translator_param", action="append")
     p.add_argument("--src-lang", required=True, help="source language code (hau, de, ...)")
     p.add_argument("--tgt-lang", default="en", help="target language code (default en)")
     p.add_argument("--chunk-size", type=int, default=1024,
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     args.repair = True
     corpus = load_input(args.input, args, labelled=None)
     params: dict[str, object] = {}
-    for item in args.param:
+    for item in args.translator_param:
         params.update(parse_params(item))
     translator = create_translator(args.translator, **params)
     sentences = [" ".join(s.words) for s in corpus]

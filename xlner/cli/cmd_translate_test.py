@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     target = load_input(args.target, args, labelled=None)
     result = translate_test(
         target, make_translator(args), args.tagger, args.lang, args.out,  # type: ignore[arg-type]
-        pivot_lang=args.pivot_lang, tokenizer=args.split, method=args.method,
+        pivot_lang=args.pivot_lang, tokenizer=args.translations_tokenize, method=args.method,
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
         pred_label_map=LabelMap.parse(args.pred_label_map), anchors=args.anchors,
         data_dir=args.data_dir,

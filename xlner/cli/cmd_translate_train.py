@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from xlner.cli.common import (
+    add_alias,
     add_corpus_options,
     add_data_options,
     add_output_format_options,
@@ -24,26 +25,31 @@ from xlner.translate.split import JOINERS, JoinReport
 
 
 def add_translator_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--translations", required=True,
+    group = p.add_argument_group("translation")
+    group.add_argument("--translations", required=True,
                    help="cached translations: corpus name, CoNLL, text (one a line) or JSONL "
                    "file; sentence i translates source sentence i")
-    p.add_argument("--translator", default="cached",
+    group.add_argument("--translator", default="cached",
                    help="translator spec; the cache is passed as its path (default cached)")
-    p.add_argument("--split", default="auto",
-                   choices=["auto", "whitespace", "xlner"],
-                   help="word splitting of the translations (auto: whitespace for CoNLL "
-                   "caches, which are split already, else xlner)")
+    choices = ["auto", "whitespace", "xlner"]
+    group.add_argument("--translations-tokenize", dest="translations_tokenize", default="auto",
+                       choices=choices,
+                       help="word splitting of the translations (auto: whitespace for CoNLL "
+                       "caches, which are split already, else xlner)")
+    add_alias(group, "--split", "translations_tokenize", choices=choices)
 
 
 def add_alignment_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
-    p.add_argument("--aligner-param", action="append", default=[],
-                   help="aligner parameter key=value (repeatable)")
-    p.add_argument("--no-bitext", action="store_true",
-                   help="do not add bitext:en-<lang> to the aligner's data")
-    p.add_argument("--anchors", action="store_true",
-                   help="add orthographic anchors to the links: names copied into the other "
-                   "sentence, also with a glued prefix (kaClinton) or suffix (Londra'da)")
+    group = p.add_argument_group("alignment")
+    group.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
+    group.add_argument("--aligner-param", action="append", default=[],
+                       help="aligner parameter key=value (repeatable)")
+    group.add_argument("--no-bitext", action="store_true",
+                       help="do not add bitext:en-<lang> to the aligner's data")
+    group.add_argument("--anchors", action="store_true",
+                       help="add orthographic anchors to the links: names copied into the "
+                       "other sentence, also with a glued prefix (kaClinton) or suffix "
+                       "(Londra'da)")
     p.add_argument("--no-resume", action="store_true",
                    help="recompute every stage even when a finished one is in --out")
 
@@ -116,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         eval_corpus = load_input(args.eval, eval_args, labelled=True)
     result = translate_train(
         source, make_translator(args), args.lang, args.out,  # type: ignore[arg-type]
-        src_lang=args.src_lang, tokenizer=args.split, methods=split_methods(args.method),
+        src_lang=args.src_lang, tokenizer=args.translations_tokenize,
+        methods=split_methods(args.method),
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
         filters=args.filters, anchors=args.anchors,
         source_label_map=LabelMap.parse(args.source_label_map),

@@ -20,21 +20,29 @@ from xlner.data import Sentence
 from xlner.files import atomic_write
 
 
+def add_alias(parser: argparse.ArgumentParser | argparse._ArgumentGroup, old: str, dest: str,
+              **kwargs: Any) -> None:
+    """An old spelling of an option, kept working but hidden from ``--help``."""
+    parser.add_argument(old, dest=dest, help=argparse.SUPPRESS, **kwargs)
+
+
 def add_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None,
+    group = parser.add_argument_group("data")
+    group.add_argument("--data-dir", default=None,
                         help="offline data directory (default: $XLNER_DATA_DIR)")
-    parser.add_argument("--no-download", action="store_true",
+    group.add_argument("--no-download", action="store_true",
                         help="never download a missing named corpus")
 
 
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scheme", default="iob2", help="tag scheme of input files "
-                        "(iob1, iob2, bioes; default iob2)")
-    parser.add_argument("--repair", action="store_true",
-                        help="turn invalid I-X after O into B-X (counted) instead of failing")
-    parser.add_argument("--label-map", default=None,
-                        help="rename or drop classes, e.g. MISC=O,PERSON=PER")
-    parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
+    group = parser.add_argument_group("input corpora")
+    group.add_argument("--scheme", default="iob2", help="tag scheme of input files "
+                       "(iob1, iob2, bioes; default iob2)")
+    group.add_argument("--repair", action="store_true",
+                       help="turn invalid I-X after O into B-X (counted) instead of failing")
+    group.add_argument("--label-map", default=None,
+                       help="rename or drop classes, e.g. MISC=O,PERSON=PER")
+    group.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
                         help="word splitting of plain-text inputs (default: pre-tokenised)")
 
 
