@@ -209,3 +209,40 @@ def test_cli_project_out_format_hf_and_push(tmp_path: Path, monkeypatch: pytest.
     assert pushed and pushed[0][1] == "me/p"
     assert pushed[0][0]["train"]["tokens"] == [list(s.words) for s in conll]
     assert "pushed the dataset" in capsys.readouterr().err
+
+
+def test_translate_train_from_datasets_matches_the_files(tmp_path: Path) -> None:
+    from tests.synthetic_parallel import write_data_dir
+
+    data = write_data_dir(tmp_path / "data", "swa", n=120, seed=6)
+    source = load_corpus("nllb-conll2003:swa:en", data_dir=data)
+    gold = load_corpus("masakhaner2:swa:test", data_dir=data)
+    # hub-style datasets: the eval set with its ClassLabel names in a reversed order
+    names = list(reversed(hub_corpus("masakhaner2:swa:test").labels))
+    idx = {n: i for i, n in enumerate(names)}
+    from xlner.corpora.schemes import encode
+    features = datasets.Features({
+        "tokens": datasets.Sequence(datasets.Value("string")),
+        "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names))})
+    datasets.DatasetDict({"test": datasets.Dataset.from_dict({
+        "tokens": [list(s.words) for s in gold],
+        "ner_tags": [[idx[t] for t in encode(s.entities, len(s), "iob2")] for s in gold]},
+        features=features)}).save_to_disk(str(tmp_path / "eval_ds"))
+    save_dataset(source.sentences, tmp_path / "src_ds")
+    common = ["--translations", "nllb-conll2003:swa:tprojection", "--lang", "swa",
+              "--tagger", "crf(max_iterations=20)", "--eval-label-map", "DATE=O",
+              "--data-dir", str(data), "--no-download", "--no-bitext"]
+    assert main(["translate-train", "--source", "nllb-conll2003:swa:en", "--eval",
+                 "masakhaner2:swa:test", *common, "--out", str(tmp_path / "files")]) == 0
+    assert main(["translate-train", "--source", f"hf:{tmp_path / 'src_ds'}:train", "--eval",
+                 f"{tmp_path / 'eval_ds'}:test", *common, "--out", str(tmp_path / "hf"),
+                 "--out-format", "hf"]) == 0
+    a = json.loads((tmp_path / "files" / "summary.json").read_text())["methods"][0]
+    b = json.loads((tmp_path / "hf" / "summary.json").read_text())["methods"][0]
+    assert a["scores"]["f1"] > 0.5 and a["scores"] == b["scores"]
+    train = read_conll(tmp_path / "hf" / b["dir"] / "train.conll")
+    written = load_corpus(tmp_path / "hf" / b["dir"] / "train.hf")
+    assert written.sentences == train.sentences
+    sig = dataset_signature(datasets.load_from_disk(
+        str(tmp_path / "hf" / b["dir"] / "train.hf"))["train"])
+    assert sig is not None and sig["command"] == "translate-train" and sig["method"]
