@@ -229,14 +229,17 @@ def test_translate_train_from_datasets_matches_the_files(tmp_path: Path) -> None
         "ner_tags": [[idx[t] for t in encode(s.entities, len(s), "iob2")] for s in gold]},
         features=features)}).save_to_disk(str(tmp_path / "eval_ds"))
     save_dataset(source.sentences, tmp_path / "src_ds")
-    common = ["--translations", "nllb-conll2003:swa:tprojection", "--lang", "swa",
+    save_dataset(load_corpus("nllb-conll2003:swa:tprojection", data_dir=data).sentences,
+                 tmp_path / "mt_ds")
+    common = ["--lang", "swa",
               "--tagger", "crf(max_iterations=20)", "--eval-label-map", "DATE=O",
               "--data-dir", str(data), "--no-download", "--no-bitext"]
     assert main(["translate-train", "--source", "nllb-conll2003:swa:en", "--eval",
-                 "masakhaner2:swa:test", *common, "--out", str(tmp_path / "files")]) == 0
+                 "masakhaner2:swa:test", "--translations", "nllb-conll2003:swa:tprojection",
+                 *common, "--out", str(tmp_path / "files")]) == 0
     assert main(["translate-train", "--source", f"hf:{tmp_path / 'src_ds'}:train", "--eval",
-                 f"{tmp_path / 'eval_ds'}:test", *common, "--out", str(tmp_path / "hf"),
-                 "--out-format", "hf"]) == 0
+                 f"{tmp_path / 'eval_ds'}:test", "--translations", str(tmp_path / "mt_ds"),
+                 *common, "--out", str(tmp_path / "hf"), "--out-format", "hf"]) == 0
     a = json.loads((tmp_path / "files" / "summary.json").read_text())["methods"][0]
     b = json.loads((tmp_path / "hf" / "summary.json").read_text())["methods"][0]
     assert a["scores"]["f1"] > 0.5 and a["scores"] == b["scores"]
