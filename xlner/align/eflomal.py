@@ -41,6 +41,7 @@ from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import file_digest
+from xlner.progress import stage
 from xlner.registry import aligners
 
 log = logging.getLogger(__name__)
@@ -296,17 +297,18 @@ class EflomalAligner:
             if self.model >= 3:
                 common += ["-3", str(iters[2])]
             outputs = {"-f": Path(tmp, "fwd"), "-r": Path(tmp, "rev")}
-            procs = [subprocess.Popen([*common, flag, str(path)], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                     for flag, path in outputs.items()]
-            try:
-                results = [proc.communicate() for proc in procs]
-            except BaseException:  # interrupted (SIGINT, SIGTERM): no orphaned eflomal runs
-                for proc in procs:
-                    proc.kill()
-                for proc in procs:
-                    proc.wait()
-                raise
+            with stage(f"eflomal: aligning {n} sentence pairs"):
+                procs = [subprocess.Popen([*common, flag, str(path)], env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                         for flag, path in outputs.items()]
+                try:
+                    results = [proc.communicate() for proc in procs]
+                except BaseException:  # interrupted (SIGINT, SIGTERM): no orphaned eflomal runs
+                    for proc in procs:
+                        proc.kill()
+                    for proc in procs:
+                        proc.wait()
+                    raise
             for proc, (_, err) in zip(procs, results, strict=True):
                 if proc.returncode != 0:
                     raise XlnerError(f"eflomal failed (exit {proc.returncode}): "

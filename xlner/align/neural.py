@@ -31,6 +31,7 @@ import numpy.typing as npt
 from xlner.align.base import Words, check_batch
 from xlner.data import Links, as_links, empty_links
 from xlner.errors import ConfigError
+from xlner.progress import task
 from xlner.subwords import (
     LONG_INPUTS,
     Encoded,
@@ -250,13 +251,17 @@ class _EncoderAligner:
         length-sorted batches, ``chunk_size`` pairs at a time (bounding the memory held)."""
         check_batch(src, tgt)
         out: list[Links] = []
-        for lo in range(0, len(src), self.chunk_size):
-            chunk_src, chunk_tgt = src[lo:lo + self.chunk_size], tgt[lo:lo + self.chunk_size]
-            encoded, vectors = self.embedder.embed([*chunk_src, *chunk_tgt])
-            n = len(chunk_src)
-            out.extend(self._pair_links(encoded[k], encoded[n + k], vectors[k], vectors[n + k])
-                       if len(encoded[k]) and len(encoded[n + k]) else empty_links()
-                       for k in range(n))
+        with task(f"{self.name}: aligning", total=len(src), unit="pair") as done:
+            for lo in range(0, len(src), self.chunk_size):
+                chunk_src = src[lo:lo + self.chunk_size]
+                chunk_tgt = tgt[lo:lo + self.chunk_size]
+                encoded, vectors = self.embedder.embed([*chunk_src, *chunk_tgt])
+                n = len(chunk_src)
+                out.extend(self._pair_links(encoded[k], encoded[n + k], vectors[k],
+                                            vectors[n + k])
+                           if len(encoded[k]) and len(encoded[n + k]) else empty_links()
+                           for k in range(n))
+                done.update(n)
         return out
 
     def describe(self) -> dict[str, Any]:

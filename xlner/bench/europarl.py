@@ -16,6 +16,7 @@ from xlner.corpora.named import default_data_dir, download_dir, load_corpus
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import evaluate
 from xlner.pipelines.project import project_corpus
+from xlner.progress import bar
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
 
@@ -46,7 +47,7 @@ def bench_europarl(langs: Sequence[str] | None, methods: Sequence[str], *,
     results: list[dict[str, Any]] = []
     aligners: dict[str, Any] = {}
     targets: dict[str, Any] = {}
-    for lang in langs:
+    for lang in bar(langs, desc="europarl languages", unit="lang"):
         target = load_corpus(f"europarl-ner:{lang}", data_dir=data_dir, download_missing=download)
         targets[lang] = target.describe()
         params = dict(aligner_params or {})
@@ -60,7 +61,7 @@ def bench_europarl(langs: Sequence[str] | None, methods: Sequence[str], *,
         aligned = align_batch(al, source.words, target.words, [s.entities for s in source])
         align_seconds = time.perf_counter() - t0
         aligners[lang] = al.describe()
-        for method in resolved:
+        for method in bar(resolved, desc=f"{lang} methods", unit="method"):
             links, sym = links_for(aligned, al, method.symmetrize)
             run = project_corpus(source, target, projector=method.projector, links=links,
                                  extras=directional_extras(aligned))

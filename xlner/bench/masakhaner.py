@@ -41,6 +41,7 @@ from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import check_language, evaluate_step, method_slug, train_step
 from xlner.pipelines.translate_train import translate_train
+from xlner.progress import bar
 from xlner.signature import make_signature
 from xlner.translate.cached import CachedTranslator
 from xlner.translate.split import JOINERS, JoinReport, join_sentences
@@ -196,7 +197,7 @@ def train_and_score(ws: Workspace, name: str, train: Sequence[Sentence], test: C
     """Train the tagger once per seed on ``train`` and score each on ``test`` (the evaluation
     split ``split``: its scores go to ``eval.json`` for test, ``eval.<split>.json`` else)."""
     runs = []
-    for seed in seeds:
+    for seed in bar(seeds, desc=f"{name} seeds", unit="seed"):
         sub = f"{name}/seed{seed}"
         model, key, seconds = train_step(ws, f"{sub}/model", train, tagger, upstream=upstream,
                                          describe_train=describe_train,
@@ -250,7 +251,7 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
     results: list[dict[str, Any]] = []
     inputs: dict[str, Any] = {}
     timings: dict[str, float] = {}
-    for lang in langs:
+    for lang in bar(langs, desc="masakhaner languages", unit="lang"):
         t_lang = time.perf_counter()
         ws = Workspace(work / lang, resume=resume)
         source = load_corpus(f"nllb-conll2003:{lang}:en", data_dir=data_dir,

@@ -9,6 +9,7 @@ from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, uses_bitext, write_pharaoh
 from xlner.align.symmetrize import get_method
 from xlner.cli.common import (
+    add_alias,
     add_input_options,
     add_text_options,
     eprint,
@@ -26,8 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--src", required=True, help="source: text (one sentence a line) or CoNLL")
     p.add_argument("--tgt", required=True, help="target: text or CoNLL, line-parallel to --src")
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec (default eflomal)")
-    p.add_argument("--param", action="append", default=[],
+    p.add_argument("--aligner-param", dest="aligner_param", action="append", default=[],
                    help="aligner parameter key=value (repeatable)")
+    add_alias(p, "--param", "aligner_param", action="append")
     p.add_argument("--model", default=None, help="encoder of a neural aligner (simalign, "
                    "awesome): Hugging Face model name or local directory")
     p.add_argument("--bitext", action="append", default=None,
@@ -45,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
-    params = merge_params(args.param)
+    params = merge_params(args.aligner_param)
     if getattr(args, "model", None):
         params["model"] = args.model
     if getattr(args, "bitext", None):

@@ -6,11 +6,14 @@ import argparse
 
 from xlner.cli.cmd_translate_train import add_print_config
 from xlner.cli.common import (
+    add_alias,
     add_input_options,
+    add_output_format_options,
     eprint,
     input_from_args,
     merge_params,
     seed_value,
+    write_dataset_output,
 )
 from xlner.errors import ConfigError, XlnerError
 from xlner.files import check_output
@@ -25,17 +28,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--source", required=True, help="labelled source: CoNLL file or corpus name")
     p.add_argument("--target", required=True,
                    help="target sentences: CoNLL (labels ignored), text, or corpus name")
-    p.add_argument("--out", required=True, help="output CoNLL (plus .signature.json and "
-                   ".report.json beside it)")
+    p.add_argument("--out", required=True, help="output CoNLL, or dataset directory with "
+                   "--out-format hf (plus .signature.json and .report.json beside it)")
     p.add_argument("--method", default="heuristic",
                    help=f"projection method spec (default heuristic); one of: "
                    f"{', '.join(method_names())}")
-    p.add_argument("--param", action="append", default=[],
+    p.add_argument("--method-param", dest="method_param", action="append", default=[],
                    help="method parameter key=value[,key=value] (repeatable)")
+    add_alias(p, "--param", "method_param", action="append")
     p.add_argument("--candidates", default=None, help="candidate extractor (matching methods)")
     p.add_argument("--scores", default=None, help="scores and weights (matching methods)")
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec")
-    p.add_argument("--aligner-param", dest="param_aligner", action="append", default=[],
+    p.add_argument("--aligner-param", dest="aligner_param", action="append", default=[],
                    help="aligner parameter key=value (repeatable)")
     p.add_argument("--bitext", action="append", default=None,
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
@@ -63,12 +67,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="processes (local) or CPUs of a local Ray (default 1)")
     p.add_argument("--ray-address", default=None, help="join this Ray cluster")
     add_print_config(p)
+    add_output_format_options(p)
     add_input_options(p, run)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run configuration the project flags describe."""
-    overrides = merge_params(args.param)
+    overrides = merge_params(args.method_param)
     if args.candidates:
         overrides["candidates"] = args.candidates
     if args.scores:
@@ -100,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
         return report_sharded(project_sharded(
             config, shard_size=config.shard_size, engine=config.engine,
             workers=config.workers, ray_address=config.ray_address))
-    return report_project(run_project(config), config)
+    result = run_project(config, write_corpus=args.out_format == "conll")
+    write_dataset_output(result.run.corpus.sentences, args.out, result.signature, args)
+    return report_project(result, config)
 
 
 def report_sharded(result: ShardedResult) -> int:

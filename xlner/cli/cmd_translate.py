@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_input_options, add_text_options, eprint, load_input, merge_params
+from xlner.cli.common import (
+    add_alias,
+    add_input_options,
+    add_text_options,
+    eprint,
+    load_input,
+    merge_params,
+)
 from xlner.signature import make_signature
 
 
@@ -18,8 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--translator", default="nllb",
                    help="translator spec, e.g. nllb, 'nllb(beam_size=4,device=cuda)', "
                    "'ct2(model=DIR)' (default nllb = facebook/nllb-200-3.3B)")
-    p.add_argument("--param", action="append", default=[],
-                   help="translator parameter key=value (repeatable)")
+    p.add_argument("--translator-param", dest="translator_param", action="append",
+                   default=[], help="translator parameter key=value (repeatable)")
+    add_alias(p, "--param", "translator_param", action="append")
     p.add_argument("--src-lang", required=True, help="source language code (hau, de, ...)")
     p.add_argument("--tgt-lang", default="en", help="target language code (default en)")
     p.add_argument("--chunk-size", type=int, default=1024,
@@ -36,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     # the labels of a CoNLL input are not used here, so they are not read (nor validated)
     corpus = load_input(args.input, args, labelled=False, role="input")
-    params = merge_params(args.param)
+    params = merge_params(args.translator_param)
     translator = create_translator(args.translator, **params)
     sentences = [" ".join(s.words) for s in corpus]
     signature = make_signature(

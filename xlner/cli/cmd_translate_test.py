@@ -64,7 +64,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         lang=args.lang, target=input_from_args(args.target, args), tagger=args.tagger,
         translations=args.translations, translator=args.translator,
         tagger_params=merge_params(args.tagger_param), pred_label_map=args.pred_label_map,
-        pivot_lang=args.pivot_lang, tokenizer=args.split, method=args.method,
+        pivot_lang=args.pivot_lang, tokenizer=args.translations_tokenize, method=args.method,
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
         anchors=args.anchors, target_tagger=args.target_tagger,
         target_tagger_params=merge_params(args.target_tagger_param), out=args.out,

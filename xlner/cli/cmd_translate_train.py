@@ -6,10 +6,13 @@ from __future__ import annotations
 import argparse
 
 from xlner.cli.common import (
+    add_alias,
     add_input_options,
+    add_output_format_options,
     eprint,
     input_from_args,
     merge_params,
+    write_dataset_output,
 )
 from xlner.pipelines.config import Evaluate, RunConfig, Train, translate_train_config
 from xlner.pipelines.filters import FILTERS, PROSE, WITHOUT
@@ -26,26 +29,31 @@ from xlner.translate.split import JOINERS, JoinReport
 
 
 def add_translator_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--translations", required=True,
+    group = p.add_argument_group("translation")
+    group.add_argument("--translations", required=True,
                    help="cached translations: corpus name, CoNLL, text (one a line) or JSONL "
                    "file; sentence i translates source sentence i")
-    p.add_argument("--translator", default="cached",
+    group.add_argument("--translator", default="cached",
                    help="translator spec; the cache is passed as its path (default cached)")
-    p.add_argument("--split", default="auto",
-                   choices=["auto", "whitespace", "xlner"],
-                   help="word splitting of the translations (auto: whitespace for CoNLL "
-                   "caches, which are split already, else xlner)")
+    choices = ["auto", "whitespace", "xlner"]
+    group.add_argument("--translations-tokenize", dest="translations_tokenize", default="auto",
+                       choices=choices,
+                       help="word splitting of the translations (auto: whitespace for CoNLL "
+                       "caches, which are split already, else xlner)")
+    add_alias(group, "--split", "translations_tokenize", choices=choices)
 
 
 def add_alignment_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
-    p.add_argument("--aligner-param", action="append", default=[],
-                   help="aligner parameter key=value (repeatable)")
-    p.add_argument("--no-bitext", action="store_true",
-                   help="do not add bitext:en-<lang> to the aligner's data")
-    p.add_argument("--anchors", action="store_true",
-                   help="add orthographic anchors to the links: names copied into the other "
-                   "sentence, also with a glued prefix (kaClinton) or suffix (Londra'da)")
+    group = p.add_argument_group("alignment")
+    group.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
+    group.add_argument("--aligner-param", action="append", default=[],
+                       help="aligner parameter key=value (repeatable)")
+    group.add_argument("--no-bitext", action="store_true",
+                       help="do not add bitext:en-<lang> to the aligner's data")
+    group.add_argument("--anchors", action="store_true",
+                       help="add orthographic anchors to the links: names copied into the "
+                       "other sentence, also with a glued prefix (kaClinton) or suffix "
+                       "(Londra'da)")
     p.add_argument("--no-resume", action="store_true",
                    help="recompute every stage even when a finished one is in --out")
     add_print_config(p)
@@ -106,6 +114,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="rename/drop classes of the evaluation gold, e.g. DATE=O")
     p.add_argument("--out", required=True, help="output directory (stages are resumed)")
     add_alignment_options(p)
+    add_output_format_options(p)
     add_input_options(p, run)
 
 
@@ -114,7 +123,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return translate_train_config(
         lang=args.lang, source=input_from_args(args.source, args),
         translations=args.translations, translator=args.translator, src_lang=args.src_lang,
-        tokenizer=args.split, methods=split_methods(args.method), aligner=args.aligner,
+        tokenizer=args.translations_tokenize, methods=split_methods(args.method),
+        aligner=args.aligner,
         aligner_params=aligner_params(args), bitext=not args.no_bitext, anchors=args.anchors,
         source_label_map=args.source_label_map, target_label_map=args.target_label_map,
         consistency=False if args.consistency is None else parse_params(args.consistency)
@@ -131,10 +141,11 @@ def run(args: argparse.Namespace) -> int:
     if args.print_config:
         print(config.to_toml(), end="")
         return 0
-    return report_translate_train(translate_train(config), config)
+    return report_translate_train(translate_train(config), config, args)
 
 
-def report_translate_train(result: TranslateTrainResult, config: RunConfig) -> int:
+def report_translate_train(result: TranslateTrainResult, config: RunConfig,
+                           args: argparse.Namespace | None = None) -> int:
     """Print a translate-train run's outcome on stderr."""
     train = config.step(Train)
     evaluate = config.step(Evaluate)
@@ -148,6 +159,10 @@ def report_translate_train(result: TranslateTrainResult, config: RunConfig) -> i
             eprint(f"  {o.join.summary()}")
         eprint(f"  filters: {o.filters.summary()}")
         eprint(f"  training set: {config.out}/{o.slug}/train.conll")
+        if args is not None and (args.out_format == "hf" or args.push_to_hub):
+            write_dataset_output(o.train, f"{config.out}/{o.slug}/train.hf",
+                                 {**result.signature, "method": o.method,
+                                  "train_key": o.train_key}, args)
         if o.scores is not None and train is not None and evaluate is not None:
             eprint(f"  {train.tagger} on {config.input(evaluate.input).name}:")
             eprint("    " + o.scores.table().replace("\n", "\n    "))

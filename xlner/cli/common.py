@@ -5,34 +5,45 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from xlner.corpora.corpus import Corpus
+from xlner.data import Sentence
 from xlner.pipelines.config import Input
 from xlner.pipelines.inputs import load_input as read_input
 from xlner.registry import parse_params
 
 
+def add_alias(parser: argparse.ArgumentParser | argparse._ArgumentGroup, old: str, dest: str,
+              **kwargs: Any) -> None:
+    """An old spelling of an option, kept working but hidden from ``--help``."""
+    parser.add_argument(old, dest=dest, help=argparse.SUPPRESS, **kwargs)
+
+
 def add_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None,
+    group = parser.add_argument_group("data")
+    group.add_argument("--data-dir", default=None,
                         help="offline data directory (default: $XLNER_DATA_DIR)")
-    parser.add_argument("--no-download", action="store_true",
+    group.add_argument("--no-download", action="store_true",
                         help="never download a missing named corpus")
 
 
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scheme", default="iob2", help="tag scheme of input files "
-                        "(iob1, iob2, bioes; bilou is read as bioes; default iob2)")
-    parser.add_argument("--repair", action="store_true",
-                        help="turn invalid tag transitions (I-X after O) into entity starts "
-                        "(counted and printed) instead of failing")
-    parser.add_argument("--label-map", default=None,
-                        help="rename or drop classes, e.g. MISC=O,PERSON=PER")
-    add_text_options(parser)
+    group = parser.add_argument_group("input corpora")
+    group.add_argument("--scheme", default="iob2", help="tag scheme of input files "
+                       "(iob1, iob2, bioes; bilou is read as bioes; default iob2)")
+    group.add_argument("--repair", action="store_true",
+                       help="turn invalid tag transitions (I-X after O) into entity starts "
+                       "(counted and printed) instead of failing")
+    group.add_argument("--label-map", default=None,
+                       help="rename or drop classes, e.g. MISC=O,PERSON=PER")
+    add_text_options(group)
 
 
-def add_text_options(parser: argparse.ArgumentParser, *, tokenize: bool = True) -> None:
+def add_text_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *,
+                     tokenize: bool = True) -> None:
     """``--encoding``, ``--allow-empty`` (and ``--tokenize``) for commands that read text."""
     if tokenize:
         parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
@@ -41,6 +52,31 @@ def add_text_options(parser: argparse.ArgumentParser, *, tokenize: bool = True) 
                         help="text encoding of input files (default utf-8; a BOM is ignored)")
     parser.add_argument("--allow-empty", action="store_true",
                         help="accept an input with no sentences (an error otherwise)")
+
+
+def add_output_format_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("dataset output")
+    group.add_argument("--out-format", default="conll", choices=["conll", "hf"],
+                       help="conll (default) or hf: a Hugging Face dataset directory "
+                       "(save_to_disk, plus data/train.parquet) with tokens and ner_tags")
+    group.add_argument("--push-to-hub", default=None, metavar="REPO",
+                       help="also upload the dataset to the Hugging Face hub as REPO "
+                       "(needs the [hf] extra and a hub token)")
+
+
+def write_dataset_output(sentences: Sequence[Sentence], out: str | Path,
+                         signature: dict[str, Any], args: argparse.Namespace) -> None:
+    """``--out-format hf`` / ``--push-to-hub``: the dataset of ``sentences``."""
+    from xlner.corpora.hf import push_dataset, save_dataset
+
+    if args.out_format == "hf":
+        save_dataset(sentences, out, signature=signature)
+        eprint(f"wrote the dataset {out} (load_from_disk; data/train.parquet)")
+    if args.push_to_hub:
+        push_dataset(sentences, args.push_to_hub, signature=signature)
+        eprint(f"pushed the dataset to the hub as {args.push_to_hub}")
+
+
 
 
 def input_from_args(spec: str, args: argparse.Namespace, **overrides: Any) -> Input:

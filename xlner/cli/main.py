@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from xlner._version import __version__
 from xlner.errors import XlnerError
 from xlner.files import output_lock
+from xlner.progress import set_quiet
 
 COMMANDS = ["run", "align", "project", "translate", "translate-train", "translate-test", "train",
-            "tag", "model-transfer", "evaluate", "convert-ct2", "bench", "components"]
+            "tag", "model-transfer", "evaluate", "show", "report", "convert-ct2", "bench",
+            "components"]
 """Subcommand modules ``xlner.cli.cmd_<name>``, in help order."""
 
 COMPONENT_MODULES = ["xlner.align", "xlner.project", "xlner.tag", "xlner.translate"]
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     parser.add_argument("--debug", action="store_true",
                         help="show the Python traceback of an error")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars (they are drawn only when stderr is a terminal)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"xlner.cli.cmd_{name.replace('-', '_')}").add_parser(sub)
@@ -88,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM cleans up as SIGINT does
+    set_quiet(bool(args.quiet))
     try:
         load_components()
         out = getattr(args, "out", None)

@@ -22,6 +22,7 @@ from xlner.cache import cache_dir
 from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.detect import Format, detect_format
+from xlner.corpora.hf import is_hf_spec, load_hf
 from xlner.corpora.labels import LabelMap
 from xlner.corpora.schemes import Scheme
 from xlner.corpora.text import Bitext, bitext_pairs_in, read_bitext, read_text
@@ -194,9 +195,13 @@ def load_corpus(name_or_path: str | Path, *, data_dir: str | Path | None = None,
                 download_missing: bool = True, label_map: LabelMap | None = None,
                 scheme: Scheme | str = Scheme.IOB2, repair: bool = False,
                 skip_empty_words: bool = False) -> Corpus:
-    """A labelled corpus by name or path (CoNLL; ``.txt`` paths that are not CoNLL are text).
+    """A labelled corpus by name or path (CoNLL; ``.txt`` paths that are not CoNLL are text), or
+    a Hugging Face dataset (``hf:<repo>[:<config>]:<split>``, ``hf:masakhaner2:hau:test``, a
+    ``save_to_disk`` directory, Parquet/JSON files; see :mod:`xlner.corpora.hf`).
     ``skip_empty_words``: see :func:`~xlner.corpora.conll.read_conll`."""
     text = str(name_or_path)
+    if is_hf_spec(text):
+        return load_hf(text, label_map=label_map, repair=repair, scheme=scheme)
     if is_corpus_name(text):
         kind = text.partition(":")[0]
         if kind == "bitext":
@@ -279,7 +284,7 @@ def load_input(spec: str | Path, *, data_dir: str | Path | None = None, download
             "flores200", "bitext"):
         (path,) = resolve(text, data_dir=data_dir, download_missing=download)
         corpus = read_conll(path, labelled=False, name=text)  # the words only: tags unread
-    elif is_corpus_name(text):
+    elif is_corpus_name(text) or is_hf_spec(text):
         corpus = load_corpus(text, data_dir=data_dir, download_missing=download,
                              label_map=label_map, scheme=scheme, repair=repair,
                              skip_empty_words=skip_empty_words)

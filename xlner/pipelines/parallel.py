@@ -49,7 +49,8 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
                      symmetrize: str | None = None, out: str | Path | None = None,
                      resume: bool = True,
                      signature_params: Mapping[str, Any] | None = None,
-                     store: AlignmentStore | None = None) -> ParallelProjection:
+                     store: AlignmentStore | None = None,
+                     write_corpus: bool = True) -> ParallelProjection:
     """Project ``source``'s entities onto the parallel ``target`` with ``method``.
 
     Without ``links`` the pair is aligned with ``aligner`` (a spec, built with
@@ -61,7 +62,8 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
     ``links_reverse`` are given too (then every method symmetrises them as it is tuned for).
     ``signature_params`` are added to the signature's parameters (the run configuration, for
     instance). With ``out`` the projection is written there (CoNLL, ``.signature.json``,
-    ``.report.json``).
+    ``.report.json``; the CoNLL not with ``write_corpus=False``, when the caller writes the
+    corpus in another format).
     """
     check_parallel(source, target, source.name, target.name)
     resolved = resolve_method(method, **dict(method_params or {}))
@@ -112,7 +114,7 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
         components=components, params={"symmetrize": used_symmetrize,
                                        **dict(signature_params or {})})
     if out is not None:
-        save_projection(run, out, signature)
+        save_projection(run, out, signature, write_corpus=write_corpus)
     return ParallelProjection(run, signature, reused)
 
 

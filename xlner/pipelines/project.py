@@ -14,6 +14,7 @@ from xlner.corpora.corpus import Corpus
 from xlner.data import Links, Sentence, check_links
 from xlner.errors import ConfigError, InputError
 from xlner.pipelines.report import ProjectionReport
+from xlner.progress import stage
 from xlner.project.base import ProjectionInput, ProjectionResult, Projector
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def project_corpus(source: Corpus, target: Corpus | Sequence[Sequence[str]], *,
         batch.append(ProjectionInput(src.words, tgt, src.entities, lk,
                                      extras[k] if extras is not None else {}))
     t0 = time.perf_counter()
-    results = run_projector(projector, batch)
+    with stage(f"projecting {len(batch)} sentences"):
+        results = run_projector(projector, batch)
     project_seconds = time.perf_counter() - t0
     origins = [s.origin if isinstance(s, Sentence) else None for s in target]
     projected = Corpus([Sentence(w, tuple(r.entities), o)
@@ -103,15 +105,18 @@ def project_corpus(source: Corpus, target: Corpus | Sequence[Sequence[str]], *,
     return ProjectionRun(projected, results, list(links), report, align_seconds, project_seconds)
 
 
-def save_projection(run: ProjectionRun, out: str | Path, signature: dict[str, Any]) -> None:
-    """Write the projected corpus (CoNLL), its signature sidecar and the report JSON."""
+def save_projection(run: ProjectionRun, out: str | Path, signature: dict[str, Any], *,
+                    write_corpus: bool = True) -> None:
+    """Write the projected corpus (CoNLL; not with ``write_corpus=False``, when the caller
+    writes it in another format), its signature sidecar and the report JSON."""
 
     from xlner.corpora.conll import write_conll
     from xlner.files import write_json
     from xlner.signature import write_sidecar
 
     out = Path(out)
-    write_conll(out, run.corpus)
+    if write_corpus:
+        write_conll(out, run.corpus)
     write_sidecar(out, signature)
     report = run.report.to_dict()
     report["align_seconds"] = run.align_seconds

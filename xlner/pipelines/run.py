@@ -89,9 +89,10 @@ def run_translate_test(config: RunConfig) -> TranslateTestResult:
         target_tagger_params=dict(pr.target_tagger_params), config=config)
 
 
-def run_project(config: RunConfig) -> ProjectResult:
+def run_project(config: RunConfig, *, write_corpus: bool = True) -> ProjectResult:
     """Project ``source``'s entities onto the parallel ``target``; writes ``config.out``
-    (CoNLL, signature, report) and resumes the alignment stage (``OUT.align``)."""
+    (CoNLL unless ``write_corpus=False``, signature, report); the alignment is stored and
+    reused (:class:`~xlner.align.store.AlignmentStore`)."""
     al, pr = config.require(Align), config.require(Project)
     if len(pr.methods) != 1:
         raise ConfigError("project runs exactly one method")
@@ -112,5 +113,6 @@ def run_project(config: RunConfig) -> ProjectResult:
                             links_reverse_origin=al.links_reverse,
                             symmetrize=al.symmetrize, out=config.out,
                             resume=config.resume,
-                            signature_params={"config": config.digest_view()})
+                            signature_params={"config": config.digest_view()},
+                            write_corpus=write_corpus)
     return ProjectResult(done.run, done.signature, done.reused)

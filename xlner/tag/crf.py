@@ -30,6 +30,7 @@ from xlner.corpora.schemes import decode, to_iob2
 from xlner.data import Sentence
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import atomic_write
+from xlner.progress import stage
 from xlner.registry import taggers
 from xlner.tag.base import META_FILE, Tagged, read_meta
 
@@ -270,7 +271,8 @@ class CRFTagger:
             if self.algorithm != "lbfgs":
                 seed_crfsuite(self.seed)
             t1 = time.perf_counter()
-            trainer.train(path)
+            with stage(f"training the CRF on {len(sentences)} sentences"):
+                trainer.train(path)
             train_seconds = time.perf_counter() - t1
             with open(path, "rb") as handle:
                 model = handle.read()

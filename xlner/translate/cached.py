@@ -61,9 +61,12 @@ class CachedTranslator:
     def _load(self) -> list[str]:
         if self._lines is not None:
             return self._lines
+        from xlner.corpora.hf import is_hf_spec
         from xlner.corpora.named import is_corpus_name, load_corpus
 
-        if is_corpus_name(self.path):
+        dataset = is_hf_spec(self.path) and Path(self.path).suffix.lower() not in {
+            ".json", ".jsonl"}  # JSON lines files are translation caches
+        if is_corpus_name(self.path) or dataset:
             corpus = load_corpus(self.path, data_dir=self.data_dir,
                                  download_missing=self.download)
             self._from_corpus(corpus)

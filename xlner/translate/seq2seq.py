@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xlner.errors import ConfigError, InputError, XlnerError
+from xlner.progress import task
 from xlner.translate.langcodes import lookup, to_m2m100, to_nllb
 
 log = logging.getLogger(__name__)
@@ -299,13 +300,15 @@ class Seq2SeqTranslator:
         pieces, ranges = self._prepare(handle, sentences, src_token)
         lengths = handle.count(pieces, src_token) if pieces else []
         outputs: list[str] = [""] * len(pieces)
-        for batch in token_batches(lengths, self.max_tokens, self.max_batch_size):
-            texts, unfinished = self._generate(handle, [pieces[i] for i in batch], src_token,
-                                               tgt_token)
-            for i, text in zip(batch, texts, strict=True):
-                outputs[i] = text.strip()
-            self.last_stats.batches += 1
-            self.last_stats.unfinished += unfinished
+        with task(f"translating {src_lang}->{tgt_lang}", total=len(pieces), unit="sent") as done:
+            for batch in token_batches(lengths, self.max_tokens, self.max_batch_size):
+                texts, unfinished = self._generate(handle, [pieces[i] for i in batch],
+                                                   src_token, tgt_token)
+                for i, text in zip(batch, texts, strict=True):
+                    outputs[i] = text.strip()
+                self.last_stats.batches += 1
+                self.last_stats.unfinished += unfinished
+                done.update(len(batch))
         if self.last_stats.unfinished:
             log.warning("%d of %d translations hit the output length cap (max_output_ratio=%g, "
                         "max_output_extra=%d) before their end", self.last_stats.unfinished,
