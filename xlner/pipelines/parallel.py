@@ -131,4 +131,8 @@ def check_link_ranges(links: Sequence[Links], source: Corpus, target: Corpus,
 
 
 def _file_entry(path: str) -> dict[str, str]:
+    """Where links came from: the file and its digest (the path only, for links given in
+    memory under a name)."""
+    if not Path(path).is_file():
+        return {"path": path}
     return {"path": path, "digest": file_digest(path)}
