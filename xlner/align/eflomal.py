@@ -16,7 +16,10 @@ them: lower-cased, truncated; or identical ``prefix_match``-character prefixes) 
 the same sentence pair (names, numbers, cognates); ``unglue`` (default off) aligns a word
 made of a short lower-case prefix glued to a capitalised name on the name alone
 (*waseUnited* → *United*, *kweChina* → *China*, *n'Awka* → *Awka*): Bantu noun-class and
-locative prefixes otherwise make every form of a name a different rare word.
+locative prefixes otherwise make every form of a name a different rare word. ``tokenizer``
+(default ``xlner``) splits the extra bitext into words; a word segmenter or a language code
+(``zh``, ``ja``, ``th``: :mod:`xlner.corpora.segment`) for scripts without spaces, the same
+segmentation as the sentences being aligned.
 """
 
 from __future__ import annotations
@@ -141,8 +144,8 @@ class EflomalAligner:
                  samplers: int = 3, rel_iterations: float = 1.0, null_prior: float = 0.2,
                  iterations: tuple[int, int, int] | None = None, max_bitext: int | None = None,
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
-                 unglue: bool = False, data_dir: str | Path | None = None,
-                 download: bool = True) -> None:
+                 unglue: bool = False, tokenizer: str = "xlner",
+                 data_dir: str | Path | None = None, download: bool = True) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
@@ -161,6 +164,10 @@ class EflomalAligner:
             raise ConfigError(f"eflomal truncate must be a non-negative integer, not {truncate!r}")
         self.truncate = truncate
         self.unglue = bool(unglue)
+        from xlner.corpora.text import get_tokenizer
+
+        get_tokenizer(tokenizer)  # validates the name (and that its segmenter is installed)
+        self.tokenizer = tokenizer
         self.data_dir = data_dir
         self.download = download
         self._bitext_spec = bitext
@@ -176,7 +183,8 @@ class EflomalAligner:
 
             specs = ([self._bitext_spec] if isinstance(self._bitext_spec, str | Path)
                      else list(self._bitext_spec))  # type: ignore[arg-type]
-            self._bitext = load_bitext(specs, data_dir=self.data_dir, download=self.download)
+            self._bitext = load_bitext(specs, data_dir=self.data_dir, download=self.download,
+                                       tokenizer=self.tokenizer)
         return self._bitext
 
     def describe(self) -> dict[str, Any]:
@@ -188,7 +196,8 @@ class EflomalAligner:
                 "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
                 "truncate": self.truncate, "unglue": self.unglue,
                 "bitext": None if bitext is None else bitext.describe(),
-                "max_bitext": self.max_bitext}
+                "max_bitext": self.max_bitext,
+                **({"tokenizer": self.tokenizer} if self.tokenizer != "xlner" else {})}
 
     def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
         if self.iterations is not None:

@@ -31,6 +31,8 @@ from xlner.data import Sentence
 from xlner.errors import ConfigError, CorpusNotFoundError, InputError
 from xlner.evaluate.metrics import evaluate
 from xlner.pipelines.project import project_corpus
+from xlner.pipelines.stages import Workspace
+from xlner.pipelines.steps import align_step, words_description
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
 
@@ -83,13 +85,15 @@ def bench_parallel(corpus: str, langs: Sequence[str] | None, methods: Sequence[s
                    aligner: str = "eflomal", aligner_params: dict[str, Any] | None = None,
                    bitext: bool = True, data_dir: str | Path | None = None,
                    download: bool = True, anchors: bool = False,
+                   work_dir: str | Path | None = None, resume: bool = True,
                    command: str = "bench parallel") -> dict[str, Any]:
     """Run every method on every language; ``langs=None`` takes all present in the data.
 
     Each row has the keys of ``bench europarl`` plus ``f1_halves`` (F1 on the first and the
     second half of the sentences: choose settings on one, report the other) and the dropped
     label counts. ``anchors`` adds orthographic anchors (also across scripts) to the links
-    (:mod:`xlner.align.anchors`)."""
+    (:mod:`xlner.align.anchors`). With a ``work_dir`` each language's alignment is a stage
+    (``<lang>/align``) reused while the words and the aligner's settings are the same."""
     if not methods:
         raise ConfigError("no methods to benchmark")
     resolved = [resolve_method(m) for m in methods]
@@ -118,9 +122,15 @@ def bench_parallel(corpus: str, langs: Sequence[str] | None, methods: Sequence[s
             if bitext:
                 params.setdefault("bitext", f"bitext:en-{lang}")
         al: Aligner = create_aligner(aligner, **params)
-        t0 = time.perf_counter()
-        aligned = align_batch(al, src.words, target.words, [s.entities for s in src])
-        align_seconds = time.perf_counter() - t0
+        if work_dir is None:
+            t0 = time.perf_counter()
+            aligned = align_batch(al, src.words, target.words, [s.entities for s in src])
+            align_seconds = time.perf_counter() - t0
+        else:
+            aligned, _, align_seconds = align_step(
+                Workspace(work_dir, resume=resume), src.words, target.words, al,
+                upstream=[words_description(src), words_description(target)],
+                prefix=f"{lang}/", entities=[s.entities for s in src])
         aligners[lang] = al.describe()
         for method in resolved:
             links, sym = links_for(aligned, al, method.symmetrize)

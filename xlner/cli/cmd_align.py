@@ -7,7 +7,7 @@ import sys
 
 from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, write_pharaoh
-from xlner.cli.common import add_data_options, eprint, load_input
+from xlner.cli.common import TOKENIZE_HELP, add_data_options, eprint, load_input
 from xlner.pipelines.project import check_parallel
 from xlner.registry import parse_params
 from xlner.signature import make_signature, write_sidecar
@@ -27,8 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--symmetrize", default=None, help="intersection, union, grow-diag, "
                    "grow-diag-final, grow-diag-final-and (eflomal; default grow-diag-final-and)")
     p.add_argument("--seed", default=None, help="random seed (eflomal; 'none' for unseeded)")
-    p.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                   help="word splitting of text inputs (default: pre-tokenised)")
+    p.add_argument("--tokenize", default="whitespace", help=TOKENIZE_HELP)
     p.add_argument("--out", default=None, help="write links here (with a signature sidecar)")
     add_data_options(p)
     p.set_defaults(func=run)
@@ -49,6 +48,9 @@ def aligner_params(args: argparse.Namespace) -> dict[str, object]:
     if args.aligner.split("(")[0] == "eflomal":
         params.setdefault("data_dir", args.data_dir)
         params.setdefault("download", not args.no_download)
+        tokenize = getattr(args, "tokenize", "whitespace")
+        if tokenize != "whitespace":  # the bitext is split as the text being aligned
+            params.setdefault("tokenizer", tokenize)
     return params
 
 

@@ -34,6 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         e.add_argument("--anchors", action="store_true",
                        help="add orthographic anchors to the links (names copied or "
                        "transliterated into the other sentence)")
+        e.add_argument("--work-dir", default=None,
+                       help="keep each language's alignment here and reuse it while the words "
+                       "and aligner settings are the same")
         e.add_argument("--json", default=None, help="write results and signature as JSON")
         add_data_options(e)
         e.set_defaults(func=run_parallel)
@@ -153,7 +156,7 @@ def run_parallel(args: argparse.Namespace) -> int:
         corpus, args.langs.split(",") if args.langs else None, split_methods(args.methods),
         aligner=args.aligner, aligner_params=params, bitext=not args.no_bitext,
         data_dir=args.data_dir, download=not args.no_download, anchors=args.anchors,
-        command=f"bench {args.bench}")
+        work_dir=args.work_dir, command=f"bench {args.bench}")
     print(format_table(out["results"]))
     if args.json:
         write_json(args.json, out)

@@ -24,6 +24,12 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
                         help="never download a missing named corpus")
 
 
+TOKENIZE_HELP = ("word splitting of plain-text inputs and of the aligner's bitext: whitespace "
+                 "(default: pre-tokenised; the bitext then uses xlner), xlner, or a word "
+                 "segmenter for scripts without spaces, by name (jieba, tinysegmenter, newmm) "
+                 "or language (zh, ja, th); CoNLL inputs keep their words")
+
+
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheme", default="iob2", help="tag scheme of input files "
                         "(iob1, iob2, bioes; default iob2)")
@@ -31,8 +37,7 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
                         help="turn invalid I-X after O into B-X (counted) instead of failing")
     parser.add_argument("--label-map", default=None,
                         help="rename or drop classes, e.g. MISC=O,PERSON=PER")
-    parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                        help="word splitting of plain-text inputs (default: pre-tokenised)")
+    parser.add_argument("--tokenize", default="whitespace", help=TOKENIZE_HELP)
 
 
 def load_input(spec: str, args: argparse.Namespace, *, labelled: bool | None = None) -> Corpus:
