@@ -167,7 +167,7 @@ class EflomalAligner:
         from xlner.corpora.text import get_tokenizer
 
         get_tokenizer(tokenizer)  # validates the name (and that its segmenter is installed)
-        self.tokenizer = tokenizer
+        self._tokenizer = tokenizer
         self.data_dir = data_dir
         self.download = download
         self._bitext_spec = bitext
@@ -184,7 +184,7 @@ class EflomalAligner:
             specs = ([self._bitext_spec] if isinstance(self._bitext_spec, str | Path)
                      else list(self._bitext_spec))  # type: ignore[arg-type]
             self._bitext = load_bitext(specs, data_dir=self.data_dir, download=self.download,
-                                       tokenizer=self.tokenizer)
+                                       tokenizer=self._tokenizer)
         return self._bitext
 
     def describe(self) -> dict[str, Any]:
@@ -197,7 +197,7 @@ class EflomalAligner:
                 "truncate": self.truncate, "unglue": self.unglue,
                 "bitext": None if bitext is None else bitext.describe(),
                 "max_bitext": self.max_bitext,
-                **({"tokenizer": self.tokenizer} if self.tokenizer != "xlner" else {})}
+                **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
 
     def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
         if self.iterations is not None:

@@ -8,7 +8,9 @@ sentence ``i`` of every file a translation of sentence ``i`` of the others.
 Label sets: a source class the target's gold never uses (MISC on UNER, which annotates PER, ORG
 and LOC only) is dropped from the source before projection, and a projected entity of a class
 outside the target's label set (the ``+adj`` methods' MISC) is dropped before scoring; both are
-counted in each row (``dropped_source``, ``dropped_predicted``).
+counted in each row (``dropped_source``, ``dropped_predicted``). For a language written
+without spaces (zh, ja, th) the bitext is word-segmented (:mod:`xlner.corpora.segment`), as the
+corpus's own words are.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from xlner.align.util import align_batch, directional_extras, links_for
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
 from xlner.corpora.named import default_data_dir, download_dir, load_corpus
+from xlner.corpora.segment import segmenter_for
 from xlner.data import Sentence
 from xlner.errors import ConfigError, CorpusNotFoundError, InputError
 from xlner.evaluate.metrics import evaluate
@@ -121,6 +124,8 @@ def bench_parallel(corpus: str, langs: Sequence[str] | None, methods: Sequence[s
             params.setdefault("download", download)
             if bitext:
                 params.setdefault("bitext", f"bitext:en-{lang}")
+                if segmenter_for(lang) is not None:  # zh, ja, th: bitext segmented as CoNLL is
+                    params.setdefault("tokenizer", lang)
         al: Aligner = create_aligner(aligner, **params)
         if work_dir is None:
             t0 = time.perf_counter()

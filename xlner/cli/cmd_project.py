@@ -9,10 +9,12 @@ from xlner.align import create_aligner, read_pharaoh
 from xlner.align.util import directional_extras, links_for
 from xlner.cli.cmd_align import aligner_params
 from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.corpora.corpus import Corpus
 from xlner.pipelines.project import check_parallel, project_corpus, save_projection
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import align_step, words_description
-from xlner.project.recipes import method_names, resolve_method
+from xlner.project.labels import restrict_labels
+from xlner.project.recipes import DEFAULT_METHOD, method_names, resolve_method
 from xlner.registry import parse_params
 from xlner.signature import make_signature
 
@@ -24,9 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="target sentences: CoNLL (labels ignored), text, or corpus name")
     p.add_argument("--out", required=True, help="output CoNLL (plus .signature.json and "
                    ".report.json beside it)")
-    p.add_argument("--method", default="heuristic",
-                   help=f"projection method spec (default heuristic); one of: "
-                   f"{', '.join(method_names())}")
+    p.add_argument("--method", default=DEFAULT_METHOD,
+                   help=f"projection method spec (default {DEFAULT_METHOD}: the best across "
+                   f"languages measured); one of: {', '.join(method_names())}")
     p.add_argument("--param", action="append", default=[],
                    help="method parameter key=value[,key=value] (repeatable)")
     p.add_argument("--candidates", default=None, help="candidate extractor (matching methods)")
@@ -84,10 +86,20 @@ def run(args: argparse.Namespace) -> int:
     run_ = project_corpus(source, target, projector=method.projector, links=links,
                           extras=extras)
     run_.align_seconds = align_seconds
+    dropped: dict[str, int] = {}
+    adjective = getattr(method.projector, "adjective_label", None)
+    labels = source.labels()
+    if adjective is not None and labels and adjective not in labels:
+        # +adj on a label set without MISC: such names-as-adjectives are left unlabelled
+        sentences, dropped = restrict_labels(run_.corpus.sentences, labels)
+        run_.corpus = Corpus(sentences, name=run_.corpus.name)
+        eprint(f"{sum(dropped.values())} projected {adjective} spans left out: the source "
+               f"label set ({', '.join(labels)}) has no {adjective}")
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},
-        components=components, params={"symmetrize": symmetrize})
+        components=components, params={"symmetrize": symmetrize,
+                                       "dropped_outside_label_set": dropped})
     save_projection(run_, args.out, signature)
     eprint(run_.report.summary())
     eprint(f"wrote {args.out}")
