@@ -11,7 +11,7 @@ PY="$VENV/bin/python"
 "$PY" -m pip install -q --upgrade pip
 # PyTorch CPU build first (pinned: an unpinned torch would pull a multi-GB CUDA build).
 "$PY" -m pip install -q "torch==2.13.0"
-"$PY" -m pip install -q -e ".[test,neural,ray,hf,progress,plots]"
+"$PY" -m pip install -q -e ".[test,neural,ray,hf,progress,plots,segment]"
 "$VENV/bin/ruff" check xlner tests
 "$VENV/bin/mypy"
 "$PY" -m pytest -q "$@"

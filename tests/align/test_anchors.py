@@ -54,3 +54,25 @@ def test_batch() -> None:
     links = [as_links([(0, 1)]), np.zeros((0, 2), dtype=np.int32)]
     out, n = add_anchors_batch([["Kano"], ["nothing"]], [["x", "eKano"], ["y"]], links)
     assert n == 1 and out[0].tolist() == [[0, 1]] and out[1].size == 0
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("Moscow", "Москве"), ("Putin", "Путиным"), ("Obama", "Обамы"), ("Trump", "ترامب"),
+    ("Trump", "טראמפ"), ("Beijing", "北京"), ("Athens", "Αθήνα"), ("Seoul", "서울"),
+    ("Obama", "オバマ"), ("Washington", "Вашингтоне"),
+])
+def test_transliterated_names_are_copies(source: str, target: str) -> None:
+    assert copies(source, target)
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("Moscow", "мост"), ("Obama", "Путин"), ("Paris", "Берлине"), ("Berlin", "в"),
+])
+def test_other_words_in_other_scripts_are_not(source: str, target: str) -> None:
+    assert not copies(source, target)
+
+
+def test_anchors_across_scripts() -> None:
+    src = ["Putin", "met", "Obama", "in", "Moscow"]
+    tgt = ["Путин", "встретился", "с", "Обамой", "в", "Москве"]
+    assert anchor_pairs(src, tgt) == {0: 0, 2: 3, 4: 5}

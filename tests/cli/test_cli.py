@@ -104,7 +104,8 @@ def test_project_resumes_its_alignment(toy_files: tuple[Path, ...],
 
     src, _, _, tgt_txt = toy_files
     out = src.parent / "p.conll"
-    args = ["project", "--source", str(src), "--target", str(tgt_txt), "--out", str(out)]
+    args = ["project", "--source", str(src), "--target", str(tgt_txt), "--out", str(out),
+            "--method", "heuristic"]  # links alone decide its output
     assert main([*args, "--no-resume"]) == 0  # (an earlier test may have stored these words)
     stored = [p for p in AlignmentStore().root.iterdir() if (p / "done.json").is_file()
               and json.loads((p / "done.json").read_text())["target"] == str(tgt_txt)]
@@ -129,3 +130,24 @@ def test_project_resumes_its_alignment(toy_files: tuple[Path, ...],
     assert "reusing" not in capsys.readouterr().err
     assert main([*args, "--no-resume"]) == 0
     assert "reusing" not in capsys.readouterr().err
+
+
+def test_project_default_method_drops_adjective_class_outside_the_label_set(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from xlner.corpora.conll import read_conll, write_conll
+    from xlner.data import Entity, Sentence
+    from xlner.project.recipes import DEFAULT_METHOD
+
+    # The name lands on one lower-case word: +adj relabels it MISC, a class the source lacks.
+    src = [Sentence(("the", "Europe", "summit"), (Entity(1, 2, "LOC"),))] * 20
+    write_conll(tmp_path / "en.conll", src)
+    (tmp_path / "de.txt").write_text("der europäische gipfel\n" * 20, encoding="utf-8")
+    out = tmp_path / "out.conll"
+    assert main(["project", "--source", str(tmp_path / "en.conll"), "--target",
+                 str(tmp_path / "de.txt"), "--out", str(out)]) == 0
+    assert "+adj" in DEFAULT_METHOD
+    assert "MISC spans left out" in capsys.readouterr().err
+    assert all(not s.entities for s in read_conll(out))
+    sig = json.loads((tmp_path / "out.conll.signature.json").read_text(encoding="utf-8"))
+    assert sig["params"]["dropped_outside_label_set"] == {"MISC": 20}
+    assert sig["components"]["method"]["name"] == DEFAULT_METHOD

@@ -10,7 +10,7 @@ import pytest
 
 from xlner.corpora.named import load_bitext, load_corpus, resolve, sources
 from xlner.data import Entity
-from xlner.errors import ConfigError, CorpusNotFoundError
+from xlner.errors import ConfigError, CorpusNotFoundError, InputError
 
 CONLL = "Angela\tB-PER\nMerkel\tI-PER\nspoke\tO\n\nin\tO\nBerlin\tB-LOC\n"
 
@@ -137,3 +137,48 @@ def test_bitext_directory_with_ambiguous_languages(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="name the languages"):
         load_bitext([str(tmp_path)])
+
+
+UNER_IOB2 = ("# sent_id = n01001011\n# text = Angela Merkel spoke\n"
+             "1\tAngela\tB-PER\t-\t-\n2\tMerkel\tI-PER\t-\t-\n3\tspoke\tO\t-\t-\n\n"
+             "# sent_id = n01001012\n1\tin\tO\t-\t-\n2\tBerlin\tB-LOC\t-\t-\n")
+
+
+def test_uner_pud_downloads_and_converts_the_iob2_file(server: tuple[str, Path, list[str]],
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    url, root, requests = server
+    remote = root / "UniversalNER" / "UNER_Russian-PUD" / "master"
+    remote.mkdir(parents=True)
+    (remote / "ru_pud-ud-test.iob2").write_text(UNER_IOB2, encoding="utf-8")
+    monkeypatch.setenv("XLNER_MIRROR", url)
+    monkeypatch.setenv("XLNER_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = load_corpus("uner-pud:ru", data_dir=tmp_path / "empty")
+    assert [s.words for s in corpus] == [("Angela", "Merkel", "spoke"), ("in", "Berlin")]
+    assert [s.entities for s in corpus] == [(Entity(0, 2, "PER"),), (Entity(1, 2, "LOC"),)]
+    assert requests == ["/UniversalNER/UNER_Russian-PUD/master/ru_pud-ud-test.iob2"]
+    cached = tmp_path / "cache" / "data" / "uner-pud"
+    assert sorted(p.name for p in cached.iterdir()) == ["ru.conll", "ru_pud-ud-test.iob2"]
+
+
+def test_uner_pud_local_file_wins_and_bad_iob2_names_the_line(
+        server: tuple[str, Path, list[str]], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    (tmp_path / "uner-pud").mkdir()
+    (tmp_path / "uner-pud" / "de.conll").write_text(CONLL, encoding="utf-8")
+    assert len(load_corpus("uner-pud:de", data_dir=tmp_path, download_missing=False)) == 2
+    url, root, _ = server
+    remote = root / "UniversalNER" / "UNER_German-PUD" / "master"
+    remote.mkdir(parents=True)
+    (remote / "de_pud-ud-test.iob2").write_text("1\tok\tO\nBroken line\n", encoding="utf-8")
+    monkeypatch.setenv("XLNER_MIRROR", url)
+    monkeypatch.setenv("XLNER_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(InputError, match=r"de_pud-ud-test.iob2.*:2"):
+        load_corpus("uner-pud:de", data_dir=tmp_path / "empty")
+    assert not (tmp_path / "cache" / "data" / "uner-pud" / "de.conll").exists()
+
+
+def test_uner_pud_unknown_language_has_no_download(tmp_path: Path) -> None:
+    assert sources("uner-pud:xx")[0].url is None
+    with pytest.raises(CorpusNotFoundError, match=r"uner-pud/xx\.conll"):
+        load_corpus("uner-pud:xx", data_dir=tmp_path)

@@ -269,3 +269,31 @@ def test_scorers_are_registered_and_follow_the_protocol() -> None:
         AlignScorer(mode="nope")
     with pytest.raises(ConfigError):
         AlignScorer(null_weight=2)
+
+
+def test_ortho_compares_names_across_scripts() -> None:
+    assert similarity("Moscow", "Москва", fold=True) > 0.5
+    assert similarity("Barack Obama", "Барак Обама") > 0.8
+    assert similarity("Obama", "Обама", romanized=False) == 0.0
+    assert similarity("Obama", "Путин") < 0.2
+    assert similarity("Moscow", "Москве", key=True) == 1.0
+    assert normalize("北京") == "beijing"
+
+
+def test_ortho_vector_scores_across_scripts_match_the_reference() -> None:
+    rng = np.random.default_rng(5)
+    vocab = ["Obama", "Обама", "Обамы", "Moscow", "Москве", "в", "Путин", "Putin", "北京",
+             "Beijing", "и"]
+    batch = [random_item(rng, vocab) for _ in range(30)]
+    spans = [ngram_spans(len(b.tgt_words), 3) for b in batch]
+    scorer = OrthoScorer(key=True)
+    mats = score_matrices(scorer, batch, spans)
+    nonzero = 0
+    for item, sp, mat in zip(batch, spans, mats, strict=True):
+        for p, ent in enumerate(item.entities):
+            text = " ".join(item.src_words[ent.start:ent.end])
+            for t, (s, e) in enumerate(sp.tolist()):
+                want = similarity(text, " ".join(item.tgt_words[s:e]), key=True)
+                assert math.isclose(mat[p, t], want, abs_tol=1e-12)
+                nonzero += want > 0
+    assert nonzero > 0

@@ -9,10 +9,11 @@ name is often left unaligned or linked to a neighbour.
 :func:`add_anchors` adds, for each name-like source word (capitalised, at least
 ``min_length`` characters, with a letter), a link to the target word that is the same word up to
 case, or the same word behind a glued prefix, or followed by an apostrophe/hyphen suffix, of
-at most ``max_affix`` characters (:func:`copies`). Acronyms of two capitals count too (``UN``,
-``US``). The anchor replaces the other links of both words. When several target words match,
-the one at the closest relative position wins (each target word anchors at most one source
-word while others are free).
+at most ``max_affix`` characters (:func:`copies`); across scripts, the same name in
+transliteration (:func:`transliterates`: *Moscow* ~ *Москве*, *Beijing* ~ *北京*). Acronyms
+of two capitals count too (``UN``, ``US``). The anchor replaces the other links of both
+words. When several target words match, the one at the closest relative position wins (each
+target word anchors at most one source word while others are free).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from xlner.data import Links, as_links
+from xlner.romanize import is_latin, name_key
 
 
 def _name_like(word: str, min_length: int) -> bool:
@@ -37,6 +39,8 @@ def copies(source_word: str, target_word: str, max_affix: int = 5) -> bool:
     s, t = source_word.casefold(), target_word.casefold()
     if s == t:
         return True
+    if not (is_latin(target_word) and is_latin(source_word)):
+        return transliterates(source_word, target_word)
     extra = len(target_word) - len(source_word)
     if extra <= 0 or extra > max_affix:
         return False
@@ -45,6 +49,36 @@ def copies(source_word: str, target_word: str, max_affix: int = 5) -> bool:
     if t.startswith(s) and target_word[0] == source_word[0]:
         return _SUFFIX.fullmatch(target_word[len(source_word):]) is not None
     return False
+
+
+def transliterates(source_word: str, target_word: str, max_ending: int = 2) -> bool:
+    """Whether two words in different scripts are the same name: their
+    :func:`~xlner.romanize.name_key` (romanised, folded, vowels after the first dropped) agree,
+    up to a case ending of at most ``max_ending`` letters on the target (*Moscow* ~ *Москве*,
+    *Putin* ~ *Путиным*) or, for keys of 4 letters or more, one letter differing (*Trump* ~
+    *ترامب*). Keys shorter than 3 letters never match but when equal and from 2-letter words."""
+    a, b = name_key(source_word), name_key(target_word)
+    if len(a) < 3 or len(b) < 3:
+        return a == b and len(a) >= 2 and min(len(source_word), len(target_word)) >= 2
+    if a[0] != b[0]:
+        return False
+    if b.startswith(a) and len(b) - len(a) <= max_ending:
+        return True
+    if len(a) >= 4 and abs(len(a) - len(b)) <= 1:
+        return _within_one(a, b)
+    return False
+
+
+def _within_one(a: str, b: str) -> bool:
+    """Levenshtein distance of ``a`` and ``b`` at most 1."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:]
 
 
 _PREFIX = re.compile(r"(?:[^\W\d_]|['’-])+")

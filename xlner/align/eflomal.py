@@ -16,7 +16,10 @@ them: lower-cased, truncated; or identical ``prefix_match``-character prefixes) 
 the same sentence pair (names, numbers, cognates); ``unglue`` (default off) aligns a word
 made of a short lower-case prefix glued to a capitalised name on the name alone
 (*waseUnited* → *United*, *kweChina* → *China*, *n'Awka* → *Awka*): Bantu noun-class and
-locative prefixes otherwise make every form of a name a different rare word.
+locative prefixes otherwise make every form of a name a different rare word. ``tokenizer``
+(default ``xlner``) splits the extra bitext into words; a word segmenter or a language code
+(``zh``, ``ja``, ``th``: :mod:`xlner.corpora.segment`) for scripts without spaces, the same
+segmentation as the sentences being aligned.
 """
 
 from __future__ import annotations
@@ -146,8 +149,9 @@ class EflomalAligner:
                  samplers: int = 3, rel_iterations: float = 1.0, null_prior: float = 0.2,
                  iterations: tuple[int, int, int] | None = None, max_bitext: int | None = None,
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
-                 unglue: bool = False, data_dir: str | Path | None = None,
-                 download: bool = True, priors: str | Path | None = None) -> None:
+                 unglue: bool = False, tokenizer: str = "xlner",
+                 data_dir: str | Path | None = None, download: bool = True,
+                 priors: str | Path | None = None) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
@@ -168,6 +172,10 @@ class EflomalAligner:
         self.unglue = bool(unglue)
         self.priors = None if priors is None else str(priors)
         """eflomal priors learnt beforehand (:mod:`xlner.align.priors`), added per batch."""
+        from xlner.corpora.text import get_tokenizer
+
+        get_tokenizer(tokenizer)  # validates the name (and that its segmenter is installed)
+        self._tokenizer = tokenizer
         self.data_dir = data_dir
         self.download = download
         self._bitext_spec = bitext
@@ -183,7 +191,8 @@ class EflomalAligner:
 
             specs = ([self._bitext_spec] if isinstance(self._bitext_spec, str | Path)
                      else list(self._bitext_spec))  # type: ignore[arg-type]
-            self._bitext = load_bitext(specs, data_dir=self.data_dir, download=self.download)
+            self._bitext = load_bitext(specs, data_dir=self.data_dir, download=self.download,
+                                       tokenizer=self._tokenizer)
         return self._bitext
 
     def describe(self) -> dict[str, Any]:
@@ -196,7 +205,8 @@ class EflomalAligner:
                 "truncate": self.truncate, "unglue": self.unglue,
                 "bitext": None if bitext is None else bitext.describe(),
                 "max_bitext": self.max_bitext,
-                **({"priors": file_digest(self.priors)} if self.priors else {})}
+                **({"priors": file_digest(self.priors)} if self.priors else {}),
+                **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
 
     def identity(self) -> dict[str, Any]:
         """What the links depend on, as :meth:`describe` but with the bitext identified by its
@@ -211,7 +221,8 @@ class EflomalAligner:
             from xlner.files import file_digest
 
             specs = [spec] if isinstance(spec, str | Path) else list(spec)
-            out["bitext"] = {"specs": [str(x) for x in specs], "tokenizer": "xlner", "files": [
+            out["bitext"] = {"specs": [str(x) for x in specs], "tokenizer": self._tokenizer,
+                             "files": [
                 [p.name, file_digest(p)] for pair in bitext_files(
                     specs, data_dir=self.data_dir, download=self.download) for p in pair]}
         return out
@@ -224,7 +235,8 @@ class EflomalAligner:
                 "null_prior": self.null_prior, "iterations": self.iterations,
                 "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
                 "truncate": self.truncate, "unglue": self.unglue, "bitext": None,
-                "max_bitext": self.max_bitext}
+                "max_bitext": self.max_bitext,
+                **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
 
     def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
         if self.iterations is not None:

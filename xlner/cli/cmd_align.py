@@ -59,6 +59,9 @@ def aligner_params(args: argparse.Namespace) -> dict[str, object]:
     if uses_bitext(args.aligner):
         params.setdefault("data_dir", args.data_dir)
         params.setdefault("download", not args.no_download)
+        tokenize = getattr(args, "tokenize", "whitespace")
+        if tokenize != "whitespace":  # the bitext is split as the text being aligned
+            params.setdefault("tokenizer", tokenize)
     return params
 
 

@@ -1,10 +1,10 @@
-"""``xlner bench``: the benchmarks (Europarl-NER intrinsic projection, ...)."""
+"""``xlner bench``: the benchmarks (intrinsic projection on parallel NER corpora, ...)."""
 
 from __future__ import annotations
 
 import argparse
 
-from xlner.bench.europarl import bench_europarl, format_table
+from xlner.bench.parallel import bench_parallel, format_table
 from xlner.cli.common import add_data_options, add_input_options, int_list, merge_params
 from xlner.errors import ConfigError
 from xlner.files import write_json
@@ -14,15 +14,28 @@ from xlner.project.recipes import split_methods
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("bench", help="run a benchmark")
     bench = p.add_subparsers(dest="bench", required=True, metavar="BENCHMARK")
-    e = bench.add_parser("europarl", help="Europarl-NER: gold English entities projected onto "
-                         "each language, scored against its gold")
-    e.add_argument("--langs", default=None,
-                   help="comma-separated target languages (default: all present)")
-    e.add_argument("--methods", default="heuristic",
-                   help="comma-separated method specs (default heuristic)")
-    add_aligner_options(e)
-    e.add_argument("--json", default=None, help="write results and signature as JSON")
-    add_input_options(e, run_europarl, corpus=False)
+    for name in ("parallel", "europarl"):
+        e = bench.add_parser(name, help=(
+            "any parallel NER corpus (europarl-ner, uner-pud or a DIR of <lang>.conll): gold "
+            "English entities projected onto each language, scored against its gold")
+            if name == "parallel" else "bench parallel --corpus europarl-ner")
+        if name == "parallel":
+            e.add_argument("--corpus", required=True,
+                           help="europarl-ner, uner-pud, or a directory holding en.conll and "
+                           "<lang>.conll (sentence i parallel across files)")
+        e.add_argument("--langs", default=None,
+                       help="comma-separated target languages (default: all present)")
+        e.add_argument("--methods", default="heuristic",
+                       help="comma-separated method specs (default heuristic)")
+        add_aligner_options(e)
+        e.add_argument("--anchors", action="store_true",
+                       help="add orthographic anchors to the links (names copied or "
+                       "transliterated into the other sentence)")
+        e.add_argument("--work-dir", default=None,
+                       help="keep each language's alignment here and reuse it while the words "
+                       "and aligner settings are the same")
+        e.add_argument("--json", default=None, help="write results and signature as JSON")
+        add_input_options(e, run_parallel, corpus=False)
     b = bench.add_parser("translate-batching", help="translator: sentences/s one at a time vs "
                          "batched (default: a tiny NLLB-style model built locally)")
     b.add_argument("--translator", default=None,
@@ -231,12 +244,14 @@ def run_visual_batching(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_europarl(args: argparse.Namespace) -> int:
+def run_parallel(args: argparse.Namespace) -> int:
     params = merge_params(args.aligner_param)
-    out = bench_europarl(
-        args.langs.split(",") if args.langs else None, split_methods(args.methods),
+    corpus = getattr(args, "corpus", None) or "europarl-ner"
+    out = bench_parallel(
+        corpus, args.langs.split(",") if args.langs else None, split_methods(args.methods),
         aligner=args.aligner, aligner_params=params, bitext=not args.no_bitext,
-        data_dir=args.data_dir, download=not args.no_download)
+        data_dir=args.data_dir, download=not args.no_download, anchors=args.anchors,
+        work_dir=args.work_dir, command=f"bench {args.bench}")
     print(format_table(out["results"]))
     if args.json:
         write_json(args.json, out)

@@ -20,7 +20,7 @@ from xlner.files import check_output
 from xlner.pipelines.config import RunConfig, project_config
 from xlner.pipelines.run import ProjectResult, run_project
 from xlner.pipelines.shards import ShardedResult, project_sharded
-from xlner.project.recipes import method_names
+from xlner.project.recipes import DEFAULT_METHOD, method_names
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,9 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="target sentences: CoNLL (labels ignored), text, or corpus name")
     p.add_argument("--out", required=True, help="output CoNLL, or dataset directory with "
                    "--out-format hf (plus .signature.json and .report.json beside it)")
-    p.add_argument("--method", default="heuristic",
-                   help=f"projection method spec (default heuristic); one of: "
-                   f"{', '.join(method_names())}")
+    p.add_argument("--method", default=DEFAULT_METHOD,
+                   help=f"projection method spec (default {DEFAULT_METHOD}: the best across "
+                   f"languages measured); one of: {', '.join(method_names())}")
     p.add_argument("--method-param", dest="method_param", action="append", default=[],
                    help="method parameter key=value[,key=value] (repeatable)")
     add_alias(p, "--param", "method_param", action="append")

@@ -30,6 +30,12 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
                         help="never download a missing named corpus")
 
 
+TOKENIZE_HELP = ("word splitting of plain-text inputs and of the aligner's bitext: whitespace "
+                 "(default: pre-tokenised; the bitext then uses xlner), xlner, or a word "
+                 "segmenter for scripts without spaces, by name (jieba, tinysegmenter, newmm) "
+                 "or language (zh, ja, th); CoNLL inputs keep their words")
+
+
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("input corpora")
     group.add_argument("--scheme", default="iob2", help="tag scheme of input files "
@@ -46,8 +52,7 @@ def add_text_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, 
                      tokenize: bool = True) -> None:
     """``--encoding``, ``--allow-empty`` (and ``--tokenize``) for commands that read text."""
     if tokenize:
-        parser.add_argument("--tokenize", default="whitespace", choices=["whitespace", "xlner"],
-                            help="word splitting of plain-text inputs (default: pre-tokenised)")
+        parser.add_argument("--tokenize", default="whitespace", help=TOKENIZE_HELP)
     parser.add_argument("--encoding", default="utf-8", type=encoding_value,
                         help="text encoding of input files (default utf-8; a BOM is ignored)")
     parser.add_argument("--allow-empty", action="store_true",

@@ -1,5 +1,6 @@
-"""Named corpora: ``europarl-ner:de``, ``masakhaner2:hau:test``, ``conll2003:train``,
-``wikiann:de:dev``, ``bitext:en-de``, ``flores200:hau_Latn``, ``nllb-conll2003:hau:en``.
+"""Named corpora: ``europarl-ner:de``, ``uner-pud:ru``, ``masakhaner2:hau:test``,
+``conll2003:train``, ``wikiann:de:dev``, ``bitext:en-de``, ``flores200:hau_Latn``,
+``nllb-conll2003:hau:en``.
 
 A name resolves to a file in the data directory (``--data-dir`` or ``$XLNER_DATA_DIR``; layout as
 in ``shared/data``). When it is not there, the canonical source is downloaded once into the cache
@@ -27,6 +28,7 @@ from xlner.corpora.labels import LabelMap
 from xlner.corpora.schemes import Scheme
 from xlner.corpora.text import Bitext, bitext_pairs_in, read_bitext, read_text
 from xlner.errors import ConfigError, CorpusNotFoundError, InputError, XlnerError
+from xlner.files import atomic_write
 
 GITHUB = "https://raw.githubusercontent.com"
 EUROPARL = f"{GITHUB}/ixa-ehu/ner-evaluation-corpus-europarl/master/{{lang}}-europarl.test.conll02"
@@ -36,12 +38,17 @@ OPUS_TESTSETS = (f"{GITHUB}/Helsinki-NLP/OPUS-MT-testsets/master/testsets/"
                  "en-{lang}/{name}.{side}")
 TPROJECTION = (f"{GITHUB}/ikergarcia1996/T-Projection/main/datasets/masakhaNER_projections/"
                "{lang}.train.txt")
+UNER_PUD = f"{GITHUB}/UniversalNER/UNER_{{language}}-PUD/master/{{lang}}_pud-ud-test.iob2"
+UNER_PUD_LANGUAGES = {"en": "English", "de": "German", "pt": "Portuguese", "ru": "Russian",
+                      "sv": "Swedish", "zh": "Chinese"}
+"""Languages of Universal NER v1 with a PUD test set (the same 1000 sentences in each)."""
 CONLL2003_SPLITS = {"train": "train.txt", "dev": "dev.txt", "validation": "dev.txt",
                     "test": "test.txt", "test.conllpp": "test.conllpp.txt",
                     "conllpp": "test.conllpp.txt"}
 WMT_TESTSETS = ["news-test2008"] + [f"newstest{y}" for y in range(2009, 2021)] \
     + ["tatoeba-test-v2021-08-07"]
-HUB_NAMES = {"europarl-ner": "ShkalikovOleh/europarl-ner", "masakhaner2": "masakhane/masakhaner2",
+HUB_NAMES = {"europarl-ner": "ShkalikovOleh/europarl-ner",
+             "uner-pud": "universalner/universal_ner", "masakhaner2": "masakhane/masakhaner2",
              "conll2003": "eriktks/conll2003", "wikiann": "google/xtreme (PAN-X.<lang>)"}
 
 
@@ -80,12 +87,50 @@ def download(url: str, target: Path, timeout: float = 60.0) -> Path:
     return target
 
 
+def uner_iob2_to_conll(path: Path, target: Path) -> Path:
+    """Convert a Universal NER ``.iob2`` file (``# comment`` lines, then ``index<TAB>word<TAB>
+    tag<TAB>...`` per word, blank line between sentences) to ``word<TAB>tag`` CoNLL,
+    atomically. A word line without an integer index and a tag fails with file and line."""
+    out: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.rstrip("\r\n")
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if out and out[-1] != "\n":
+                    out.append("\n")
+                continue
+            cols = line.split("\t")
+            if len(cols) < 3 or not cols[0].isdigit() or not cols[1]:
+                raise InputError(f"{path}:{number}: expected index<TAB>word<TAB>tag, got "
+                                 f"{line[:60]!r}")
+            out.append(f"{cols[1]}\t{cols[2]}\n")
+    if out and out[-1] != "\n":
+        out.append("\n")
+    with atomic_write(target) as handle:
+        handle.writelines(out)
+    return target
+
+
+def fetch(src: Source, target: Path) -> Path:
+    """Download ``src`` into ``target``, converted as the source says (the downloaded file is
+    kept beside it under its own name, so that an error can name it)."""
+    assert src.url is not None
+    if src.convert is None:
+        return download(src.url, target)
+    raw = download(src.url, target.with_name(src.url.rsplit("/", 1)[-1]))
+    return uner_iob2_to_conll(raw, target)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where one file of a named corpus lives: its path in the data layout and its URL."""
 
     relpath: str
     url: str | None
+    convert: str | None = None
+    """How the downloaded file becomes ``relpath`` (``uner-iob2``); ``None``: as it is."""
 
 
 def _parse(name: str) -> tuple[str, list[str]]:
@@ -105,6 +150,11 @@ def sources(name: str) -> list[Source]:
     if kind == "europarl-ner":
         (lang,) = need(1, "europarl-ner:<lang>")
         return [Source(f"europarl-ner/{lang}.conll", EUROPARL.format(lang=lang))]
+    if kind == "uner-pud":
+        (lang,) = need(1, "uner-pud:<lang>")
+        language = UNER_PUD_LANGUAGES.get(lang)
+        url = UNER_PUD.format(language=language, lang=lang) if language else None
+        return [Source(f"uner-pud/{lang}.conll", url, "uner-iob2")]
     if kind == "masakhaner2":
         lang, split = need(2, "masakhaner2:<lang>:<train|dev|test>")
         _split_in(split, ("train", "dev", "test"), name)
@@ -140,8 +190,8 @@ def sources(name: str) -> list[Source]:
         return [Source(f"bitext/en-{tgt}/mafand-{split}.{side}",
                        MAFAND.format(lang=tgt, split=split, side=side))
                 for split in ("train", "dev", "test") for side in ("en", tgt)]
-    raise ConfigError(f"unknown corpus {name!r}; known kinds: europarl-ner, masakhaner2, "
-                      "conll2003, wikiann, flores200, nllb-conll2003, bitext")
+    raise ConfigError(f"unknown corpus {name!r}; known kinds: europarl-ner, uner-pud, "
+                      "masakhaner2, conll2003, wikiann, flores200, nllb-conll2003, bitext")
 
 
 def _split_in(split: str, allowed: tuple[str, ...], name: str) -> None:
@@ -151,8 +201,8 @@ def _split_in(split: str, allowed: tuple[str, ...], name: str) -> None:
 
 def is_corpus_name(text: str) -> bool:
     kind = text.partition(":")[0]
-    return ":" in text and kind in {"europarl-ner", "masakhaner2", "conll2003", "wikiann",
-                                     "flores200", "nllb-conll2003", "bitext"}
+    return ":" in text and kind in {"europarl-ner", "uner-pud", "masakhaner2", "conll2003",
+                                     "wikiann", "flores200", "nllb-conll2003", "bitext"}
 
 
 def resolve(name: str, *, data_dir: str | Path | None = None, download_missing: bool = True,
@@ -171,7 +221,7 @@ def resolve(name: str, *, data_dir: str | Path | None = None, download_missing: 
         path = next((p for p in candidates if p.is_file()), None)
         if path is None and download_missing and src.url is not None:
             try:
-                path = download(src.url, download_dir() / src.relpath)
+                path = fetch(src, download_dir() / src.relpath)
             except CorpusNotFoundError:
                 if not optional:
                     raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,12 +18,26 @@ Tokenizer = Callable[[str], list[str]]
 
 
 def get_tokenizer(name: str | Tokenizer) -> Tokenizer:
+    """A tokenizer by name: ``xlner``, ``whitespace``, a word segmenter (``jieba``,
+    ``tinysegmenter``, ``newmm``) or a language code that has one (``zh``, ``ja``, ``th``:
+    :mod:`xlner.corpora.segment`)."""
     if callable(name):
         return name
-    try:
+    if name in TOKENIZERS:
         return TOKENIZERS[name]
-    except KeyError:
-        raise ConfigError(f"unknown tokenizer {name!r}; choose {sorted(TOKENIZERS)}") from None
+    return _segmenting(name)
+
+
+@functools.cache
+def _segmenting(name: str) -> Tokenizer:
+    from xlner.corpora.segment import SEGMENTERS, resolve_segmenter_name, segmenting_tokenizer
+
+    segmenter = resolve_segmenter_name(name)
+    if segmenter is None:
+        raise ConfigError(f"unknown tokenizer {name!r}; choose {sorted(TOKENIZERS)}, a word "
+                          f"segmenter ({', '.join(SEGMENTERS)}) or a language code that has "
+                          "one (zh, ja, th)")
+    return segmenting_tokenizer(segmenter)
 
 
 def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:

@@ -6,6 +6,7 @@ method and, given ``out``, writes the projected CoNLL, its signature and report.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,8 +22,11 @@ from xlner.data import Links, check_links
 from xlner.errors import ConfigError, InputError
 from xlner.files import file_digest
 from xlner.pipelines.project import ProjectionRun, check_parallel, project_corpus, save_projection
+from xlner.project.labels import restrict_labels
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -108,10 +112,20 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
     run = project_corpus(source, target, projector=resolved.projector, links=links,
                          extras=extras)
     run.align_seconds = align_seconds
+    dropped: dict[str, int] = {}
+    adjective = getattr(resolved.projector, "adjective_label", None)
+    labels = source.labels()
+    if adjective is not None and labels and adjective not in labels:
+        # +adj on a label set without MISC: such names-as-adjectives are left unlabelled
+        sentences, dropped = restrict_labels(run.corpus.sentences, labels)
+        run.corpus = Corpus(sentences, name=run.corpus.name)
+        log.warning("%d projected %s spans left out: the source label set (%s) has no %s",
+                    sum(dropped.values()), adjective, ", ".join(labels), adjective)
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},
         components=components, params={"symmetrize": used_symmetrize,
+                                       "dropped_outside_label_set": dropped,
                                        **dict(signature_params or {})})
     if out is not None:
         save_projection(run, out, signature, write_corpus=write_corpus)

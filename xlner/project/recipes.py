@@ -92,6 +92,11 @@ register_recipe(Recipe(
     "ilp+lex+adj", "matching", {**RECIPES["ilp+lex"].params, "adjective_label": "MISC"},
     "intersection", "the ilp+lex method" + _ADJ))
 
+DEFAULT_METHOD = "ilp+lex+adj"
+"""The method ``xlner project`` uses without ``--method``: the best measured on every corpus and
+language at hand (Europarl-NER de/es, UNER PUD de/ru; docs/scripts.md). On a label set without
+MISC its adjective spans are left out (:func:`xlner.project.labels.restrict_labels`)."""
+
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,15 @@
 
 Names, numbers and cognates are often copied or transliterated across languages, so the
 surface form of a span is evidence on its own, independent of the aligner. Each word is
-normalised (Unicode NFKD with accents removed, case-folded, ``ß``→``ss``, ``æ``→``ae``,
-``ø``→``o`` and similar, non-alphanumerics dropped; with ``fold=True`` also a light phonetic
-folding: ``ph``→``f``, ``c``/``q``→``k``, ``w``→``v``, ``y``/``j``→``i``, ``z``→``s``,
-``tsch``/``sch``→``sh``, doubled letters single) and turned into its character ``n``-grams
-with word-boundary marks. A span's bag of n-grams is the sum of its words' bags, and the score
-is the Dice coefficient of the two bags (multisets), ``2·Σ_g min(p_g, t_g) / (|p| + |t|)``.
+romanised when it is not in Latin script (``romanize=True``, :mod:`xlner.romanize`:
+*Москва* → *moskva*), then normalised (Unicode NFKD with accents removed, case-folded,
+``ß``→``ss``, ``æ``→``ae``, ``ø``→``o`` and similar, non-alphanumerics dropped; with
+``fold=True`` also a light phonetic folding: ``ph``→``f``, ``c``/``q``→``k``, ``w``→``v``,
+``y``/``j``→``i``, ``z``→``s``, ``tsch``/``sch``→``sh``, doubled letters single) and turned
+into its character ``n``-grams with word-boundary marks (``key=True`` takes the n-grams of the
+transliteration-tolerant :func:`~xlner.romanize.name_key` instead: vowels after the first
+letter dropped). A span's bag of n-grams is the sum of its words' bags, and the score is the
+Dice coefficient of the two bags (multisets), ``2·Σ_g min(p_g, t_g) / (|p| + |t|)``.
 
 Computed for a whole batch in vector form: per (entity, n-gram) the cumulative count of that
 n-gram over the target positions gives ``t_g`` of every span by one difference; only pairs that
@@ -28,6 +31,7 @@ from xlner.errors import ConfigError
 from xlner.project.base import offsets_of
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
 from xlner.registry import scorers
+from xlner.romanize import name_key, romanize
 
 _LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d",
                           "ł": "l", "þ": "th", "ı": "i", "ŋ": "n", "ħ": "h", "ɗ": "d",
@@ -38,8 +42,13 @@ _FOLDS = [(re.compile(p), r) for p, r in (
 
 
 @lru_cache(maxsize=200_000)
-def normalize(word: str, fold: bool = False) -> str:
-    """Accent- and case-insensitive form of ``word`` keeping letters and digits only."""
+def normalize(word: str, fold: bool = False, romanized: bool = True, key: bool = False) -> str:
+    """Accent- and case-insensitive form of ``word`` keeping letters and digits only; words in
+    other scripts romanised first (``romanized``); ``key``: :func:`xlner.romanize.name_key`."""
+    if key:
+        return name_key(word)
+    if romanized:
+        word = romanize(word)
     text = unicodedata.normalize("NFKD", word.casefold().translate(_LETTERS))
     text = "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
     if fold:
@@ -48,9 +57,10 @@ def normalize(word: str, fold: bool = False) -> str:
     return text
 
 
-def char_ngrams(word: str, n: int = 2, fold: bool = False) -> list[str]:
+def char_ngrams(word: str, n: int = 2, fold: bool = False, romanized: bool = True,
+                key: bool = False) -> list[str]:
     """Character n-grams of the normalised word with ``^``/``$`` boundary marks."""
-    norm = normalize(word, fold)
+    norm = normalize(word, fold, romanized, key)
     if not norm:
         return []
     padded = f"^{norm}$"
@@ -60,12 +70,15 @@ def char_ngrams(word: str, n: int = 2, fold: bool = False) -> list[str]:
 
 
 
-def similarity(a: str, b: str, n: int = 2, fold: bool = False) -> float:
+def similarity(a: str, b: str, n: int = 2, fold: bool = False, romanized: bool = True,
+               key: bool = False) -> float:
     """The orthographic score of two texts (words split on whitespace), for inspection."""
     from collections import Counter
 
-    ca: Counter[str] = Counter(g for w in a.split() for g in char_ngrams(w, n, fold))
-    cb: Counter[str] = Counter(g for w in b.split() for g in char_ngrams(w, n, fold))
+    ca: Counter[str] = Counter(g for w in a.split()
+                               for g in char_ngrams(w, n, fold, romanized, key))
+    cb: Counter[str] = Counter(g for w in b.split()
+                               for g in char_ngrams(w, n, fold, romanized, key))
     total = sum(ca.values()) + sum(cb.values())
     if not total:
         return 0.0
@@ -86,27 +99,31 @@ class _Join(NamedTuple):
 
 @scorers.register
 class OrthoScorer:
-    """Character n-gram Dice similarity of normalised entity and span text."""
+    """Character n-gram Dice similarity of normalised (romanised) entity and span text."""
 
     name = "ortho"
-    version = 1
+    version = 2
     accepts_floor = True
 
-    def __init__(self, n: int = 2, fold: bool = False) -> None:
+    def __init__(self, n: int = 2, fold: bool = False, romanize: bool = True,
+                 key: bool = False) -> None:
         if not isinstance(n, int) or n < 1:
             raise ConfigError(f"ortho scorer: n must be a positive integer, not {n!r}")
         self.n = n
         self.fold = bool(fold)
+        self.romanize = bool(romanize)
+        self.key = bool(key)
         self._features: dict[str, int] = {}
         self._words: dict[str, tuple[IntArray, IntArray]] = {}
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "n": self.n, "fold": self.fold}
+        return {"name": self.name, "version": self.version, "n": self.n, "fold": self.fold,
+                "romanize": self.romanize, "key": self.key}
 
     def _bag(self, word: str) -> tuple[IntArray, IntArray]:
         bag = self._words.get(word)
         if bag is None:
-            grams = char_ngrams(word, self.n, self.fold)
+            grams = char_ngrams(word, self.n, self.fold, self.romanize, self.key)
             ids = np.array([self._features.setdefault(g, len(self._features)) for g in grams],
                            dtype=np.int64)
             feats, counts = np.unique(ids, return_counts=True)
