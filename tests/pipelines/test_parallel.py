@@ -36,5 +36,5 @@ def test_precomputed_links_are_used_as_given() -> None:
     links = [np.array([[0, 1], [1, 0], [3, 3]], dtype=np.int32)] * len(SOURCE)
     done = project_parallel(SOURCE, TARGET, "ilp", links=links, links_origin="given.txt")
     assert done.run.corpus[0].entities == (Entity(0, 2, "PER"), Entity(3, 4, "LOC"))
-    assert done.signature["inputs"]["links"] == "given.txt"
+    assert done.signature["inputs"]["links"] == {"path": "given.txt"}  # no such file: no digest
     assert "aligner" not in done.signature["components"]

@@ -78,7 +78,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         overrides["candidates"] = args.candidates
     if args.scores:
         overrides["scores"] = args.scores
-    params = merge_params(args.param_aligner)
+    params = merge_params(args.aligner_param)
     if args.seed is not None:
         params["seed"] = None if str(args.seed).lower() == "none" else int(args.seed)
     return project_config(
@@ -129,6 +129,9 @@ def report_project(result: ProjectResult, config: RunConfig) -> int:
     """Print a project run's summary; exit 1 (partial) when sentences failed (reported)."""
     if result.reused:
         eprint(f"reusing the alignment in {result.reused[0]} (--no-resume to recompute)")
+    dropped = result.signature["params"].get("dropped_outside_label_set") or {}
+    for label, count in dropped.items():
+        eprint(f"{count} projected {label} spans left out: the source label set has no {label}")
     eprint(result.run.report.summary())
     eprint(f"wrote {config.out}")
     return 1 if result.run.report.failed else 0

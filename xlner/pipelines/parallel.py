@@ -119,7 +119,7 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
         # +adj on a label set without MISC: such names-as-adjectives are left unlabelled
         sentences, dropped = restrict_labels(run.corpus.sentences, labels)
         run.corpus = Corpus(sentences, name=run.corpus.name)
-        log.warning("%d projected %s spans left out: the source label set (%s) has no %s",
+        log.info("%d projected %s spans left out: the source label set (%s) has no %s",
                     sum(dropped.values()), adjective, ", ".join(labels), adjective)
     signature = make_signature(
         "project", inputs={"source": source.describe(), "target": target.describe(),
