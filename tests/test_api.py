@@ -11,7 +11,7 @@ import pytest
 import xlner
 import xlner.api
 
-API = ["align", "evaluate", "load_corpus", "project", "translate_test", "translate_train"]
+API = ["align", "evaluate", "load_corpus", "project", "run", "translate_test", "translate_train"]
 
 
 def test_the_docstring_examples_run() -> None:

@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from xlner.api import evaluate as evaluate
     from xlner.api import load_corpus as load_corpus
     from xlner.api import project as project
+    from xlner.api import run as run
     from xlner.api import translate_test as translate_test
     from xlner.api import translate_train as translate_train
 
-_API = ("align", "evaluate", "load_corpus", "project", "translate_test", "translate_train")
+_API = ("align", "evaluate", "load_corpus", "project", "run", "translate_test",
+        "translate_train")
 _PACKAGES = {"align", "evaluate", "project"}
 """API names that are also packages: the (callable) package is returned."""
 

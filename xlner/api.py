@@ -27,9 +27,11 @@ from xlner.corpora.schemes import Scheme
 from xlner.data import Entity, Links, Sentence
 from xlner.evaluate.metrics import Scores
 from xlner.evaluate.metrics import evaluate as _evaluate
-from xlner.pipelines.config import translate_train_config
+from xlner.pipelines.config import RunConfig, translate_train_config
 from xlner.pipelines.parallel import project_parallel
 from xlner.pipelines.project import ProjectionRun
+from xlner.pipelines.run import RunResult
+from xlner.pipelines.run import run as _run
 from xlner.pipelines.translate_test import TranslateTestResult
 from xlner.pipelines.translate_test import translate_test as _translate_test
 from xlner.pipelines.translate_train import TranslateTrainResult
@@ -42,7 +44,8 @@ CorpusLike = Corpus | str | Path | Sequence[Sentence]
 WordsLike = Corpus | str | Path | Sequence[Sentence] | Sequence[Sequence[str]]
 """As :data:`CorpusLike`, or word lists (unlabelled sentences)."""
 
-__all__ = ["align", "evaluate", "load_corpus", "project", "translate_test", "translate_train"]
+__all__ = ["align", "evaluate", "load_corpus", "project", "run", "translate_test",
+           "translate_train"]
 
 
 def load_corpus(name_or_path: str | Path, *, data_dir: str | Path | None = None,
@@ -214,3 +217,28 @@ def _corpus(data: WordsLike, data_dir: str | Path | None, name: str) -> Corpus:
 
 def _words(data: WordsLike) -> list[tuple[str, ...]]:
     return _corpus(data, None, "words").words
+
+
+def run(config: RunConfig | str | Path) -> RunResult:
+    """Run a whole pipeline described by one run configuration: a
+    :class:`~xlner.pipelines.config.RunConfig` or the TOML file of one (``xlner run RUN.toml``;
+    every command prints its own with ``--print-config``). Its outputs carry signatures read
+    from the configuration, and its stages resume.
+
+    >>> import tempfile, pathlib, xlner
+    >>> from xlner.pipelines.config import project_config
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "en.conll").write_text("Merkel B-PER\\nvisited O\\nParis B-LOC\\n\\n")
+    >>> _ = (d / "de.txt").write_text("Merkel besuchte Paris\\n")
+    >>> _ = (d / "links.txt").write_text("0-0 1-1 2-2\\n")
+    >>> config = project_config(source=str(d / "en.conll"), target=str(d / "de.txt"),
+    ...                         out=d / "de.conll", method="ilp", links=str(d / "links.txt"))
+    >>> (d / "run.toml").write_text(config.to_toml()) > 0
+    True
+    >>> result = xlner.run(d / "run.toml")
+    >>> result.outcome.run.corpus[0].entities
+    (Entity(start=0, end=1, label='PER'), Entity(start=2, end=3, label='LOC'))
+    >>> (d / "de.conll").read_text().splitlines()[0]
+    'Merkel\\tB-PER'
+    """
+    return _run(config)
