@@ -23,9 +23,17 @@ from xlner.files import output_lock
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _default_sigint() -> None:
+    # A suite started in the background of a non-interactive shell inherits SIGINT ignored,
+    # and Python then installs no KeyboardInterrupt handler: give the child the default back,
+    # as a user's terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def xlner(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "xlner", *args], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=_default_sigint)
 
 
 def environment(tmp: Path) -> dict[str, str]:
