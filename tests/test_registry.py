@@ -142,8 +142,11 @@ def test_register_reads_name_and_version_from_the_class_and_keeps_the_old_styles
     assert reg.create("c(start=1,end=2)") == (1, 2)
     with pytest.raises(ConfigError, match="registered twice"):
         reg.register(A)
-    with pytest.raises(ConfigError, match="unknown thing 'z'; available: a, b, c"):
+    with pytest.raises(ConfigError, match="invalid thing spec 'z' at position 0: unknown thing "
+                                          "'z'; valid names: a, b, c"):
         reg.create("z")
+    with pytest.raises(ConfigError, match="unknown thing 'z'; available: a, b, c"):
+        reg.entry("z")
 
 
 def test_a_broken_plugin_is_reported_when_used(tmp_path: Path,

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from xlner.errors import ConfigError
 from xlner.protocols import Aligner, Tagger, Translator
-from xlner.spec import check_keys
+from xlner.spec import check_keys, parse
 from xlner.spec import parse_params as parse_params
 from xlner.spec import parse_spec as parse_spec
 from xlner.spec import parse_value as parse_value
@@ -125,14 +125,19 @@ class Registry(Generic[T]):
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries[n] for n in self.names())
 
+    def keys(self, name: str) -> list[str] | None:
+        """The parameters component ``name`` takes (``None``: any, or unknown)."""
+        return _keywords(self.entry(name).load())
+
     def create(self, spec: str | Mapping[str, Any], **overrides: Any) -> T:
         """Build a component from a spec; ``overrides`` win over the spec's parameters."""
-        name, params = parse_spec(spec)
-        params.update(overrides)
+        parsed = parse(spec, what=self.kind, names=None if isinstance(spec, Mapping)
+                       else self.names())
+        name, params = parsed.name, {**parsed.params, **overrides}
         factory = self.entry(name).load()
         keys = _keywords(factory)
         if keys is not None:
-            check_keys(name, params, keys, what=self.kind)
+            check_keys(name, params, keys, what=self.kind, spec=spec)
         try:
             return factory(**params)  # type: ignore[no-any-return]
         except TypeError as exc:

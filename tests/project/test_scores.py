@@ -26,6 +26,7 @@ from xlner.project.scores import (
 )
 from xlner.project.scores.ortho import char_ngrams, normalize, similarity
 from xlner.registry import scorers
+from xlner.spec import Spec, TermSpec
 
 
 def random_item(rng: np.random.Generator, words: list[str] | None = None) -> ProjectionInput:
@@ -249,13 +250,21 @@ def test_fusion_weights_thresholds_and_bonus_terms() -> None:
 
 def test_parse_terms() -> None:
     assert parse_terms("align(mode=words,null_weight=0.5)=1,ortho(n=3)=0.5@0.6,ortho~0.1") == [
-        ("align(mode=words,null_weight=0.5)", 1.0, 0.0, False), ("ortho(n=3)", 0.5, 0.6, False),
-        ("ortho", 0.1, 0.0, True)]
-    assert parse_terms("align") == [("align", 1.0, 0.0, False)]
-    for bad in ("", "align=-1", "align=x", "ortho~1", "align=1@y"):
-        with pytest.raises(ConfigError):
+        TermSpec(Spec("align", {"mode": "words", "null_weight": 0.5}), 1.0, 0.0, False),
+        TermSpec(Spec("ortho", {"n": 3}), 0.5, 0.6, False),
+        TermSpec(Spec("ortho", {}), 0.1, 0.0, True)]
+    assert parse_terms("align") == [TermSpec(Spec("align", {}), 1.0, 0.0, False)]
+    for bad, message in [("", "at position 0: no score terms"),
+                         ("align=-1", "at position 8: weights must be >= 0"),
+                         ("align=x", "at position 6: expected a weight"),
+                         ("ortho~1", "at position 0: only bonus terms"),
+                         ("align=1,ortho=1@y", "at position 16: expected a threshold"),
+                         ("align=1,ortho(n=3", r"at position 13: '\(' is never closed"),
+                         ("align=1,ortx=1", "at position 8: unknown scorer 'ortx'; valid names: "
+                                            "align, .*ortho")]:
+        with pytest.raises(ConfigError, match=f"invalid score spec .* {message}"):
             parse_terms(bad)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="unknown scorer 'nosuch'"):
         create_scorer("nosuch=1")
 
 

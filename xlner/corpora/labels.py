@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from xlner.data import Entity, Sentence
-from xlner.errors import ConfigError
+from xlner.spec import parse_params
 
 DROP = "O"
 
@@ -23,16 +23,9 @@ class LabelMap:
 
     @classmethod
     def parse(cls, spec: str | None, keep: Iterable[str] | None = None) -> LabelMap:
-        """``"MISC=O,PERSON=PER"`` → a map; ``None`` or ``""`` → identity."""
-        mapping: dict[str, str] = {}
-        for item in (spec or "").split(","):
-            item = item.strip()
-            if not item:
-                continue
-            src, sep, dst = item.partition("=")
-            if not sep or not src.strip() or not dst.strip():
-                raise ConfigError(f"label map item {item!r} is not of the form FROM=TO")
-            mapping[src.strip()] = dst.strip()
+        """``"MISC=O,PERSON=PER"`` → a map; ``None`` or ``""`` → identity (the ``pairs`` of
+        :mod:`xlner.spec`)."""
+        mapping = parse_params(spec or "", what="label map", typed=False, form="FROM=TO")
         return cls(mapping, None if keep is None else frozenset(keep))
 
     def __call__(self, label: str) -> str | None:

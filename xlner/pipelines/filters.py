@@ -15,6 +15,7 @@ from typing import Any
 from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.project.base import ERROR, ProjectionResult
+from xlner.spec import parts, spec_error
 
 FilterFn = Callable[[Sentence, ProjectionResult], bool]
 """``(source sentence, projection result) → True`` to drop the sentence."""
@@ -129,21 +130,30 @@ def get_filter(name: str) -> tuple[FilterFn, str]:
     try:
         return FILTERS[name]
     except KeyError:
-        raise ConfigError(f"unknown training-data filter {name!r}; choose from "
-                          f"{', '.join(FILTERS)}, {PROSE}[:R], {WITHOUT}<CLASS> (or none)"
-                          ) from None
+        valid = [*FILTERS, f"{PROSE}[:R]", f"{WITHOUT}<CLASS>", "none"]
+        raise ConfigError(f"unknown training-data filter {name!r}; valid names: "
+                          f"{', '.join(sorted(valid))}") from None
 
 
 def parse_filters(spec: str | Sequence[str] | None) -> list[str]:
-    """``"no-failed,complete"`` → names, validated; ``None``/``"none"``/``""`` → no filter."""
+    """``"no-failed,complete"`` → names, validated; ``None``/``"none"``/``""`` → no filter. A
+    list in the grammar of :mod:`xlner.spec`; an error names the position of the bad item."""
     if spec is None:
         return []
-    names = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec)]
-    names = [n for n in names if n and n.lower() != "none"]
-    for name in names:
-        get_filter(name)
-    if len(set(names)) != len(names):
-        raise ConfigError(f"a training-data filter is given twice: {names}")
+    text = spec if isinstance(spec, str) else ",".join(spec)
+    names: list[str] = []
+    for item in parts(text):
+        if item.text.lower() == "none":
+            continue
+        if item.text in names:
+            raise spec_error(text, item.position, f"filter {item.text!r} is given twice",
+                             what="training-data filter")
+        try:
+            get_filter(item.text)
+        except ConfigError as exc:
+            raise spec_error(text, item.position, str(exc), what="training-data filter"
+                             ) from None
+        names.append(item.text)
     return names
 
 

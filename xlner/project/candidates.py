@@ -27,6 +27,7 @@ import numpy.typing as npt
 from xlner.errors import ConfigError
 from xlner.project.base import ProjectionInput, offsets_of
 from xlner.registry import extractors
+from xlner.spec import Part, parse, parts, spec_error
 
 Spans = npt.NDArray[np.int32]
 """Candidate spans of one sentence: an ``(n, 2)`` int32 array of ``[start, end)`` target word
@@ -238,27 +239,26 @@ class UnionExtractor:
         return out
 
 
+SHORTHAND = {"ngrams": "n", "aligned": "max_len"}
+"""The extractors a ``:N`` argument may follow, and the parameter it gives."""
+
+
 def create_extractor(spec: str | CandidateExtractor | Any) -> CandidateExtractor:
     """An extractor from ``ngrams:10``, ``aligned``, ``aligned+tagger``, ``ngrams(n=8)``, a
-    mapping spec, or an extractor object (returned as is)."""
+    mapping spec, or an extractor object (returned as is); the grammar is :mod:`xlner.spec`'s."""
     if isinstance(spec, CandidateExtractor):
         return spec
-    if isinstance(spec, str):
-        parts = [p.strip() for p in spec.split("+")]
-        if len(parts) > 1:
-            return UnionExtractor([create_extractor(p) for p in parts])
-        name, colon, arg = spec.partition(":")
-        if colon and "(" not in spec:
-            if name.strip() == "ngrams":
-                return extractors.create("ngrams", n=_int_arg(spec, arg))  # type: ignore[no-any-return]
-            if name.strip() == "aligned":
-                return extractors.create("aligned", max_len=_int_arg(spec, arg))  # type: ignore[no-any-return]
-            raise ConfigError(f"candidate spec {spec!r}: only ngrams:N and aligned:N take ':'")
-    return extractors.create(spec)  # type: ignore[no-any-return]
+    if not isinstance(spec, str):
+        return extractors.create(spec)  # type: ignore[no-any-return]
+    items = parts(spec, "+")
+    if not items:
+        raise spec_error(spec, 0, "expected a name", what="candidate",
+                         valid=extractors.names())
+    made = [_one_extractor(item, spec) for item in items]
+    return made[0] if len(made) == 1 else UnionExtractor(made)
 
 
-def _int_arg(spec: str, arg: str) -> int:
-    try:
-        return int(arg)
-    except ValueError:
-        raise ConfigError(f"candidate spec {spec!r}: {arg!r} is not an integer") from None
+def _one_extractor(item: Part, whole: str) -> CandidateExtractor:
+    parsed = parse(item.text, what="candidate", names=extractors.names(), shorthand=SHORTHAND,
+                   within=Part(whole, item.position))
+    return extractors.create({"name": parsed.name, **parsed.params})  # type: ignore[no-any-return]

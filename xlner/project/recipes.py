@@ -14,7 +14,7 @@ from typing import Any
 from xlner.errors import ConfigError
 from xlner.project.base import Projector
 from xlner.registry import projectors
-from xlner.spec import parse, split_top
+from xlner.spec import check_keys, parse, split_top
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,9 @@ def resolve_method(spec: str, **overrides: Any) -> Method:
     parsed = parse(spec, what="projection method", symmetrize=True, names=method_names())
     params = {**parsed.params, **overrides}
     recipe = RECIPES.get(parsed.name)
+    keys = projectors.keys(recipe.projector if recipe is not None else parsed.name)
+    if keys is not None:
+        check_keys(parsed.name, parsed.params, keys, what="projection method", spec=spec)
     if recipe is not None:
         projector = projectors.create({"name": recipe.projector, **recipe.params, **params})
         return Method(spec.strip(), projector, parsed.symmetrize or recipe.symmetrize)

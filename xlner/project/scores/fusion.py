@@ -2,7 +2,8 @@
 
 ``c(p, t) = Σ_k w_k · s_k(p, t) · [s_k(p, t) >= thr_k]``. A spec string gives the terms:
 ``align=1,ortho=0.5`` or, with thresholds and scorer parameters,
-``align(mode=words)=1,ortho(n=3)=0.5@0.6`` (``name[(params)]=weight[@threshold]``).
+``align(mode=words)=1,ortho(n=3)=0.5@0.6`` (``name[(params)]=weight[@threshold]``, the
+``term`` of :mod:`xlner.spec`).
 
 A *bonus* term, written with ``~`` instead of ``=`` (``align=1,shape~0.2``), only adjusts the
 pairs the other terms allow: it is evaluated on, and added to, pairs whose sum of ordinary terms
@@ -23,7 +24,8 @@ import numpy as np
 
 from xlner.errors import ConfigError
 from xlner.project.scores.base import FloatArray, PairGrid, Scorer
-from xlner.registry import parse_value, scorers
+from xlner.registry import scorers
+from xlner.spec import Part, TermSpec, parse_term, parts, spec_error
 
 
 @dataclass(frozen=True)
@@ -38,43 +40,17 @@ class Term:
                 "threshold": self.threshold, "bonus": self.bonus}
 
 
-def _split_top(text: str) -> list[str]:
-    out, depth, current = [], 0, ""
-    for ch in text:
-        if ch == "," and depth == 0:
-            out.append(current)
-            current = ""
-            continue
-        depth += (ch == "(") - (ch == ")")
-        current += ch
-    out.append(current)
-    return [p.strip() for p in out if p.strip()]
-
-
-def parse_terms(spec: str) -> list[tuple[str, float, float, bool]]:
-    """``"align=1,ortho(n=3)=0.5@0.6,shape~0.2"`` → ``[("align", 1.0, 0.0, False),
-    ("ortho(n=3)", 0.5, 0.6, False), ("shape", 0.2, 0.0, True)]``."""
-    terms = []
-    for item in _split_top(spec):
-        close = item.rfind(")")
-        marks = [k for k in (item.find("=", close + 1), item.find("~", close + 1)) if k >= 0]
-        eq = min(marks) if marks else -1
-        bonus = eq >= 0 and item[eq] == "~"
-        name = (item[:eq] if eq >= 0 else item).strip()
-        rest = item[eq + 1:] if eq >= 0 else "1"
-        weight_text, _, thr_text = rest.partition("@")
-        weight, thr = parse_value(weight_text), parse_value(thr_text) if thr_text else 0.0
-        if not name or not isinstance(weight, int | float) or not isinstance(thr, int | float):
-            raise ConfigError(f"score term {item!r} is not of the form "
-                              "name[(params)][=weight|~weight][@threshold]")
-        if weight < 0:
-            raise ConfigError(f"score term {item!r}: weights must be >= 0")
-        terms.append((name, float(weight), float(thr), bonus))
-    if not terms:
-        raise ConfigError(f"no score terms in {spec!r}")
-    if all(t[3] for t in terms):
-        raise ConfigError(f"score spec {spec!r} has only bonus terms ('~'); at least one term "
-                          "must allow pairs on its own ('=')")
+def parse_terms(spec: str) -> list[TermSpec]:
+    """``"align=1,ortho(n=3)=0.5@0.6,shape~0.2"`` → the terms' scorer specs, weights,
+    thresholds and bonus flags, in the grammar of :mod:`xlner.spec` (``term``)."""
+    items = parts(spec)
+    if not items:
+        raise spec_error(spec, 0, "no score terms", what="score", valid=scorers.names())
+    terms = [parse_term(item.text, names=scorers.names(), within=Part(spec, item.position))
+             for item in items]
+    if all(t.bonus for t in terms):
+        raise spec_error(spec, items[0].position, "only bonus terms ('~'); at least one term "
+                         "must allow pairs on its own ('=')", what="score")
     return terms
 
 
@@ -87,8 +63,8 @@ class FusionScorer:
 
     def __init__(self, terms: str | Sequence[Term] = "align=1", gate: bool = False) -> None:
         if isinstance(terms, str):
-            self.terms = [Term(scorers.create(name), w, t, b) for name, w, t, b in
-                          parse_terms(terms)]
+            self.terms = [Term(scorers.create({"name": t.spec.name, **t.spec.params}),
+                               t.weight, t.threshold, t.bonus) for t in parse_terms(terms)]
         else:
             self.terms = list(terms)
         if not self.terms or all(t.bonus for t in self.terms):
