@@ -9,7 +9,7 @@ packages re-export them (:mod:`xlner.align.base`, :mod:`xlner.translate.base`,
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -45,33 +45,66 @@ class Aligner(Protocol):
 
 
 def settings_of(component: object) -> dict[str, Any]:
-    """``name``, ``version`` and the constructor's settings as the object holds them
-    (attribute ``x`` or ``_x`` for each parameter ``x`` of ``__init__``)."""
-    out: dict[str, Any] = {"name": getattr(component, "name", type(component).__name__),
+    """``name``, ``version`` and the constructor's settings as the object holds them: for each
+    parameter ``x`` of ``__init__``, attribute ``x`` or ``_x`` (or the one the class names in
+    ``setting_attrs``), leaving out the parameters in ``hidden_settings``. A setting that is a
+    component (has ``describe()``), or a list of them, is given as its description. For a
+    :class:`Component` a setting held under no attribute is an error, never left out."""
+    cls = type(component)
+    renamed: Mapping[str, str] = getattr(cls, "setting_attrs", {})
+    hidden: frozenset[str] = getattr(cls, "hidden_settings", frozenset())
+    out: dict[str, Any] = {"name": getattr(component, "name", cls.__name__),
                            "version": getattr(component, "version", 1)}
-    for param in inspect.signature(type(component).__init__).parameters.values():
-        if param.name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+    held = vars(component)
+    for param in inspect.signature(cls.__init__).parameters.values():
+        if (param.name == "self" or param.name in hidden
+                or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD)):
             continue
-        for attr in (param.name, f"_{param.name}"):
-            if attr in vars(component):
-                out[param.name] = vars(component)[attr]
-                break
+        attrs = (renamed[param.name],) if param.name in renamed else (param.name,
+                                                                      f"_{param.name}")
+        attr = next((a for a in attrs if a in held), None)
+        if attr is not None:
+            out[param.name] = _described(held[attr])
+        elif isinstance(component, Component):
+            raise TypeError(f"{cls.__name__}: setting {param.name!r} is held under no "
+                            f"attribute {attrs[0]!r}; name it in setting_attrs or "
+                            "hidden_settings")
     return out
 
 
-class AlignerBase:
-    """Defaults of the aligner protocol's optional members, and ``describe()`` derived from
-    the constructor's settings (:func:`settings_of`). A subclass declares ``name`` and
-    ``version`` once, as class attributes, and registers with ``@aligners.register``."""
+def _described(value: Any) -> Any:
+    if callable(getattr(value, "describe", None)):
+        return value.describe()
+    if isinstance(value, list | tuple) and value and all(
+            callable(getattr(v, "describe", None)) for v in value):
+        return [v.describe() for v in value]
+    return value
 
-    name: ClassVar[str]
-    version: ClassVar[int] = 1
-    uses_bitext: ClassVar[bool] = False
-    needs_entities: ClassVar[bool] = False
-    directional: ClassVar[bool] = False
+
+class Component:
+    """A built-in component's name and version, declared once as class attributes, and
+    ``describe()`` derived from its constructor's settings (:func:`settings_of`): a subclass
+    stores each setting as an attribute of the same name, or names the attribute in
+    ``setting_attrs``, or leaves it out of its description with ``hidden_settings`` (a setting
+    that only selects a device, or that another setting already records)."""
+
+    name: str
+    version: int = 1
+    setting_attrs: ClassVar[Mapping[str, str]] = {}
+    hidden_settings: ClassVar[frozenset[str]] = frozenset()
 
     def describe(self) -> dict[str, Any]:
         return settings_of(self)
+
+
+class AlignerBase(Component):
+    """Defaults of the aligner protocol's optional members, and ``describe()`` derived from
+    the constructor's settings (:class:`Component`). A subclass declares ``name`` and
+    ``version`` once, as class attributes, and registers with ``@aligners.register``."""
+
+    uses_bitext: ClassVar[bool] = False
+    needs_entities: ClassVar[bool] = False
+    directional: ClassVar[bool] = False
 
 
 @runtime_checkable

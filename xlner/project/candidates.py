@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from xlner.errors import ConfigError
 from xlner.project.base import ProjectionInput, offsets_of
+from xlner.protocols import Component
 from xlner.registry import extractors
 from xlner.spec import Part, parse, parts, spec_error
 
@@ -100,7 +101,7 @@ def ngram_spans(length: int, n: int) -> Spans:
 
 
 @extractors.register
-class NgramExtractor:
+class NgramExtractor(Component):
     """All contiguous spans of at most ``n`` target words."""
 
     name = "ngrams"
@@ -111,9 +112,6 @@ class NgramExtractor:
         if not isinstance(n, int) or n < 1:
             raise ConfigError(f"ngrams: n must be a positive integer, not {n!r}")
         self.n = n
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "n": self.n}
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
         return [ngram_spans(len(item.tgt_words), self.n) for item in batch]
@@ -139,7 +137,7 @@ def aligned_ranges(item: ProjectionInput) -> list[tuple[int, int] | None]:
 
 
 @extractors.register
-class AlignedExtractor:
+class AlignedExtractor(Component):
     """Every span inside some entity's ``[min, max]`` range of aligned target words (of at most
     ``max_len`` words when given)."""
 
@@ -151,9 +149,6 @@ class AlignedExtractor:
         if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
             raise ConfigError(f"aligned: max_len must be a positive integer, not {max_len!r}")
         self.max_len = max_len
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "max_len": self.max_len}
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
         return [spans_from_reach(self.reach(item)) for item in batch]
@@ -173,7 +168,7 @@ class AlignedExtractor:
 
 
 @extractors.register
-class TaggerExtractor:
+class TaggerExtractor(Component):
     """The spans a target-side tagger predicted, from ``ProjectionInput.extras[key]``."""
 
     name = "tagger"
@@ -182,9 +177,6 @@ class TaggerExtractor:
 
     def __init__(self, key: str = TAGGER_SPANS) -> None:
         self.key = key
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "key": self.key}
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
         out = []
@@ -202,7 +194,7 @@ class TaggerExtractor:
         return out
 
 
-class UnionExtractor:
+class UnionExtractor(Component):
     """The union of several extractors' candidates."""
 
     name = "union"
@@ -213,10 +205,6 @@ class UnionExtractor:
             raise ConfigError("a candidate union needs at least one extractor")
         self.parts = list(parts)
         self.downward_closed = all(p.downward_closed for p in self.parts)
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version,
-                "parts": [p.describe() for p in self.parts]}
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
         reachers = [getattr(p, "reach", None) for p in self.parts]

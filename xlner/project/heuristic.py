@@ -20,7 +20,6 @@ gets that label (:mod:`xlner.project.labels`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from xlner.align.symmetrize import canonical_name
 from xlner.data import Entity
@@ -37,6 +36,7 @@ from xlner.project.base import (
 )
 from xlner.project.extend import check_extend_words, extend_spans
 from xlner.project.labels import projected_label
+from xlner.protocols import Component
 from xlner.registry import projectors
 
 
@@ -52,7 +52,7 @@ def runs_of(positions: Sequence[int]) -> list[list[int]]:
 
 
 @projectors.register
-class HeuristicProjector:
+class HeuristicProjector(Component):
     """Alignment heuristic: merge distance ``d``, top-``k`` longest runs, ``only_i``, ``thr``."""
 
     name = "heuristic"
@@ -60,7 +60,7 @@ class HeuristicProjector:
 
     def __init__(self, d: int = 1, k: int | None = None, only_i: bool = False,
                  thr: float | None = 0.8, extend: str | None = None,
-                 adjective_label: str | None = None, extend_words: str = "any") -> None:
+                 extend_words: str = "any", adjective_label: str | None = None) -> None:
         if d < 0:
             raise ConfigError(f"heuristic: d must be >= 0, not {d}")
         if k is not None and k < 1:
@@ -72,11 +72,6 @@ class HeuristicProjector:
         self.extend = None if extend is None else canonical_name(extend)
         self.extend_words = check_extend_words(extend_words)
         self.adjective_label = adjective_label or None
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "d": self.d, "k": self.k,
-                "only_i": self.only_i, "thr": self.thr, "extend": self.extend,
-                "extend_words": self.extend_words, "adjective_label": self.adjective_label}
 
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]:
         return [self.project_one(item) for item in batch]

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 
@@ -62,6 +62,7 @@ from xlner.project.solvers import (
     check_constraint,
     create_solver,
 )
+from xlner.protocols import Component
 from xlner.registry import projectors
 
 INFEASIBLE_REASON = "infeasible"
@@ -125,11 +126,13 @@ def dominated(grid: PairGrid, values: np.ndarray) -> np.ndarray:
 
 
 @projectors.register
-class MatchingProjector:
+class MatchingProjector(Component):
     """Candidate matching: extractor + scores + solver (docs/method.md §4)."""
 
     name = "matching"
     version = 1
+    setting_attrs: ClassVar[dict[str, str]] = {"candidates": "extractor", "scores": "scorer"}
+    hidden_settings = frozenset({"time_limit"})
 
     def __init__(self, candidates: str | CandidateExtractor = "ngrams:10",
                  scores: str | Scorer = "align=1", solver: str | Solver = "ilp",
@@ -155,14 +158,6 @@ class MatchingProjector:
         self.extend_words = check_extend_words(extend_words)
         self.last_paths: Counter[str] = Counter()
         """How the sentences of the last :meth:`project` call were solved (solver names)."""
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version,
-                "candidates": self.extractor.describe(), "scores": self.scorer.describe(),
-                "solver": self.solver.describe(), "constraint": self.constraint, "n": self.n,
-                "min_score": self.min_score, "prune": self.prune,
-                "on_infeasible": self.on_infeasible, "adjective_label": self.adjective_label,
-                "extend": self.extend, "extend_words": self.extend_words}
 
     def project(self, batch: Sequence[ProjectionInput]) -> list[ProjectionResult]:
         spans = self.extractor.extract(batch)

@@ -20,6 +20,7 @@ from xlner.align.symmetrize import canonical_name
 from xlner.errors import ConfigError
 from xlner.project.base import link_view, offsets_of
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
+from xlner.protocols import Component
 from xlner.registry import scorers
 
 sentence_links = link_view
@@ -74,7 +75,7 @@ def cumulative_by_target(grid: PairGrid, ent: IntArray, tgt: IntArray,
 
 
 @scorers.register
-class AlignScorer:
+class AlignScorer(Component):
     """Alignment score of a candidate span for a source entity (Dice-like, docs/method.md §4)."""
 
     name = "align"
@@ -89,10 +90,6 @@ class AlignScorer:
         self.mode = mode
         self.null_weight = float(null_weight)
         self.links = None if links is None else canonical_name(links)
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "mode": self.mode,
-                "null_weight": self.null_weight, "links": self.links}
 
     def support(self, grid: PairGrid) -> tuple[IntArray, IntArray]:
         """The target words linked to each entity: a candidate without one scores 0."""

@@ -24,6 +24,7 @@ import numpy as np
 
 from xlner.errors import ConfigError
 from xlner.project.scores.base import FloatArray, PairGrid, Scorer
+from xlner.protocols import Component
 from xlner.registry import scorers
 from xlner.spec import Part, TermSpec, parse_term, parts, spec_error
 
@@ -55,7 +56,7 @@ def parse_terms(spec: str) -> list[TermSpec]:
 
 
 @scorers.register
-class FusionScorer:
+class FusionScorer(Component):
     """Weighted sum of scorers with per-scorer thresholds."""
 
     name = "fusion"
@@ -70,10 +71,6 @@ class FusionScorer:
         if not self.terms or all(t.bonus for t in self.terms):
             raise ConfigError("fusion needs at least one ordinary (non-bonus) term")
         self.gate = gate
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "gate": self.gate,
-                "terms": [t.describe() for t in self.terms]}
 
     def prepare(self, batch: Any) -> None:
         """Let the terms that gather batch statistics see the batch (``None``: forget it)."""

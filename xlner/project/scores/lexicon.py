@@ -18,7 +18,6 @@ mean by cumulative sums over target positions, the second with range-maximum tab
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -26,6 +25,7 @@ from xlner.align.symmetrize import canonical_name
 from xlner.project.base import ProjectionInput, offsets_of
 from xlner.project.scores.align import sentence_links
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
+from xlner.protocols import Component
 from xlner.registry import scorers
 
 
@@ -84,7 +84,7 @@ MAX_CELLS = 2_000_000
 
 
 @scorers.register
-class LexiconScorer:
+class LexiconScorer(Component):
     """IBM-1-like lexical translation score from the batch's link statistics."""
 
     name = "lexicon"
@@ -94,10 +94,6 @@ class LexiconScorer:
         self.links = None if links in (None, "links") else canonical_name(str(links))
         self.lowercase = lowercase
         self._table: _Table | None = None
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "links": self.links,
-                "lowercase": self.lowercase}
 
     def prepare(self, batch: Sequence[ProjectionInput] | None) -> None:
         """Build the table from ``batch`` (``None``: forget it)."""

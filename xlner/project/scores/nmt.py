@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from xlner.errors import ConfigError
 from xlner.project.base import ProjectionInput
+from xlner.protocols import Component
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -42,11 +43,12 @@ class LikelihoodModel(Protocol):
     def describe(self) -> dict[str, Any]: ...
 
 
-class NMTScorer:
+class NMTScorer(Component):
     """Symmetric, length- and self-normalised translation likelihood of (entity, candidate)."""
 
     name = "nmt"
     version = 1
+    hidden_settings = frozenset({"translator_model", "device", "max_tokens"})
 
     def __init__(self, translator: str | LikelihoodModel = "nllb", *,
                  src_lang: str | None = None, tgt_lang: str | None = None,
@@ -67,11 +69,6 @@ class NMTScorer:
         self.threshold = threshold
         self.clip = clip
         self.last_pairs = 0
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version,
-                "translator": self.translator.describe(), "src_lang": self.src_lang,
-                "tgt_lang": self.tgt_lang, "threshold": self.threshold, "clip": self.clip}
 
     def _languages(self, item: ProjectionInput, index: int) -> tuple[str, str]:
         src = item.extras.get("src_lang", self.src_lang)

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from xlner.errors import ConfigError
 from xlner.project.base import offsets_of
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
+from xlner.protocols import Component
 from xlner.registry import scorers
 from xlner.romanize import name_key, romanize
 
@@ -98,7 +99,7 @@ class _Join(NamedTuple):
 
 
 @scorers.register
-class OrthoScorer:
+class OrthoScorer(Component):
     """Character n-gram Dice similarity of normalised (romanised) entity and span text."""
 
     name = "ortho"
@@ -115,10 +116,6 @@ class OrthoScorer:
         self.key = bool(key)
         self._features: dict[str, int] = {}
         self._words: dict[str, tuple[IntArray, IntArray]] = {}
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "n": self.n, "fold": self.fold,
-                "romanize": self.romanize, "key": self.key}
 
     def _bag(self, word: str) -> tuple[IntArray, IntArray]:
         bag = self._words.get(word)

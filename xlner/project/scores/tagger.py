@@ -42,7 +42,7 @@ from xlner.errors import ConfigError, ProjectionError
 from xlner.project.base import ProjectionInput
 from xlner.project.candidates import Spans
 from xlner.project.scores.base import ScoreMatrix
-from xlner.protocols import Tagger
+from xlner.protocols import Component, Tagger
 
 TARGET_TAGGED = "target_tagged"
 """Extras key: the target tagger's :class:`~xlner.tag.base.Tagged` for the target words."""
@@ -128,11 +128,12 @@ def tagger_scores(probs: npt.NDArray[Any], labels: Sequence[str], spans: Spans,
     return out
 
 
-class TaggerScorer:
+class TaggerScorer(Component):
     """Tagger score of each (source entity, candidate) pair; see the module docstring."""
 
     name = "tagger"
     version = 1
+    hidden_settings = frozenset({"key"})
 
     def __init__(self, mode: str = "class", alpha: float = 1.15, threshold: float = 0.05,
                  key: str = TARGET_TAGGED) -> None:
@@ -181,10 +182,6 @@ class TaggerScorer:
             matrix = self.sentence_scores(grid.batch[s], grid.spans[s], s)
             values[sel] = matrix[pair_ent[sel] - ent_offsets[s], pair_cand[sel] - cand_offsets[s]]
         return values
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "mode": self.mode,
-                "alpha": self.alpha, "threshold": self.threshold}
 
 
 def tagged_of(item: ProjectionInput, index: int, key: str = TARGET_TAGGED

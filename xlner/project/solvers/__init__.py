@@ -9,7 +9,7 @@ hits the per-sentence time limit yields greedy's labels with status ``time-limit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from xlner.errors import ConfigError
 from xlner.project.solvers.base import (
@@ -32,11 +32,12 @@ from xlner.project.solvers.greedy import GreedySolver, fast_solutions, greedy_so
 from xlner.project.solvers.milp import INFEASIBLE as MILP_INFEASIBLE
 from xlner.project.solvers.milp import OK as MILP_OK
 from xlner.project.solvers.milp import create_backend
+from xlner.protocols import Component
 from xlner.registry import solvers
 
 
 @solvers.register
-class IlpSolver:
+class IlpSolver(Component):
     """Exact: vector fast path, exact DP, then a batched MILP (``backend`` highs or cpsat).
 
     ``time_limit`` is seconds per sentence for the MILP; ``max_work`` bounds the DP (states
@@ -46,6 +47,7 @@ class IlpSolver:
 
     name = "ilp"
     version = 1
+    setting_attrs: ClassVar[dict[str, str]] = {"backend": "backend_name"}
 
     def __init__(self, backend: str = "highs", time_limit: float = 1.0, fast_paths: bool = True,
                  max_work: int = 200_000, milp_batch: int = 256) -> None:
@@ -59,11 +61,6 @@ class IlpSolver:
         self.fast_paths = fast_paths
         self.max_work = max_work
         self.milp_batch = milp_batch
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "backend": self.backend_name,
-                "time_limit": self.time_limit, "fast_paths": self.fast_paths,
-                "max_work": self.max_work, "milp_batch": self.milp_batch}
 
     def solve(self, problems: Sequence[MatchingProblem]) -> list[Solution]:
         return solve_problems(self, problems)

@@ -14,7 +14,6 @@ most sentences end here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -29,6 +28,7 @@ from xlner.project.solvers.base import (
     Solution,
     solve_problems,
 )
+from xlner.protocols import Component
 from xlner.registry import solvers
 
 
@@ -116,7 +116,7 @@ def greedy_solution(batch: MatchingBatch, s: int, solver: str = "greedy") -> Sol
 
 
 @solvers.register
-class GreedySolver:
+class GreedySolver(Component):
     """Highest score first; correct for ``<= n`` with ``n >= 2`` too."""
 
     name = "greedy"
@@ -124,9 +124,6 @@ class GreedySolver:
 
     def __init__(self, fast_path: bool = True) -> None:
         self.fast_path = fast_path
-
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "fast_path": self.fast_path}
 
     def solve_batch(self, batch: MatchingBatch) -> list[Solution]:
         out: list[Solution | None] = (fast_solutions(batch, self.name) if self.fast_path
