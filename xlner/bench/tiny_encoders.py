@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from xlner.errors import ConfigError
 from xlner.subwords import require_torch
 
 KINDS = ("bert", "xlmr")
+BERT_SPECIALS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]",
+                 "sep_token": "[SEP]", "mask_token": "[MASK]"}
+XLMR_SPECIALS = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
+                 "pad_token": "<pad>", "cls_token": "<s>", "sep_token": "</s>",
+                 "mask_token": "<mask>"}
 
 
 def build_tiny_encoder(path: str | Path, texts: Iterable[str], *, kind: str = "bert",
@@ -30,48 +36,32 @@ def build_tiny_encoder(path: str | Path, texts: Iterable[str], *, kind: str = "b
     if kind not in KINDS:
         raise ConfigError(f"tiny model kind must be one of {', '.join(KINDS)}, not {kind!r}")
     torch, transformers = require_torch()
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
     from tokenizers import trainers as tok_trainers
 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     lines = list(texts)
     if kind == "bert":
-        specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-        tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-        tok.normalizer = normalizers.BertNormalizer(lowercase=False)
-        tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-        tok.decoder = decoders.WordPiece()
-        tok.train_from_iterator(lines, tok_trainers.WordPieceTrainer(
-            vocab_size=vocab_size, special_tokens=specials, show_progress=False))
-        cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-        tok.post_processor = processors.TemplateProcessing(
-            single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]",
-            special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])
-        fast = transformers.PreTrainedTokenizerFast(
-            tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-            sep_token="[SEP]", mask_token="[MASK]", model_max_length=max_positions)
+        tok, fast = _train_tokenizer(
+            lines, Tokenizer(models.WordPiece(unk_token="[UNK]")),
+            normalizers.BertNormalizer(lowercase=False), pre_tokenizers.BertPreTokenizer(),
+            decoders.WordPiece(), tok_trainers.WordPieceTrainer(
+                vocab_size=vocab_size, special_tokens=list(BERT_SPECIALS.values()),
+                show_progress=False),
+            BERT_SPECIALS, "[CLS] $A [SEP] $B [SEP]", max_positions)
         config = transformers.BertConfig(
             vocab_size=tok.get_vocab_size(), hidden_size=hidden, num_hidden_layers=layers,
             num_attention_heads=heads, intermediate_size=2 * hidden,
             max_position_embeddings=max_positions, pad_token_id=tok.token_to_id("[PAD]"))
     else:
-        specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-        tok = Tokenizer(models.Unigram())
-        tok.normalizer = normalizers.NFKC()
-        tok.pre_tokenizer = pre_tokenizers.Metaspace()
-        tok.decoder = decoders.Metaspace()
-        tok.train_from_iterator(lines, tok_trainers.UnigramTrainer(
-            vocab_size=vocab_size, special_tokens=specials, unk_token="<unk>",
-            show_progress=False))
+        tok, fast = _train_tokenizer(
+            lines, Tokenizer(models.Unigram()), normalizers.NFKC(), pre_tokenizers.Metaspace(),
+            decoders.Metaspace(), tok_trainers.UnigramTrainer(
+                vocab_size=vocab_size, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+                unk_token="<unk>", show_progress=False),
+            XLMR_SPECIALS, "<s> $A </s> </s> $B </s>", max_positions)
         bos, eos = tok.token_to_id("<s>"), tok.token_to_id("</s>")
-        tok.post_processor = processors.TemplateProcessing(
-            single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
-            special_tokens=[("<s>", bos), ("</s>", eos)])
-        fast = transformers.PreTrainedTokenizerFast(
-            tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
-            pad_token="<pad>", cls_token="<s>", sep_token="</s>", mask_token="<mask>",
-            model_max_length=max_positions)
         pad_id = tok.token_to_id("<pad>")
         assert pad_id is not None
         pad = int(pad_id)
@@ -91,6 +81,26 @@ def build_tiny_encoder(path: str | Path, texts: Iterable[str], *, kind: str = "b
     model.save_pretrained(path)
     fast.save_pretrained(path)
     return path
+
+
+def _train_tokenizer(lines: list[str], tok: Any, normalizer: Any, pre_tokenizer: Any,
+                     decoder: Any, trainer: Any, specials: dict[str, str], pair: str,
+                     max_positions: int) -> tuple[Any, Any]:
+    """Train ``tok`` on ``lines``, wrap every input in its first and last special tokens
+    (``cls_token``/``sep_token``; ``pair`` is the template of two inputs) and give it with its
+    transformers fast tokenizer (special tokens ``specials``)."""
+    from tokenizers import processors
+
+    _, transformers = require_torch()
+    tok.normalizer, tok.pre_tokenizer, tok.decoder = normalizer, pre_tokenizer, decoder
+    tok.train_from_iterator(lines, trainer)
+    first, last = specials["cls_token"], specials["sep_token"]
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{first} $A {last}", pair=pair,
+        special_tokens=[(first, tok.token_to_id(first)), (last, tok.token_to_id(last))])
+    fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tok,
+                                                model_max_length=max_positions, **specials)
+    return tok, fast
 
 
 def synthetic_words(n: int = 400, seed: int = 0) -> list[str]:

@@ -7,6 +7,7 @@ not cover raises too (e.g. Ghomálá' has no NLLB code).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from xlner.errors import ConfigError
 
@@ -20,72 +21,25 @@ class Language:
     m2m100: str | None
 
 
-_TABLE = [
-    # name, ISO 639-1, ISO 639-3 (MasakhaNER uses these), NLLB-200, M2M100
-    ("Afrikaans", "af", "afr", "afr_Latn", "af"),
-    ("Amharic", "am", "amh", "amh_Ethi", "am"),
-    ("Arabic", "ar", "ara", "arb_Arab", "ar"),
-    ("Bambara", "bm", "bam", "bam_Latn", None),
-    ("Ghomala'", None, "bbj", None, None),
-    ("Bulgarian", "bg", "bul", "bul_Cyrl", "bg"),
-    ("Bengali", "bn", "ben", "ben_Beng", "bn"),
-    ("German", "de", "deu", "deu_Latn", "de"),
-    ("Greek", "el", "ell", "ell_Grek", "el"),
-    ("English", "en", "eng", "eng_Latn", "en"),
-    ("Spanish", "es", "spa", "spa_Latn", "es"),
-    ("Estonian", "et", "est", "est_Latn", "et"),
-    ("Basque", "eu", "eus", "eus_Latn", None),
-    ("Ewe", "ee", "ewe", "ewe_Latn", None),
-    ("Persian", "fa", "fas", "pes_Arab", "fa"),
-    ("Finnish", "fi", "fin", "fin_Latn", "fi"),
-    ("Fon", None, "fon", "fon_Latn", None),
-    ("French", "fr", "fra", "fra_Latn", "fr"),
-    ("Hausa", "ha", "hau", "hau_Latn", "ha"),
-    ("Hebrew", "he", "heb", "heb_Hebr", "he"),
-    ("Hindi", "hi", "hin", "hin_Deva", "hi"),
-    ("Hungarian", "hu", "hun", "hun_Latn", "hu"),
-    ("Indonesian", "id", "ind", "ind_Latn", "id"),
-    ("Igbo", "ig", "ibo", "ibo_Latn", "ig"),
-    ("Italian", "it", "ita", "ita_Latn", "it"),
-    ("Japanese", "ja", "jpn", "jpn_Jpan", "ja"),
-    ("Javanese", "jv", "jav", "jav_Latn", "jv"),
-    ("Georgian", "ka", "kat", "kat_Geor", "ka"),
-    ("Kinyarwanda", "rw", "kin", "kin_Latn", None),
-    ("Kazakh", "kk", "kaz", "kaz_Cyrl", "kk"),
-    ("Korean", "ko", "kor", "kor_Hang", "ko"),
-    ("Ganda", "lg", "lug", "lug_Latn", "lg"),
-    ("Luo", None, "luo", "luo_Latn", None),
-    ("Malayalam", "ml", "mal", "mal_Mlym", "ml"),
-    ("Mossi", None, "mos", "mos_Latn", None),
-    ("Marathi", "mr", "mar", "mar_Deva", "mr"),
-    ("Malay", "ms", "msa", "zsm_Latn", "ms"),
-    ("Burmese", "my", "mya", "mya_Mymr", "my"),
-    ("Dutch", "nl", "nld", "nld_Latn", "nl"),
-    ("Chichewa", "ny", "nya", "nya_Latn", None),
-    ("Nigerian Pidgin", None, "pcm", None, None),
-    ("Portuguese", "pt", "por", "por_Latn", "pt"),
-    ("Russian", "ru", "rus", "rus_Cyrl", "ru"),
-    ("Shona", "sn", "sna", "sna_Latn", None),
-    ("Swahili", "sw", "swa", "swh_Latn", "sw"),
-    ("Tamil", "ta", "tam", "tam_Taml", "ta"),
-    ("Telugu", "te", "tel", "tel_Telu", None),
-    ("Thai", "th", "tha", "tha_Thai", "th"),
-    ("Tagalog", "tl", "tgl", "tgl_Latn", "tl"),
-    ("Tswana", "tn", "tsn", "tsn_Latn", "tn"),
-    ("Turkish", "tr", "tur", "tur_Latn", "tr"),
-    ("Twi", "tw", "twi", "twi_Latn", None),
-    ("Urdu", "ur", "urd", "urd_Arab", "ur"),
-    ("Vietnamese", "vi", "vie", "vie_Latn", "vi"),
-    ("Wolof", "wo", "wol", "wol_Latn", "wo"),
-    ("Xhosa", "xh", "xho", "xho_Latn", "xh"),
-    ("Yoruba", "yo", "yor", "yor_Latn", "yo"),
-    ("Chinese", "zh", "zho", "zho_Hans", "zh"),
-    ("Zulu", "zu", "zul", "zul_Latn", "zu"),
-]
+def _read_table() -> list[Language]:
+    """The rows of ``languages.tsv`` (name, ISO 639-1, ISO 639-3, NLLB-200, M2M100; ``-``:
+    none), a data file beside this module."""
+    text = (Path(__file__).with_name("languages.tsv")).read_text(encoding="utf-8")
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [None if c == "-" else c for c in line.split("\t")]
+        if len(cells) != 5 or cells[0] is None or cells[2] is None:
+            raise ValueError(f"languages.tsv line {number}: expected 5 tab-separated cells "
+                             "with a name and an ISO 639-3 code")
+        out.append(Language(*cells))  # type: ignore[arg-type]
+    return out
+
+
 
 LANGUAGES: dict[str, Language] = {}
-for _row in _TABLE:
-    _lang = Language(*_row)
+for _lang in _read_table():
     for _code in (_lang.iso1, _lang.iso3, _lang.nllb):
         if _code:
             LANGUAGES.setdefault(_code.lower(), _lang)
