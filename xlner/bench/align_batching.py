@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from xlner.align.base import Aligner, Words
+from xlner.bench.batching import format_speedup
 
 
 def bench_aligner_batching(aligner: Aligner, src: Sequence[Words], tgt: Sequence[Words]
@@ -63,8 +64,5 @@ def bench_tiny(aligner: str = "simalign", *, pairs: int = 256, batch_size: int =
 
 def format_batching(result: dict[str, Any]) -> str:
     return (f"{result['aligner']['name']} on {result['model']}: {result['pairs']} pairs\n"
-            f"  one at a time: {result['one_at_a_time_per_s']:9.1f} pairs/s\n"
-            f"  batched:       {result['batched_per_s']:9.1f} pairs/s "
-            f"(batch size {result['aligner'].get('batch_size')})\n"
-            f"  speedup:       {result['speedup']:9.2f}x   identical links: "
-            f"{result['identical_links']}")
+            + format_speedup(result, "pairs", result["aligner"].get("batch_size"),
+                             f"identical links: {result['identical_links']}"))

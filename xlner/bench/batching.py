@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,6 +85,15 @@ def bench_translator(translator: Any = None, *, sentences: Sequence[str] | None 
         name = getattr(translator, "name", type(translator).__name__)
         return time_batching(lambda batch: translator.translate(batch, src_lang, tgt_lang),
                              items, batch_size, name=f"translator {name}")
+
+
+def format_speedup(result: Mapping[str, Any], unit: str, batch_size: Any, agreement: str) -> str:
+    """The lines of a one-at-a-time versus batched comparison (``one_at_a_time_per_s``,
+    ``batched_per_s``, ``speedup`` of ``result``), ending with how far the outputs agree."""
+    return (f"  one at a time: {result['one_at_a_time_per_s']:9.1f} {unit}/s\n"
+            f"  batched:       {result['batched_per_s']:9.1f} {unit}/s "
+            f"(batch size {batch_size})\n"
+            f"  speedup:       {result['speedup']:9.2f}x   {agreement}")
 
 
 def format_results(results: Sequence[BatchingResult]) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from xlner.bench.batching import format_speedup
 from xlner.corpora.images import ImageRecord, ImageTextCorpus, read_image_jsonl, write_image_jsonl
 from xlner.data import Entity, Sentence
 from xlner.errors import ConfigError, InputError
@@ -400,11 +401,8 @@ def bench_visual_batching(model: str | None = None, *, sentences: int = 16,
 def format_visual_batching(result: dict[str, Any]) -> str:
     return (f"visual scorer on {result['model']}: {result['candidates']} (entity, candidate) "
             f"pairs over {result['sentences']} sentence pairs with images\n"
-            f"  one at a time: {result['one_at_a_time_per_s']:9.1f} candidates/s\n"
-            f"  batched:       {result['batched_per_s']:9.1f} candidates/s "
-            f"(batch size {result['scorer']['encoder'].get('batch_size')})\n"
-            f"  speedup:       {result['speedup']:9.2f}x   max |difference| "
-            f"{result['max_abs_difference']:.2e}")
+            + format_speedup(result, "candidates", result["scorer"]["encoder"].get("batch_size"),
+                             f"max |difference| {result['max_abs_difference']:.2e}"))
 
 
 __all__ = ["bench_image_text", "bench_visual_batching", "format_image_text",
