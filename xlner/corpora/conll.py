@@ -128,6 +128,10 @@ def iter_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
         stats.update(repairs=repairs, skipped_empty_words=skipped)
 
 
+STREAM_FROM = 1 << 24
+"""Files of this many bytes or more are read a line at a time (smaller ones in one read)."""
+
+
 def _lines(path: Path, encoding: str) -> Iterator[str]:
     """The file's lines as :func:`~xlner.files.split_lines` gives them (split at ``\\n``,
     without ``\\r``); a large file in a byte-oriented encoding is read a line at a time."""
@@ -138,7 +142,7 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
     except LookupError:
         byte_wise = False
     try:
-        large = path.stat().st_size >= 1 << 24
+        large = path.stat().st_size >= STREAM_FROM
     except OSError:  # read_text_file names the missing file
         large = False
     if not byte_wise or not large:

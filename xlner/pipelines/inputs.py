@@ -27,26 +27,29 @@ def load_input(spec: Input, *, data_dir: str | Path | None = None, download: boo
 
 def iter_input(spec: Input, *, data_dir: str | Path | None = None, download: bool = True,
                labelled: bool | None = None, role: str | None = None) -> Iterator[Sentence]:
-    """The sentences of an input one by one. A CoNLL file (labelled or words only) is read
-    line by line, so memory holds one sentence; other inputs (named corpora, datasets, text
-    files) are read whole by :func:`load_input` and then given one by one. The checks and
-    errors are those of :func:`load_input`."""
+    """The sentences of an input one by one. A CoNLL file or named CoNLL corpus (labelled or
+    words only) is read line by line, so memory holds one sentence; other inputs (FLORES,
+    datasets, text files) are read whole by :func:`load_input` and then given one by one.
+    The checks and errors are those of :func:`load_input` (``labelled=False``: tags unread)."""
     from xlner.corpora.conll import iter_conll
     from xlner.corpora.detect import Format, detect_text_format
     from xlner.corpora.hf import is_hf_spec
     from xlner.corpora.labels import LabelMap
-    from xlner.corpora.named import is_corpus_name
+    from xlner.corpora.named import is_corpus_name, resolve
     from xlner.errors import InputError
 
     path = Path(spec.name)
     fmt = None
-    if not is_corpus_name(spec.name) and not is_hf_spec(spec.name) and path.is_file():
+    if is_corpus_name(spec.name) and spec.name.partition(":")[0] not in ("flores200", "bitext"):
+        (path,) = resolve(spec.name, data_dir=data_dir, download_missing=download)
+        fmt = Format.CONLL if labelled is not False else Format.WORDS
+    elif not is_corpus_name(spec.name) and not is_hf_spec(spec.name) and path.is_file():
         with open(path, "rb") as handle:
             head = handle.read(1 << 20)
         fmt = detect_text_format(head[:head.rfind(b"\n") + 1 or len(head)].decode(
             spec.encoding, errors="replace"))
     if fmt not in (Format.CONLL, Format.WORDS) or (labelled and fmt is Format.WORDS):
-        log.info("%s: read whole (not a CoNLL file)", spec.name)
+        log.info("%s: read whole (not a CoNLL file)", spec.name)  # its errors come from there
         yield from load_input(spec, data_dir=data_dir, download=download, labelled=labelled,
                               role=role)
         return

@@ -384,7 +384,7 @@ def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str =
         names = (config.input("source").name, config.input("target").name, names[2])
     if target is None:
         target = (s.words for s in iter_input(config.input("target"), data_dir=config.data_dir,
-                                              download=config.download, labelled=None,
+                                              download=config.download, labelled=False,
                                               role="target"))
     if links is None and al.links is not None:
         links = _iter_links(al.links)
