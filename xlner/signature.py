@@ -19,7 +19,15 @@ class Describable(Protocol):
     def describe(self) -> dict[str, Any]: ...
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:  # fast paths (a runtime Protocol check per element is slow)
+        return value
+    if kind is list or kind is tuple:
+        return [_jsonable(v) for v in value]
     if isinstance(value, Describable):
         return value.describe()
     if isinstance(value, Path):

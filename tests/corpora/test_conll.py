@@ -98,3 +98,26 @@ def test_write_read_round_trip(tmp_path: Path, scheme: str) -> None:
     back = read_conll(out, scheme=scheme)
     assert [(s.words, s.entities) for s in back] == [(s.words, s.entities) for s in sentences]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_iter_conll_line_by_line_reads_what_read_conll_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlner.corpora.conll as conll
+
+    text = ("\ufeff-DOCSTART-\tO\r\n\r\nAngela\tB-PER\r\nMerkel\tI-PER\nspoke\tO\n\n"
+            "in\tO\nBerlin\tB-LOC\n\nZürich\tB-LOC\n")
+    p = write(tmp_path / "a.conll", text)
+    whole = read_conll(p)
+    monkeypatch.setattr(conll, "STREAM_FROM", 1)  # every file takes the line-at-a-time path
+    streamed = list(conll.iter_conll(p))
+    assert streamed == whole.sentences and len(streamed) == 3
+    assert read_conll(p).sentences == whole.sentences
+    bad = write(tmp_path / "b.conll", "a\tO\nb\tI-PER\tX\n")
+    with pytest.raises(InputError, match=r"b\.conll:2: ragged columns"):
+        list(conll.iter_conll(bad))
+    latin = tmp_path / "l.conll"
+    latin.write_bytes(b"ok\tO\n\nZ\xfcrich\tB-LOC\n")
+    lazy = conll.iter_conll(latin)
+    assert next(lazy).words == ("ok",)  # the first sentence comes before the bad byte is read
+    with pytest.raises(InputError, match=r"l\.conll:3: byte 1 .* not valid utf-8"):
+        next(lazy)

@@ -145,3 +145,51 @@ def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
     bad.write_text("LEX\ta\tb\t1\nHMMF\tx\t2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.txt:2: not an eflomal priors line"):
         read_priors(bad)
+
+
+def test_the_driver_reads_the_inputs_shard_by_shard(pairs: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most the running shard (one worker) is read ahead of the shards done, and the
+    output is the one from the whole corpus in memory."""
+    import xlner.pipelines.shards as shards
+    from xlner.align import read_pharaoh
+    from xlner.corpora.conll import read_conll
+
+    src, tgt = read_conll(pairs / "en.conll"), read_conll(pairs / "sw.conll")
+    links = read_pharaoh(pairs / "links.txt")
+    read = [0]
+
+    def lazy() -> object:
+        for s in src:
+            read[0] += 1
+            yield s
+
+    seen: list[tuple[int, int]] = []
+    real = shards.run_shard
+
+    def spy(config: object, shard: shards.Shard, path: str, key: str) -> object:
+        seen.append((shard.index, read[0]))
+        return real(config, shard, path, key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shards, "run_shard", spy)
+    out = tmp_path / "lazy.conll"
+    res = project_sharded(_config(pairs, out, links=str(pairs / "links.txt")),  # type: ignore[arg-type]
+                          shard_size=20, source=lazy(), target=(s.words for s in tgt),
+                          links=iter(links))
+    assert not res.failed and res.sentences == 90
+    assert seen == [(k, min(20 * (k + 1), 90)) for k in range(5)]
+    whole = tmp_path / "whole.conll"
+    project_sharded(_config(pairs, whole, links=str(pairs / "links.txt")),  # type: ignore[arg-type]
+                    shard_size=1000)
+    assert out.read_bytes() == whole.read_bytes()
+    assert json.loads((tmp_path / "lazy.conll.report.json").read_text()) == json.loads(
+        (tmp_path / "whole.conll.report.json").read_text())
+    # inputs of different lengths: both counts, once the shorter one ends
+    with pytest.raises(InputError, match="90 sentences in the source but 89 in the target"):
+        project_sharded(_config(pairs, tmp_path / "short.conll"),  # type: ignore[arg-type]
+                        shard_size=20, source=iter(src), target=[s.words for s in tgt][:89],
+                        links=links)
+    with pytest.raises(InputError, match=r"links91\.txt: 91 link lines for 90 sentence pairs"):
+        (pairs / "links91.txt").write_text((pairs / "links.txt").read_text() + "0-0\n")
+        project_sharded(_config(pairs, tmp_path / "l.conll",  # type: ignore[arg-type]
+                                links=str(pairs / "links91.txt")), shard_size=20)

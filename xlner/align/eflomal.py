@@ -151,7 +151,7 @@ class EflomalAligner:
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
                  unglue: bool = False, tokenizer: str = "xlner",
                  data_dir: str | Path | None = None, download: bool = True,
-                 priors: str | Path | None = None) -> None:
+                 priors: str | Path | None = None, one_core: bool = False) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
@@ -172,6 +172,9 @@ class EflomalAligner:
         self.unglue = bool(unglue)
         self.priors = None if priors is None else str(priors)
         """eflomal priors learnt beforehand (:mod:`xlner.align.priors`), added per batch."""
+        self._one_core = bool(one_core)
+        """Run the two directions one after the other (a sharded task holds one core); the
+        links are the same either way."""
         from xlner.corpora.text import get_tokenizer
 
         get_tokenizer(tokenizer)  # validates the name (and that its segmenter is installed)
@@ -310,11 +313,16 @@ class EflomalAligner:
                 common += ["-3", str(iters[2])]
             outputs = {"-f": Path(tmp, "fwd"), "-r": Path(tmp, "rev")}
             with stage(f"eflomal: aligning {n} sentence pairs"):
-                procs = [subprocess.Popen([*common, flag, str(path)], env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                         for flag, path in outputs.items()]
+                procs: list[subprocess.Popen[bytes]] = []
+                results: list[tuple[bytes, bytes]] = []
+                waves = ([[k] for k in outputs] if self._one_core else [list(outputs)])
                 try:
-                    results = [proc.communicate() for proc in procs]
+                    for wave in waves:
+                        started = [subprocess.Popen([*common, flag, str(outputs[flag])], env=env,
+                                                    stdout=subprocess.DEVNULL,
+                                                    stderr=subprocess.PIPE) for flag in wave]
+                        procs += started
+                        results += [proc.communicate() for proc in started]
                 except BaseException:  # interrupted (SIGINT, SIGTERM): no orphaned eflomal runs
                     for proc in procs:
                         proc.kill()

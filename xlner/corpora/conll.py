@@ -3,8 +3,9 @@ last column, a blank line between sentences, ``-DOCSTART-`` lines skipped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
@@ -29,8 +30,32 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
     ``Corpus.meta["skipped_empty_words"]``.
     """
     path = Path(path)
+    stats: dict[str, Any] = {}
+    sentences = list(iter_conll(path, scheme=scheme, repair=repair, label_map=label_map,
+                                labelled=labelled, encoding=encoding,
+                                skip_empty_words=skip_empty_words, stats=stats))
+    try:
+        digest = file_digest(path)
+    except OSError:
+        digest = ""
+    corpus = Corpus(sentences, name=name or str(path), path=path, digest=digest,
+                    repairs=stats["repairs"])
+    if label_map is not None and not label_map.is_identity:
+        corpus.meta["label_map"] = label_map.describe()
+    if stats["skipped_empty_words"]:
+        corpus.meta["skipped_empty_words"] = stats["skipped_empty_words"]
+    return corpus
+
+
+def iter_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: bool = False,
+               label_map: LabelMap | None = None, labelled: bool | None = None,
+               encoding: str = "utf-8", skip_empty_words: bool = False,
+               stats: dict[str, Any] | None = None) -> Iterator[Sentence]:
+    """The sentences of a CoNLL file one by one, read line by line (memory: one sentence);
+    the checks of :func:`read_conll`. ``stats`` (if given) receives ``repairs`` and
+    ``skipped_empty_words`` once the file is read."""
+    path = Path(path)
     scheme = Scheme.parse(scheme)
-    sentences: list[Sentence] = []
     repairs = 0
     n_columns = 0
     tab: bool | None = None
@@ -39,10 +64,10 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
     first_line = 0
     skipped: list[int] = []
 
-    def flush() -> None:
+    def flush() -> Sentence | None:
         nonlocal repairs
         if not words:
-            return
+            return None
         entities: tuple[Entity, ...] = ()
         if labelled:
             try:
@@ -54,13 +79,15 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
             entities = tuple(decoded.entities)
             if label_map is not None:
                 entities = label_map.apply(entities)
-        sentences.append(Sentence(tuple(words), entities, f"{path}:{first_line}"))
+        sentence = Sentence(tuple(words), entities, f"{path}:{first_line}")
         words.clear()
         tags.clear()
+        return sentence
 
-    for lineno, line in enumerate(split_lines(read_text_file(path, encoding)), 1):
+    for lineno, line in enumerate(_lines(path, encoding), 1):
         if not line.strip():
-            flush()
+            if (done := flush()) is not None:
+                yield done
             continue
         if tab is None:
             tab = "\t" in line
@@ -76,7 +103,8 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
             skipped.append(lineno)
             continue
         if fields[0] == "-DOCSTART-":
-            flush()
+            if (done := flush()) is not None:
+                yield done
             continue
         if n_columns == 0:
             n_columns = len(fields)
@@ -94,17 +122,45 @@ def read_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
             first_line = lineno
         words.append(fields[0])
         tags.append(fields[-1])
-    flush()
+    if (done := flush()) is not None:
+        yield done
+    if stats is not None:
+        stats.update(repairs=repairs, skipped_empty_words=skipped)
+
+
+STREAM_FROM = 1 << 24
+"""Files of this many bytes or more are read a line at a time (smaller ones in one read)."""
+
+
+def _lines(path: Path, encoding: str) -> Iterator[str]:
+    """The file's lines as :func:`~xlner.files.split_lines` gives them (split at ``\\n``,
+    without ``\\r``); a large file in a byte-oriented encoding is read a line at a time."""
+    import codecs
+
     try:
-        digest = file_digest(path)
-    except OSError:
-        digest = ""
-    corpus = Corpus(sentences, name=name or str(path), path=path, digest=digest, repairs=repairs)
-    if label_map is not None and not label_map.is_identity:
-        corpus.meta["label_map"] = label_map.describe()
-    if skipped:
-        corpus.meta["skipped_empty_words"] = skipped
-    return corpus
+        byte_wise = codecs.lookup(encoding).name in ("utf-8", "ascii", "iso8859-1", "cp1252")
+    except LookupError:
+        byte_wise = False
+    try:
+        large = path.stat().st_size >= STREAM_FROM
+    except OSError:  # read_text_file names the missing file
+        large = False
+    if not byte_wise or not large:
+        yield from split_lines(read_text_file(path, encoding))
+        return
+    with open(path, "rb") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"byte {exc.start} of the line is not valid {encoding}; give "
+                                 "the file's encoding, e.g. --encoding latin-1",
+                                 source=path, line=lineno) from None
+            if lineno == 1 and line.startswith("\ufeff"):
+                line = line[1:]
+            if line.endswith("\n"):
+                line = line[:-1]
+            yield line[:-1] if line.endswith("\r") else line
 
 
 def format_conll(sentences: Iterable[Sentence], scheme: Scheme | str = Scheme.IOB2,

@@ -27,21 +27,30 @@ class ProjectionReport:
     @classmethod
     def build(cls, sources: Sequence[Sequence[Any]], results: Sequence[ProjectionResult],
               ) -> ProjectionReport:
-        rep = cls(sentences=len(results))
+        rep = cls(sentences=0)
         for k, (ents, res) in enumerate(zip(sources, results, strict=True)):
-            rep.source_entities += len(ents)
-            rep.source_by_class.update(e.label for e in ents)
-            rep.projected_entities += len(res.entities)
-            rep.projected_by_class.update(e.label for e in res.entities)
-            rep.landed_source_entities += len(set(res.sources))
-            for un in res.unprojected:
-                rep.unprojected[un.reason] += 1
-                rep.unprojected_by_class.setdefault(un.entity.label, Counter())[un.reason] += 1
-            if res.status == ERROR:
-                rep.failed.append({"sentence": k, "error": res.detail})
-            elif res.status == FALLBACK:
-                rep.fallback.append({"sentence": k, "detail": res.detail})
+            rep.add_source(ents)
+            rep.add_result(k, res)
         return rep
+
+    def add_source(self, entities: Sequence[Any]) -> None:
+        """Count one more sentence pair and its source entities (streamed reports)."""
+        self.sentences += 1
+        self.source_entities += len(entities)
+        self.source_by_class.update(e.label for e in entities)
+
+    def add_result(self, k: int, res: ProjectionResult) -> None:
+        """Count the projection result of sentence ``k``."""
+        self.projected_entities += len(res.entities)
+        self.projected_by_class.update(e.label for e in res.entities)
+        self.landed_source_entities += len(set(res.sources))
+        for un in res.unprojected:
+            self.unprojected[un.reason] += 1
+            self.unprojected_by_class.setdefault(un.entity.label, Counter())[un.reason] += 1
+        if res.status == ERROR:
+            self.failed.append({"sentence": k, "error": res.detail})
+        elif res.status == FALLBACK:
+            self.fallback.append({"sentence": k, "detail": res.detail})
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -22,7 +22,7 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ import numpy as np
 from xlner.align.base import uses_bitext
 from xlner.corpora.conll import write_conll
 from xlner.data import Entity, Sentence
-from xlner.errors import ConfigError, XlnerError
+from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import atomic_write
 from xlner.pipelines.config import Align, Project, RunConfig
 from xlner.pipelines.report import ProjectionReport
@@ -108,7 +108,10 @@ def _components(config: RunConfig) -> tuple[Any, Any]:
         method = resolve_method(pr.methods[0], **pr.params)
         aligner = None
         if al.links is None:
-            aligner = create_aligner(al.aligner, **aligner_settings(config))
+            settings = aligner_settings(config)
+            if al.aligner.split("(")[0].strip() == "eflomal":
+                settings["one_core"] = True  # a task holds one core: directions in turn
+            aligner = create_aligner(al.aligner, **settings)
         _COMPONENTS[key] = (aligner, method)
     return _COMPONENTS[key]  # type: ignore[no-any-return]
 
@@ -162,17 +165,24 @@ def run_shard(config: RunConfig, shard: Shard, path: str, key: str) -> ShardOutc
                             error=f"{type(exc).__name__}: {exc}")
 
 
-def read_shard(path: str | Path) -> tuple[list[Sentence], list[ProjectionResult]]:
-    sentences, results = [], []
+def iter_shard(path: str | Path) -> Iterator[tuple[Sentence, ProjectionResult]]:
+    """The projected sentences of a shard file with their results, a line at a time."""
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             d = json.loads(line)
             ents = [Entity(*e) for e in d["entities"]]
-            sentences.append(Sentence(tuple(d["words"]), tuple(ents)))
-            results.append(ProjectionResult(ents, list(d["sources"]),
-                                            [Unprojected(Entity(s, e, lab), reason)
-                                             for s, e, lab, reason in d["unprojected"]],
-                                            d["status"], d["detail"]))
+            yield (Sentence(tuple(d["words"]), tuple(ents)),
+                   ProjectionResult(ents, list(d["sources"]),
+                                    [Unprojected(Entity(s, e, lab), reason)
+                                     for s, e, lab, reason in d["unprojected"]],
+                                    d["status"], d["detail"]))
+
+
+def read_shard(path: str | Path) -> tuple[list[Sentence], list[ProjectionResult]]:
+    sentences, results = [], []
+    for sentence, result in iter_shard(path):
+        sentences.append(sentence)
+        results.append(result)
     return sentences, results
 
 
@@ -190,22 +200,31 @@ def _shard_done(path: Path, key: str) -> bool:
 Task = tuple[RunConfig, Shard, str, str]
 
 
-def run_local(tasks: Sequence[Task], workers: int) -> list[ShardOutcome]:
-    """Shards on a process pool of ``workers`` (1: in this process)."""
+def run_local(tasks: Iterable[Task], workers: int) -> Iterator[ShardOutcome]:
+    """Shards on a process pool of ``workers`` (1: in this process), as they finish; at most
+    ``2 × workers`` shards are in flight, so the driver holds a bounded part of the corpus."""
     if workers <= 1:
-        return [run_shard(*t) for t in tasks]
-    from concurrent.futures import ProcessPoolExecutor
+        for task in tasks:
+            yield run_shard(*task)
+        return
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run_shard, *zip(*tasks, strict=True)))
+        pending: set[Future[ShardOutcome]] = set()
+        for task in tasks:
+            pending.add(pool.submit(run_shard, *task))
+            if len(pending) >= 2 * workers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in done)
 
 
-def run_ray(tasks: Sequence[Task], workers: int, address: str | None = None
-            ) -> list[ShardOutcome]:
+def run_ray(tasks: Iterable[Task], workers: int, address: str | None = None
+            ) -> Iterator[ShardOutcome]:
     """Shards as Ray tasks (one CPU each; ``workers`` CPUs for a local Ray, ``address`` to join
-    a cluster)."""
-    if not tasks:
-        return []
+    a cluster), as they finish; at most ``2 × workers`` in flight."""
     try:
         import ray
     except ImportError:
@@ -219,23 +238,34 @@ def run_ray(tasks: Sequence[Task], workers: int, address: str | None = None
         started = True
     try:
         remote = ray.remote(num_cpus=1)(run_shard)
-        config_ref = ray.put(tasks[0][0])
-        refs = [remote.remote(config_ref, shard, path, key) for _, shard, path, key in tasks]
-        return list(ray.get(refs))
+        config_refs: dict[int, Any] = {}
+        pending: list[Any] = []
+        for config, shard, path, key in tasks:
+            ref = config_refs.setdefault(id(config), ray.put(config))
+            pending.append(remote.remote(ref, shard, path, key))
+            if len(pending) >= 2 * workers:
+                done, pending = ray.wait(pending, num_returns=1)
+                yield from ray.get(done)
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            yield from ray.get(done)
     finally:
         if started:
             ray.shutdown()
 
 
-ENGINE_RUNNERS: dict[str, Callable[..., list[ShardOutcome]]] = {"local": run_local,
-                                                                "ray": run_ray}
+ENGINE_RUNNERS: dict[str, Callable[..., Iterator[ShardOutcome]]] = {"local": run_local,
+                                                                    "ray": run_ray}
 
 
 # -- the driver ----------------------------------------------------------------------------------
-def _with_priors(config: RunConfig, folder: Path, source: Sequence[Sentence],
-                 target: Sequence[Words]) -> tuple[RunConfig, str]:
+Pair = tuple[Sentence, Words, "np.ndarray | None"]
+
+
+def _with_priors(config: RunConfig, folder: Path, sample: Sequence[Pair]
+                 ) -> tuple[RunConfig, str]:
     """Learn eflomal priors once (a stage: ``priors.txt`` in the shard folder) from the
-    first ``priors_sample`` pairs plus the bitext; shards then align with them, bitext-free."""
+    ``sample`` pairs plus the bitext; shards then align with them, bitext-free."""
     import dataclasses
 
     from xlner.align.priors import learn_priors
@@ -244,9 +274,8 @@ def _with_priors(config: RunConfig, folder: Path, source: Sequence[Sentence],
     al = config.require(Align)
     if al.aligner.split("(")[0] != "eflomal":
         raise ConfigError("priors_sample: shared priors are learnt with the eflomal aligner")
-    n = al.priors_sample or 0
-    sample_src = [s.words for s in source[:n]]
-    sample_tgt = [tuple(t) for t in target[:n]]
+    sample_src = [s.words for s, _, _ in sample]
+    sample_tgt = [tuple(t) for _, t, _ in sample]
     path = folder / "priors.txt"
     key = stage_key("priors", config.digest_view(), sample_src, sample_tgt)
     if not (config.resume and _shard_done(path, key)):
@@ -255,7 +284,7 @@ def _with_priors(config: RunConfig, folder: Path, source: Sequence[Sentence],
                                 if isinstance(s, Align) else s for s in config.steps)))
         t0 = time.perf_counter()
         learn_priors(aligner, sample_src, sample_tgt, path)
-        write_sidecar(path, {"key": key, "sample": n,
+        write_sidecar(path, {"key": key, "sample": len(sample),
                              "seconds": round(time.perf_counter() - t0, 3)})
     params = {**dict(al.params), "priors": str(path)}
     shard_align = dataclasses.replace(al, params=params, bitexts=(), priors_sample=None)
@@ -264,17 +293,77 @@ def _with_priors(config: RunConfig, folder: Path, source: Sequence[Sentence],
                                                    for s in config.steps)), key
 
 
+_END = object()
+
+
+def _pairs(source: Iterable[Sentence], target: Iterable[Sequence[str]],
+           links: Iterable[np.ndarray] | None, names: tuple[str, str, str]) -> Iterator[Pair]:
+    """The sentence pairs (with their links, if given) one by one; inputs of different
+    lengths are an error giving both counts (found when the shorter one ends)."""
+    it_s, it_t = iter(source), iter(target)
+    it_l = None if links is None else iter(links)
+    n = 0
+    while True:
+        s, t = next(it_s, _END), next(it_t, _END)
+        lk = None if it_l is None else next(it_l, _END)
+        ended = (s is _END, t is _END, lk is _END)
+        if ended[0] and ended[1] and (it_l is None or ended[2]):
+            return
+        if any(ended):
+            def count(it: Iterator[Any] | None, end: bool, n: int = n) -> int:
+                return n if end or it is None else n + 1 + sum(1 for _ in it)
+
+            ns, nt = count(it_s, ended[0]), count(it_t, ended[1])
+            if ns != nt:
+                raise InputError(f"{ns} sentences in {names[0]} but {nt} in {names[1]}: "
+                                 "source and target must be parallel, line by line")
+            raise InputError(f"{count(it_l, ended[2])} link lines for {ns} sentence pairs (one "
+                             "line per pair, an empty line for a pair without links)",
+                             source=names[2])
+        assert isinstance(s, Sentence)
+        yield s, tuple(t), None if lk is None else np.asarray(lk, dtype=np.int32)  # type: ignore[arg-type]
+        n += 1
+
+
+def _iter_links(path: str | Path) -> Iterator[np.ndarray]:
+    """A Pharaoh file's links a line at a time; a malformed line names the file and line."""
+    from xlner.data import parse_pharaoh
+
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            try:
+                yield parse_pharaoh(line.rstrip("\r\n"))
+            except ValueError as exc:
+                raise InputError(str(exc), source=Path(path), line=lineno) from None
+
+
+def _shards(pairs: Iterator[Pair], size: int) -> Iterator[Shard]:
+    from itertools import count, islice
+
+    for index in count():
+        chunk = list(islice(pairs, size))
+        if not chunk:
+            return
+        links = None if chunk[0][2] is None else tuple(lk for _, _, lk in chunk
+                                                       if lk is not None)
+        yield Shard(index, index * size, tuple(s for s, _, _ in chunk),
+                    tuple(t for _, t, _ in chunk), links)
+
 
 def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str = "local",
                     workers: int = 1, ray_address: str | None = None,
-                    source: Sequence[Sentence] | None = None,
-                    target: Sequence[Words] | None = None,
-                    links: Sequence[np.ndarray] | None = None) -> ShardedResult:
+                    source: Iterable[Sentence] | None = None,
+                    target: Iterable[Sequence[str]] | None = None,
+                    links: Iterable[np.ndarray] | None = None) -> ShardedResult:
     """Run a ``project`` configuration in shards (see the module docstring). ``source``,
-    ``target`` and ``links`` override the configuration's inputs (already in memory)."""
-    from xlner.align import read_pharaoh
-    from xlner.pipelines.project import check_parallel
-    from xlner.pipelines.translate_train import load_config_input
+    ``target`` and ``links`` override the configuration's inputs (any iterables: read as the
+    shards are cut). The driver holds a bounded number of shards at a time: inputs are read
+    shard by shard, shards are written as they finish, and the final CoNLL is assembled by
+    streaming the shard files. Shared priors (``priors_sample=K``) hold the first ``K``
+    pairs."""
+    from itertools import chain, islice
+
+    from xlner.pipelines.inputs import iter_input
 
     if config.pipeline != "project":
         raise ConfigError(f"sharded runs are for the project pipeline, not {config.pipeline}")
@@ -288,65 +377,73 @@ def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str =
     if len(pr.methods) != 1:
         raise ConfigError("project runs exactly one method")
     t0 = time.perf_counter()
+    names = ("the source", "the target", "the links")
     if source is None:
-        source = load_config_input(config, "source", None).sentences
+        source = iter_input(config.input("source"), data_dir=config.data_dir,
+                            download=config.download, labelled=None, role="source")
+        names = (config.input("source").name, config.input("target").name, names[2])
     if target is None:
-        target = [s.words for s in load_config_input(config, "target", None)]
-    target = [tuple(w) for w in target]
-    check_parallel(source, target, "the source", "the target")
+        target = (s.words for s in iter_input(config.input("target"), data_dir=config.data_dir,
+                                              download=config.download, labelled=False,
+                                              role="target"))
     if links is None and al.links is not None:
-        links = read_pharaoh(al.links)
-    if links is not None:
-        check_parallel(source, links, "the source", "the links")
+        links = _iter_links(al.links)
+        names = (*names[:2], al.links)
+    pairs = _pairs(source, target, links, names)
     out = Path(config.out)
     folder = out.with_name(out.name + ".shards")
     folder.mkdir(parents=True, exist_ok=True)
     settings = config.digest_view()
     if links is None and al.priors_sample is not None:
-        config, priors_key = _with_priors(config, folder, source, target)
+        sample = list(islice(pairs, al.priors_sample))  # the one step that holds a sample
+        config, priors_key = _with_priors(config, folder, sample)
         settings = {**settings, "priors": priors_key}
-    tasks: list[Task] = []
+        pairs = chain(sample, pairs)
+    report = ProjectionReport(sentences=0)
     outcomes: dict[int, ShardOutcome] = {}
-    for index, start in enumerate(range(0, len(source), shard_size)):
-        src = tuple(source[start:start + shard_size])
-        tgt = tuple(target[start:start + shard_size])
-        lk = None if links is None else tuple(np.asarray(x, dtype=np.int32)
-                                                for x in links[start:start + shard_size])
-        key = stage_key("shard", settings, [[s.words, [tuple(e) for e in s.entities]]
-                                            for s in src], tgt,
-                        None if lk is None else [x.tolist() for x in lk])
-        path = folder / f"shard-{index:05d}.jsonl"
-        if config.resume and _shard_done(path, key):
-            outcomes[index] = ShardOutcome(index, str(path), reused=True)
-        else:
-            tasks.append((config, Shard(index, start, src, tgt, lk), str(path), key))
+
+    def tasks() -> Iterator[Task]:
+        for shard in _shards(pairs, shard_size):
+            for s in shard.source:
+                report.add_source(s.entities)
+            key = stage_key("shard", settings, [[s.words, [tuple(e) for e in s.entities]]
+                                                for s in shard.source], shard.target,
+                            None if shard.links is None else [x.tolist() for x in shard.links])
+            path = folder / f"shard-{shard.index:05d}.jsonl"
+            if config.resume and _shard_done(path, key):
+                outcomes[shard.index] = ShardOutcome(shard.index, str(path), reused=True)
+            else:
+                yield config, shard, str(path), key
+
     runner = ENGINE_RUNNERS[engine]
-    computed = runner(tasks, workers, ray_address) if engine == "ray" \
-        else runner(tasks, workers)
+    computed = runner(tasks(), workers, ray_address) if engine == "ray" \
+        else runner(tasks(), workers)
     for o in computed:
         outcomes[o.index] = o
     ordered = [outcomes[k] for k in sorted(outcomes)]
     failed = [o for o in ordered if o.error is not None]
     for o in failed:
         log.warning("shard %d failed: %s", o.index, o.error)
-    report = None
-    signature = make_signature("project (sharded)", inputs={"sentences": len(source)},
+    signature = make_signature("project (sharded)", inputs={"sentences": report.sentences},
                                params={"config": settings, "shard_size": shard_size})
     if not failed:
-        sentences: list[Sentence] = []
-        results: list[ProjectionResult] = []
-        for o in ordered:
-            s, r = read_shard(o.path)
-            sentences += s
-            results += r
-        report = ProjectionReport.build([s.entities for s in source], results)
-        write_conll(out, sentences)
+        write_conll(out, _assembled(ordered, report))
         write_sidecar(out, signature)
         with atomic_write(out.with_name(out.name + ".report.json")) as handle:
             json.dump(report.to_dict(), handle, indent=2, ensure_ascii=False)
             handle.write("\n")
-    return ShardedResult(out, ordered, report, signature, time.perf_counter() - t0,
-                         len(source), engine, workers, failed)
+    return ShardedResult(out, ordered, None if failed else report, signature,
+                         time.perf_counter() - t0, report.sentences, engine, workers, failed)
+
+
+def _assembled(ordered: Sequence[ShardOutcome], report: ProjectionReport) -> Iterator[Sentence]:
+    """The projected sentences, shard file by shard file; their results go to ``report``."""
+    k = 0
+    for o in ordered:
+        for sentence, result in iter_shard(o.path):
+            report.add_result(k, result)
+            k += 1
+            yield sentence
 
 
 def aligner_settings(config: RunConfig) -> dict[str, Any]:

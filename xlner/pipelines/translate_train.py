@@ -133,18 +133,7 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
     tr, al_step, pr = (config.require(c) for c in (Translate, Align, Project))
     lang, src_lang, train, ev = (config.lang, config.src_lang, config.step(Train),
                                  config.step(Evaluate))
-    check_language(lang)
-    check_language(src_lang)
-    check_refine(config.refine)
-    if ev is not None and train is None:
-        raise ConfigError("an evaluation set needs a tagger to train (a 'train' step)")
-    if not pr.methods:
-        raise ConfigError("translate-train needs at least one projection method")
-    resolved = [resolve_method(m, **pr.params) for m in pr.methods]
-    slugs = [method_slug(m.name) + (f"/{method_slug(projection_variant)}"
-                                    if projection_variant else "") for m in resolved]
-    if len(set(slugs)) != len(slugs):
-        raise ConfigError(f"two methods map to the same output directory: {slugs}")
+    resolved, slugs = _checked_methods(config, projection_variant)
     source = source if source is not None else load_config_input(config, "source", True,
                                                                           role="source")
     if ev is not None and eval_corpus is None:
@@ -193,11 +182,35 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
                 "seconds": round(time.perf_counter() - t_start, 3)})
     result = TranslateTrainResult(lang, len(source), align_seconds, outcomes, signature,
                                   ws.reused, ws.computed)
+    _write_summary(ws, result, projection_variant, variant)
+    return result
+
+
+def _checked_methods(config: RunConfig, projection_variant: str
+                     ) -> tuple[list[Any], list[str]]:
+    """The configuration's checks before anything runs; its methods and their directories."""
+    pr = config.require(Project)
+    check_language(config.lang)
+    check_language(config.src_lang)
+    check_refine(config.refine)
+    if config.step(Evaluate) is not None and config.step(Train) is None:
+        raise ConfigError("an evaluation set needs a tagger to train (a 'train' step)")
+    if not pr.methods:
+        raise ConfigError("translate-train needs at least one projection method")
+    resolved = [resolve_method(m, **pr.params) for m in pr.methods]
+    slugs = [method_slug(m.name) + (f"/{method_slug(projection_variant)}"
+                                    if projection_variant else "") for m in resolved]
+    if len(set(slugs)) != len(slugs):
+        raise ConfigError(f"two methods map to the same output directory: {slugs}")
+    return resolved, slugs
+
+
+def _write_summary(ws: Workspace, result: TranslateTrainResult, projection_variant: str,
+                   variant: str) -> None:
     if ws.out_dir is not None:
         parts = [method_slug(v) for v in (projection_variant, variant) if v]
         name = f"summary.{'.'.join(parts)}.json" if parts else "summary.json"
         write_json(ws.out_dir / name, result.to_dict())
-    return result
 
 
 def _checked_source(source: Corpus, label_map: str | None) -> Corpus:
