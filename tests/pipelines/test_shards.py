@@ -145,3 +145,15 @@ def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
     bad.write_text("LEX\ta\tb\t1\nHMMF\tx\t2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.txt:2: not an eflomal priors line"):
         read_priors(bad)
+
+
+def test_shards_leave_pairs_over_the_limits_out_of_the_alignment(pairs: Path,
+                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "lim.conll"
+    config = _config(pairs, out, limits={"max_words": 8},  # some pairs are longer
+                     aligner_params={"seed": 1})
+    res = project_sharded(config, shard_size=30)  # type: ignore[arg-type]
+    assert not res.failed and res.report is not None
+    failed = res.report.failed
+    assert failed and all("max_words=8" in f["error"] for f in failed)
+    assert res.report.unprojected.get("over-limit", 0) > 0
