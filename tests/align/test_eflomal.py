@@ -178,3 +178,27 @@ def test_bad_pharaoh_names_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_pharaoh(p)
     assert info.value.line == 2
+
+
+def test_long_pairs_cap_the_iteration_schedule() -> None:
+    from xlner.align.eflomal import LONG_WORK
+
+    aligner = EflomalAligner()
+    assert aligner._iterations(3) == (721, 721, 2887)  # few short sentences: many iterations
+    capped = aligner._iterations(3, long_cells=3 * 1000 * 1000)
+    assert capped[2] == LONG_WORK // 3_000_000 and capped[0] <= capped[2]
+    assert aligner._iterations(100_000, long_cells=10 * 300 * 300) == aligner._iterations(100_000)
+
+
+def test_a_few_long_sentences_align_in_bounded_time() -> None:
+    import random
+    import time
+
+    rng = random.Random(0)
+    src = [tuple(f"s{rng.randrange(400)}" for _ in range(600)) for _ in range(2)]
+    tgt = [tuple(f"t{rng.randrange(400)}" for _ in range(600)) for _ in range(2)]
+    t0 = time.perf_counter()
+    links = EflomalAligner().align(src, tgt)
+    assert len(links) == 2 and all(len(lk) for lk in links)
+    # uncapped, the schedule would run 3,535 iterations of the fertility model (minutes)
+    assert time.perf_counter() - t0 < 60

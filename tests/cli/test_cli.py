@@ -151,3 +151,27 @@ def test_project_default_method_drops_adjective_class_outside_the_label_set(
     sig = json.loads((tmp_path / "out.conll.signature.json").read_text(encoding="utf-8"))
     assert sig["params"]["dropped_outside_label_set"] == {"MISC": 20}
     assert sig["components"]["method"]["name"] == DEFAULT_METHOD
+
+
+def test_project_reports_a_sentence_over_the_limits_and_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from xlner.corpora.corpus import Corpus
+    from xlner.data import Entity, Sentence
+
+    sentences = [Sentence(("Angela", "Merkel", "visited", "Paris"),
+                          (Entity(0, 2, "PER"), Entity(3, 4, "LOC")))] * 4
+    long = Sentence(tuple(["Paris"] * 30), tuple(Entity(k, k + 1, "LOC") for k in range(30)))
+    write_conll(tmp_path / "en.conll", Corpus([*sentences, long]))
+    (tmp_path / "de.txt").write_text("Angela Merkel besuchte Paris\n" * 4 + "Paris " * 30 + "\n")
+    out = tmp_path / "de.conll"
+    rc = main(["project", "--source", str(tmp_path / "en.conll"), "--target",
+               str(tmp_path / "de.txt"), "--no-bitext", "--max-entities", "10", "--out",
+               str(out)])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "FAILED sentences: 1 (first: sentence 4: over-limit: 30 source entities " \
+           "(max_entities=10" in err
+    assert read_conll(out)[0].entities == (Entity(0, 2, "PER"), Entity(3, 4, "LOC"))
+    assert read_conll(out)[4].entities == ()
+    assert main(["project", "--help"]) == 0
+    assert "--max-words MAX_WORDS" in capsys.readouterr().out

@@ -118,3 +118,17 @@ def test_builders_for_the_other_pipelines() -> None:
     assert RunConfig.from_dict(tomllib.loads(pr.to_toml())) == pr
     with pytest.raises(ConfigError, match="cannot write"):
         dump_toml({"x": object()})
+
+
+def test_limits_round_trip_and_stay_out_of_the_defaults(tmp_path: Path) -> None:
+    from xlner.project.limits import Limits
+
+    plain = project_config(source="en.conll", target="de.txt", out="o.conll")
+    assert "max_words" not in plain.to_toml() and plain.require(Project).limits() == Limits()
+    config = project_config(source="en.conll", target="de.txt", out="o.conll",
+                            limits={"max_words": 50, "max_candidates": 0})
+    (tmp_path / "run.toml").write_text(config.to_toml(), encoding="utf-8")
+    again = load_config(tmp_path / "run.toml").require(Project).limits()
+    assert again == Limits(max_words=50, max_candidates=0)
+    with pytest.raises(ConfigError, match="max_entities"):
+        Project(max_entities=-2).limits()

@@ -38,3 +38,29 @@ def test_precomputed_links_are_used_as_given() -> None:
     assert done.run.corpus[0].entities == (Entity(0, 2, "PER"), Entity(3, 4, "LOC"))
     assert done.signature["inputs"]["links"] == {"path": "given.txt"}  # no such file: no digest
     assert "aligner" not in done.signature["components"]
+
+
+def test_a_pair_over_the_limits_is_reported_failed_and_not_aligned(tmp_path: Path) -> None:
+    from xlner.align.store import AlignmentStore
+    from xlner.project.limits import Limits
+
+    long = Sentence(tuple(["Paris"] + ["x"] * 40), (Entity(0, 1, "LOC"),))
+    source = Corpus([*SOURCE.sentences, long], name="en")
+    target = Corpus([*TARGET.sentences, Sentence(tuple(["Paris"] + ["y"] * 40))], name="de")
+    store = AlignmentStore(tmp_path / "store")
+    out = tmp_path / "de.conll"
+    done = project_parallel(source, target, "heuristic", out=out, store=store,
+                            limits=Limits(max_words=20))
+    assert done.run.corpus[0].entities == (Entity(0, 2, "PER"), Entity(3, 4, "LOC"))
+    assert done.run.corpus[6].entities == ()
+    assert done.run.results[6].status == "error"
+    assert "source sentence has 41 words (max_words=20" in done.run.results[6].detail
+    report = json.loads(out.with_name("de.conll.report.json").read_text())
+    assert report["failed_sentences"][0]["sentence"] == 6
+    assert report["unprojected"] == {"over-limit": 1}
+    assert done.signature["params"]["limits"]["max_words"] == 20
+    # the stored alignment holds the six pairs within the limits only
+    (stored,) = [p for p in (tmp_path / "store").iterdir()]
+    assert len((stored / "forward.txt").read_text().splitlines()) == 6
+    again = project_parallel(source, target, "ilp", store=store, limits=Limits(max_words=20))
+    assert again.reused_alignment and again.run.results[6].status == "error"

@@ -193,3 +193,15 @@ def test_the_driver_reads_the_inputs_shard_by_shard(pairs: Path, tmp_path: Path,
         (pairs / "links91.txt").write_text((pairs / "links.txt").read_text() + "0-0\n")
         project_sharded(_config(pairs, tmp_path / "l.conll",  # type: ignore[arg-type]
                                 links=str(pairs / "links91.txt")), shard_size=20)
+
+
+def test_shards_leave_pairs_over_the_limits_out_of_the_alignment(pairs: Path,
+                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "lim.conll"
+    config = _config(pairs, out, limits={"max_words": 8},  # some pairs are longer
+                     aligner_params={"seed": 1})
+    res = project_sharded(config, shard_size=30)  # type: ignore[arg-type]
+    assert not res.failed and res.report is not None
+    failed = res.report.failed
+    assert failed and all("max_words=8" in f["error"] for f in failed)
+    assert res.report.unprojected.get("over-limit", 0) > 0

@@ -52,6 +52,14 @@ log = logging.getLogger(__name__)
 MAX_LENGTH = 1023
 """eflomal's longest sentence (longer ones are written as empty)."""
 
+LONG_PAIR = 200
+"""A pair with a side longer than this counts as long for :data:`LONG_WORK`."""
+LONG_WORK = 60_000_000
+"""Most (source words x target words x iterations) spent on the long pairs of a batch: the
+iteration schedule (many iterations for few sentences) is capped so that a handful of
+1,000-word sentences align in seconds, not hours. Batches without long pairs keep their
+schedule."""
+
 
 def eflomal_binary() -> Path:
     try:
@@ -142,6 +150,7 @@ class EflomalAligner:
     uses_bitext = True
     needs_entities = False
     directional = True
+    max_words = MAX_LENGTH
 
     def __init__(self, symmetrize: str = "grow-diag-final-and",
                  bitext: str | Path | Bitext | Sequence[str | Path] | None = None,
@@ -241,10 +250,14 @@ class EflomalAligner:
                 "max_bitext": self.max_bitext,
                 **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
 
-    def _iterations(self, n_sentences: int) -> tuple[int, int, int]:
+    def _iterations(self, n_sentences: int, long_cells: int = 0) -> tuple[int, int, int]:
+        """The iterations of each model; ``long_cells`` (the sum of source x target lengths
+        over the long pairs) caps them at :data:`LONG_WORK`."""
         if self.iterations is not None:
             return self.iterations
         iters = max(2, round(self.rel_iterations * 5000 / math.sqrt(max(1, n_sentences))))
+        if long_cells:
+            iters = max(2, min(iters, LONG_WORK // long_cells))
         quarter = max(1, iters // 4)
         if self.model == 1:
             return (iters, 0, 0)
@@ -278,7 +291,9 @@ class EflomalAligner:
         n = len(src)
         if n == 0:
             return [], []
-        iters = self._iterations(len(src_ids))
+        long_cells = sum(len(s) * len(t) for s, t in zip(src_ids, tgt_ids, strict=True)
+                         if max(len(s), len(t)) > LONG_PAIR)
+        iters = self._iterations(len(src_ids), long_cells)
         binary = eflomal_binary()
         env = dict(os.environ)
         if self.seed is not None:

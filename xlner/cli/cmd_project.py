@@ -9,6 +9,7 @@ from xlner.cli.common import (
     add_alias,
     add_input_options,
     add_output_format_options,
+    count_value,
     eprint,
     input_from_args,
     merge_params,
@@ -20,6 +21,7 @@ from xlner.files import check_output
 from xlner.pipelines.config import RunConfig, project_config
 from xlner.pipelines.run import ProjectResult, run_project
 from xlner.pipelines.shards import ShardedResult, project_sharded
+from xlner.project.limits import MAX_CANDIDATES, MAX_ENTITIES, MAX_WORDS
 from xlner.project.recipes import DEFAULT_METHOD, method_names
 
 
@@ -66,9 +68,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--workers", type=int, default=1,
                    help="processes (local) or CPUs of a local Ray (default 1)")
     p.add_argument("--ray-address", default=None, help="join this Ray cluster")
+    add_limit_options(p)
     add_print_config(p)
     add_output_format_options(p)
     add_input_options(p, run)
+
+
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    """``--max-words``, ``--max-entities``, ``--max-candidates`` (docs/limits.md)."""
+    g = p.add_argument_group("limits (a sentence pair over one is not aligned or projected: "
+                             "it is reported failed with the limit, exit 1; 0: no limit)")
+    g.add_argument("--max-words", type=count_value, default=None,
+                   help=f"longest sentence, words on either side (default {MAX_WORDS}; the "
+                   "aligner's own maximum still holds: eflomal 1023)")
+    g.add_argument("--max-entities", type=count_value, default=None,
+                   help=f"most source entities in a sentence (default {MAX_ENTITIES})")
+    g.add_argument("--max-candidates", type=count_value, default=None,
+                   help=f"most candidate spans of a sentence, candidate matching (default "
+                   f"{MAX_CANDIDATES})")
+
+
+def limits_from_args(args: argparse.Namespace) -> dict[str, int | None]:
+    return {"max_words": args.max_words, "max_entities": args.max_entities,
+            "max_candidates": args.max_candidates}
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
@@ -88,7 +110,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         links=args.links, links_reverse=args.links_reverse, data_dir=args.data_dir,
         download=not args.no_download,
         resume=not args.no_resume, shard_size=args.shard_size, engine=args.engine,
-        workers=args.workers, ray_address=args.ray_address)
+        workers=args.workers, ray_address=args.ray_address, limits=limits_from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,7 +144,7 @@ def report_sharded(result: ShardedResult) -> int:
     assert result.report is not None
     eprint(result.report.summary())
     eprint(f"wrote {result.out}")
-    return 0
+    return 1 if result.report.failed else 0
 
 
 def report_project(result: ProjectResult, config: RunConfig) -> int:

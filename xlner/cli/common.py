@@ -151,6 +151,19 @@ def seed_value(text: str) -> str:
     return text
 
 
+def count_value(text: str) -> int:
+    """An ``argparse`` type: a non-negative integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: give a non-negative "
+                                         "integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: give a non-negative "
+                                         "integer")
+    return value
+
+
 def int_list(text: str) -> list[int]:
     """An ``argparse`` type: comma-separated integers (``1,2,3``)."""
     try:

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from xlner.errors import ConfigError
+from xlner.project.limits import Limits
 
 PIPELINES = ("translate-train", "translate-test", "project")
 EXECUTION = ("out", "data_dir", "download", "resume", "shard_size", "engine", "workers",
@@ -107,7 +108,9 @@ class Align:
 class Project:
     """Projection with one or more methods (``params``: method overrides, e.g. candidates);
     ``source_label_map`` renames/drops source classes first; ``target_tagger`` (+ params) tags
-    the target for methods that read tagger candidates or scores (translate-test)."""
+    the target for methods that read tagger candidates or scores (translate-test);
+    ``max_words``, ``max_entities``, ``max_candidates`` override the per-sentence limits
+    (:mod:`xlner.project.limits`; ``None``: the default)."""
 
     kind: ClassVar[str] = "project"
     methods: tuple[str, ...] = ("heuristic",)
@@ -115,6 +118,15 @@ class Project:
     source_label_map: str | None = None
     target_tagger: str | None = None
     target_tagger_params: Mapping[str, Any] = field(default_factory=dict)
+    max_words: int | None = None
+    max_entities: int | None = None
+    max_candidates: int | None = None
+
+    def limits(self) -> Limits:
+        """The per-sentence limits of this run (defaults where not set)."""
+        given = {"max_words": self.max_words, "max_entities": self.max_entities,
+                 "max_candidates": self.max_candidates}
+        return Limits(**{k: v for k, v in given.items() if v is not None})
 
 
 @dataclass(frozen=True)
@@ -461,13 +473,18 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
                    data_dir: str | Path | None = None, download: bool = True,
                    resume: bool = True, shard_size: int | None = None,
                    engine: str = "local", workers: int = 1,
-                   ray_address: str | None = None) -> RunConfig:
-    """A projection run over parallel text from the settings of ``xlner project``."""
+                   ray_address: str | None = None,
+                   limits: Mapping[str, int | None] | None = None) -> RunConfig:
+    """A projection run over parallel text from the settings of ``xlner project``
+    (``limits``: ``max_words``, ``max_entities``, ``max_candidates`` overrides)."""
     steps: tuple[Step, ...] = (
         Align(aligner, dict(aligner_params or {}), bitext=False, bitexts=tuple(bitexts),
               symmetrize=symmetrize, links=links, links_reverse=links_reverse,
               priors_sample=priors_sample),
-        Project((method,), dict(method_params or {})))
+        Project((method,), dict(method_params or {}),
+                max_words=(limits or {}).get("max_words"),
+                max_entities=(limits or {}).get("max_entities"),
+                max_candidates=(limits or {}).get("max_candidates")))
     inputs = {"source": source if isinstance(source, Input) else Input(source),
               "target": target if isinstance(target, Input) else Input(target)}
     return RunConfig("project", lang, inputs, steps, src_lang=src_lang, out=str(out),

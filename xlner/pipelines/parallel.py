@@ -21,8 +21,15 @@ from xlner.corpora.corpus import Corpus
 from xlner.data import Links, check_links
 from xlner.errors import ConfigError, InputError
 from xlner.files import file_digest
-from xlner.pipelines.project import ProjectionRun, check_parallel, project_corpus, save_projection
+from xlner.pipelines.project import (
+    ProjectionRun,
+    check_parallel,
+    expand_aligned,
+    project_corpus,
+    save_projection,
+)
 from xlner.project.labels import restrict_labels
+from xlner.project.limits import Limits
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
 
@@ -54,7 +61,8 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
                      resume: bool = True,
                      signature_params: Mapping[str, Any] | None = None,
                      store: AlignmentStore | None = None,
-                     write_corpus: bool = True) -> ParallelProjection:
+                     write_corpus: bool = True,
+                     limits: Limits | None = None) -> ParallelProjection:
     """Project ``source``'s entities onto the parallel ``target`` with ``method``.
 
     Without ``links`` the pair is aligned with ``aligner`` (a spec, built with
@@ -67,9 +75,11 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
     ``signature_params`` are added to the signature's parameters (the run configuration, for
     instance). With ``out`` the projection is written there (CoNLL, ``.signature.json``,
     ``.report.json``; the CoNLL not with ``write_corpus=False``, when the caller writes the
-    corpus in another format).
+    corpus in another format). Pairs over the ``limits`` (:mod:`xlner.project.limits`) are
+    left out of the alignment and reported failed.
     """
     check_parallel(source, target, source.name, target.name)
+    limits = limits or Limits()
     resolved = resolve_method(method, **dict(method_params or {}))
     components: dict[str, object] = {"method": resolved}
     extras = None
@@ -96,21 +106,30 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
         if isinstance(aligner, str):
             aligner = create_aligner(aligner, **dict(aligner_params or {}))
         store = store or AlignmentStore()
+        over = limits.violations(source.words, target.words, [s.entities for s in source],
+                                 getattr(aligner, "max_words", None))
+        keep = [k for k in range(len(source)) if k not in over]
+        src_words, tgt_words = source.words, target.words
         entities = [s.entities for s in source]
-        key = alignment_key(source.words, target.words, aligner, entities)
-        aligned = store.get(key, len(source)) if resume else None
+        if over:
+            src_words, tgt_words = [src_words[k] for k in keep], [tgt_words[k] for k in keep]
+            entities = [entities[k] for k in keep]
+        key = alignment_key(src_words, tgt_words, aligner, entities)
+        aligned = store.get(key, len(keep)) if resume else None
         if aligned is not None:
             reused = [str(store.path(key))]
         else:
             t0 = time.perf_counter()
-            aligned = align_batch(aligner, source.words, target.words, entities)
+            aligned = align_batch(aligner, src_words, tgt_words, entities)
             align_seconds = time.perf_counter() - t0
             store.put(key, aligned, {"source": source.name, "target": target.name})
+        if over:
+            aligned = expand_aligned(aligned, keep, len(source))
         links, used_symmetrize = links_for(aligned, aligner, symmetrize or resolved.symmetrize)
         extras = directional_extras(aligned)
         components["aligner"] = aligner
     run = project_corpus(source, target, projector=resolved.projector, links=links,
-                         extras=extras)
+                         extras=extras, limits=limits)
     run.align_seconds = align_seconds
     dropped: dict[str, int] = {}
     adjective = getattr(resolved.projector, "adjective_label", None)
@@ -125,6 +144,7 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
         "project", inputs={"source": source.describe(), "target": target.describe(),
                            **inputs_extra},
         components=components, params={"symmetrize": used_symmetrize,
+                                       "limits": limits.to_dict(),
                                        "dropped_outside_label_set": dropped,
                                        **dict(signature_params or {})})
     if out is not None:

@@ -114,5 +114,5 @@ def run_project(config: RunConfig, *, write_corpus: bool = True) -> ProjectResul
                             symmetrize=al.symmetrize, out=config.out,
                             resume=config.resume,
                             signature_params={"config": config.digest_view()},
-                            write_corpus=write_corpus)
+                            write_corpus=write_corpus, limits=pr.limits())
     return ProjectResult(done.run, done.signature, done.reused)

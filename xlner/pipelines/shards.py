@@ -129,7 +129,7 @@ def run_shard(config: RunConfig, shard: Shard, path: str, key: str) -> ShardOutc
     Errors come back in the outcome (the run reports them), never raised."""
     from xlner.align.util import align_batch, directional_extras, links_for
     from xlner.corpora.corpus import Corpus
-    from xlner.pipelines.project import project_corpus
+    from xlner.pipelines.project import expand_aligned, project_corpus
 
     t0 = time.perf_counter()
     try:
@@ -138,19 +138,25 @@ def run_shard(config: RunConfig, shard: Shard, path: str, key: str) -> ShardOutc
         aligner, method = _components(config)
         extras = None
         t_align = time.perf_counter()
+        limits = config.require(Project).limits()
         if shard.links is not None:
             links: Sequence[np.ndarray] = shard.links
-        else:
-            aligned = align_batch(aligner, [s.words for s in shard.source], shard.target,
-                                  [s.entities for s in shard.source]
-                                  if getattr(aligner, "needs_entities", False) else None)
+        else:  # pairs over the limits are not aligned (project_corpus reports them)
+            keep = [k for k, s in enumerate(shard.source) if limits.pair_violation(
+                len(s.words), len(shard.target[k]), len(s.entities),
+                getattr(aligner, "max_words", None)) is None]
+            aligned = expand_aligned(align_batch(
+                aligner, [shard.source[k].words for k in keep], [shard.target[k] for k in keep],
+                [shard.source[k].entities for k in keep]
+                if getattr(aligner, "needs_entities", False) else None), keep, len(shard.source))
             al = config.require(Align)
             links, _ = links_for(aligned, aligner, al.symmetrize or method.symmetrize)
             extras = directional_extras(aligned)
         align_seconds = time.perf_counter() - t_align
         t_project = time.perf_counter()
         run = project_corpus(Corpus(list(shard.source), name="shard"), list(shard.target),
-                             projector=method.projector, links=links, extras=extras)
+                             projector=method.projector, links=links, extras=extras,
+                             limits=limits)
         with atomic_write(path) as handle:
             for words, res, lk in zip(shard.target, run.results, run.links, strict=True):
                 handle.write(_result_line(words, res, lk) + "\n")

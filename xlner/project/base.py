@@ -65,6 +65,8 @@ NO_CANDIDATE = "no-candidate"
 NOT_SELECTED = "not-selected"
 EMPTY_TARGET = "empty-target"
 FAILED = "projection-failed"
+OVER_LIMIT = "over-limit"
+"""A sentence over a limit (:mod:`xlner.project.limits`): not aligned, not projected."""
 
 OK = "ok"
 FALLBACK = "fallback"
@@ -87,8 +89,9 @@ class ProjectionResult:
     detail: str = ""
 
     @classmethod
-    def failed(cls, item: ProjectionInput, error: str) -> ProjectionResult:
-        return cls([], [], [Unprojected(e, FAILED) for e in item.entities], ERROR, error)
+    def failed(cls, item: ProjectionInput, error: str, reason: str = FAILED
+               ) -> ProjectionResult:
+        return cls([], [], [Unprojected(e, reason) for e in item.entities], ERROR, error)
 
 
 @runtime_checkable

@@ -42,6 +42,7 @@ from xlner.project.base import (
     NO_CANDIDATE,
     NOT_SELECTED,
     OK,
+    OVER_LIMIT,
     ProjectionInput,
     ProjectionResult,
     Unprojected,
@@ -51,6 +52,7 @@ from xlner.project.base import (
 from xlner.project.candidates import CandidateExtractor, Spans, create_extractor
 from xlner.project.extend import check_extend_words, extend_spans
 from xlner.project.labels import projected_label
+from xlner.project.limits import current_limits
 from xlner.project.scores import PairGrid, Scorer, create_scorer
 from xlner.project.solvers import (
     INFEASIBLE,
@@ -164,6 +166,18 @@ class MatchingProjector(Component):
         if len(spans) != len(batch):
             raise RuntimeError(f"candidate extractor gave {len(spans)} lists for "
                                f"{len(batch)} sentence pairs")
+        limits = current_limits()
+        over = {k: reason for k, sp in enumerate(spans) if batch[k].entities
+                and (reason := limits.candidates_violation(len(sp))) is not None}
+        if over:  # reported failed with the limit, the others solved as usual
+            keep = [k for k in range(len(batch)) if k not in over]
+            solved = iter(self._project_all([batch[k] for k in keep], [spans[k] for k in keep]))
+            return [ProjectionResult.failed(item, over[k], OVER_LIMIT) if k in over
+                    else next(solved) for k, item in enumerate(batch)]
+        return self._project_all(batch, spans)
+
+    def _project_all(self, batch: Sequence[ProjectionInput], spans: Sequence[Spans]
+                     ) -> list[ProjectionResult]:
         out: list[ProjectionResult] = []
         self.last_paths = Counter()
         prepare = getattr(self.scorer, "prepare", None)
