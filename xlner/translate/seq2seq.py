@@ -160,6 +160,13 @@ class TranslationStats:
     """Outputs that hit the output length cap before the end-of-sentence token."""
 
 
+def check_threads(threads: int | None) -> int | None:
+    """A backend's CPU thread count: ``None`` (the library's default) or at least 1."""
+    if threads is not None and threads < 1:
+        raise ConfigError(f"threads must be >= 1, not {threads}")
+    return threads
+
+
 class Seq2SeqTranslator:
     """Base of the neural backends: language tokens, long inputs, token-budget batching.
 
