@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-import xlner.align  # noqa: F401  (registers the aligners)
+import xlner.align
 import xlner.translate  # noqa: F401  (registers the translators)
 from xlner.corpora.labels import LabelMap
 from xlner.errors import ConfigError
