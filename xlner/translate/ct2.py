@@ -24,7 +24,6 @@ from xlner.signature import make_signature, write_sidecar
 from xlner.translate.seq2seq import (
     Seq2SeqTranslator,
     TokenizerHandle,
-    check_threads,
     detect_family,
     require_neural,
 )
@@ -145,8 +144,7 @@ class CT2Translator(Seq2SeqTranslator):
     version = 1
 
     def __init__(self, model: str, *, tokenizer: str | None = None, device_index: int = 0,
-                 compute_type: str = "default", threads: int | None = None,
-                 **shared: Any) -> None:
+                 compute_type: str = "default", **shared: Any) -> None:
         """``shared``: the settings every backend takes (:class:`Seq2SeqTranslator`)."""
         super().__init__(model, **shared)
         if self.device not in ("auto", "cpu", "cuda"):
@@ -154,14 +152,13 @@ class CT2Translator(Seq2SeqTranslator):
         self.tokenizer = tokenizer
         self.device_index = device_index
         self.compute_type = compute_type
-        self.threads = check_threads(threads)
+
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "device": self.device, "compute_type": self.compute_type,
                 "tokenizer": self.tokenizer, "threads": self.threads}
 
     def _load(self, model: str) -> TokenizerHandle:
-        require_neural()
         ctranslate2 = require_ct2()
         from transformers import AutoTokenizer
 

@@ -17,13 +17,7 @@ import logging
 from typing import Any
 
 from xlner.errors import ConfigError
-from xlner.translate.seq2seq import (
-    Seq2SeqTranslator,
-    TokenizerHandle,
-    check_threads,
-    detect_family,
-    require_neural,
-)
+from xlner.translate.seq2seq import Seq2SeqTranslator, TokenizerHandle, detect_family
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +81,8 @@ class HFTranslator(Seq2SeqTranslator):
     version = 1
 
     def __init__(self, model: str, *, dtype: str = "auto", revision: str | None = None,
-                 local_files_only: bool = False, threads: int | None = None,
-                 registry_name: str = "hf", **shared: Any) -> None:
+                 local_files_only: bool = False, registry_name: str = "hf",
+                 **shared: Any) -> None:
         """``shared``: the settings every backend takes (:class:`Seq2SeqTranslator`)."""
         super().__init__(model, **shared)
         if dtype not in DTYPES:
@@ -96,7 +90,6 @@ class HFTranslator(Seq2SeqTranslator):
         self.dtype = dtype
         self.revision = revision
         self.local_files_only = local_files_only
-        self.threads = check_threads(threads)
         self.name = registry_name
 
     def describe(self) -> dict[str, Any]:
@@ -104,7 +97,6 @@ class HFTranslator(Seq2SeqTranslator):
                 "revision": self.revision, "threads": self.threads}
 
     def _load(self, model: str) -> TokenizerHandle:
-        require_neural()
         if self.threads is not None:
             import torch
 
