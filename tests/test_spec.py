@@ -7,14 +7,15 @@ from collections.abc import Callable
 
 import pytest
 
-import xlner.align  # noqa: F401  (registers the aligners)
+import xlner.align
+import xlner.translate  # noqa: F401  (registers the translators)
 from xlner.corpora.labels import LabelMap
 from xlner.errors import ConfigError
 from xlner.pipelines.filters import parse_filters
 from xlner.project.candidates import create_extractor
 from xlner.project.recipes import resolve_method
 from xlner.project.scores import create_scorer
-from xlner.registry import aligners
+from xlner.registry import aligners, translators
 from xlner.spec import Part, Spec, parse, parts
 
 
@@ -87,6 +88,9 @@ def test_list_items_carry_their_offsets() -> None:
     (aligners.create, "eflomal(seed=3,sede=4)", "invalid aligner spec "
      "'eflomal(seed=3,sede=4)' at position 15: aligner 'eflomal': unknown key 'sede'; valid "
      "keys: bitext, "),
+    (translators.create, "ct2(model=m,beem_size=3)", "invalid translator spec "
+     "'ct2(model=m,beem_size=3)' at position 12: translator 'ct2': unknown key 'beem_size'; "
+     "valid keys: beam_size, compute_type, device, "),  # the base's settings are keys too
     (resolve_method, "ilp(candidates=ngrams:8,nn=2)", "invalid projection method spec "
      "'ilp(candidates=ngrams:8,nn=2)' at position 24: projection method 'ilp': unknown key "
      "'nn'; valid keys: adjective_label, "),

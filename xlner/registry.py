@@ -145,14 +145,21 @@ class Registry(Generic[T]):
 
 
 def _keywords(factory: Callable[..., Any]) -> list[str] | None:
-    """The keyword parameters ``factory`` takes (``None``: any, or unknown)."""
-    try:
-        params = inspect.signature(factory).parameters.values()
-    except (TypeError, ValueError):
-        return None
-    if any(p.kind is p.VAR_KEYWORD for p in params):
-        return None
-    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    """The keyword parameters ``factory`` takes (``None``: any, or unknown). A class whose
+    constructor passes ``**kwargs`` on to its base's takes the base's parameters too."""
+    inits = ([c.__dict__["__init__"] for c in factory.__mro__ if "__init__" in c.__dict__]
+             if isinstance(factory, type) else [factory])
+    keys: list[str] = []
+    for init in inits:
+        try:
+            params = inspect.signature(init).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        keys += [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                 and p.name != "self" and p.name not in keys]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            return keys
+    return None
 
 
 aligners: Registry[Aligner] = Registry("aligner", "xlner.aligners")

@@ -143,31 +143,22 @@ class CT2Translator(Seq2SeqTranslator):
     name = "ct2"
     version = 1
 
-    def __init__(self, model: str, *, family: str = "auto", tokenizer: str | None = None,
-                 beam_size: int = 4, max_tokens: int = 4096, max_batch_size: int | None = None,
-                 max_length: int | None = None, too_long: str = "error",
-                 max_output_ratio: float = 2.0, max_output_extra: int = 10,
-                 device: str = "auto", device_index: int = 0, compute_type: str = "default",
-                 threads: int | None = None) -> None:
-        super().__init__(model, family=family, beam_size=beam_size, max_tokens=max_tokens,
-                         max_batch_size=max_batch_size, max_length=max_length,
-                         too_long=too_long, max_output_ratio=max_output_ratio,
-                         max_output_extra=max_output_extra, device=device)
-        if device not in ("auto", "cpu", "cuda"):
-            raise ConfigError(f"ct2 device must be cpu, cuda or auto, not {device!r}")
+    def __init__(self, model: str, *, tokenizer: str | None = None, device_index: int = 0,
+                 compute_type: str = "default", **shared: Any) -> None:
+        """``shared``: the settings every backend takes (:class:`Seq2SeqTranslator`)."""
+        super().__init__(model, **shared)
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise ConfigError(f"ct2 device must be cpu, cuda or auto, not {self.device!r}")
         self.tokenizer = tokenizer
         self.device_index = device_index
         self.compute_type = compute_type
-        if threads is not None and threads < 1:
-            raise ConfigError(f"threads must be >= 1, not {threads}")
-        self.threads = threads
+
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "device": self.device, "compute_type": self.compute_type,
                 "tokenizer": self.tokenizer, "threads": self.threads}
 
     def _load(self, model: str) -> TokenizerHandle:
-        require_neural()
         ctranslate2 = require_ct2()
         from transformers import AutoTokenizer
 

@@ -17,12 +17,7 @@ import logging
 from typing import Any
 
 from xlner.errors import ConfigError
-from xlner.translate.seq2seq import (
-    Seq2SeqTranslator,
-    TokenizerHandle,
-    detect_family,
-    require_neural,
-)
+from xlner.translate.seq2seq import Seq2SeqTranslator, TokenizerHandle, detect_family
 
 log = logging.getLogger(__name__)
 
@@ -85,25 +80,16 @@ class HFTranslator(Seq2SeqTranslator):
     name = "hf"
     version = 1
 
-    def __init__(self, model: str, *, family: str = "auto", beam_size: int = 4,
-                 max_tokens: int = 4096, max_batch_size: int | None = None,
-                 max_length: int | None = None, too_long: str = "error",
-                 max_output_ratio: float = 2.0, max_output_extra: int = 10,
-                 device: str = "auto", dtype: str = "auto", revision: str | None = None,
-                 local_files_only: bool = False, threads: int | None = None,
-                 registry_name: str = "hf") -> None:
-        super().__init__(model, family=family, beam_size=beam_size, max_tokens=max_tokens,
-                         max_batch_size=max_batch_size, max_length=max_length,
-                         too_long=too_long, max_output_ratio=max_output_ratio,
-                         max_output_extra=max_output_extra, device=device)
+    def __init__(self, model: str, *, dtype: str = "auto", revision: str | None = None,
+                 local_files_only: bool = False, registry_name: str = "hf",
+                 **shared: Any) -> None:
+        """``shared``: the settings every backend takes (:class:`Seq2SeqTranslator`)."""
+        super().__init__(model, **shared)
         if dtype not in DTYPES:
             raise ConfigError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
         self.dtype = dtype
         self.revision = revision
         self.local_files_only = local_files_only
-        if threads is not None and threads < 1:
-            raise ConfigError(f"threads must be >= 1, not {threads}")
-        self.threads = threads
         self.name = registry_name
 
     def describe(self) -> dict[str, Any]:
@@ -111,7 +97,6 @@ class HFTranslator(Seq2SeqTranslator):
                 "revision": self.revision, "threads": self.threads}
 
     def _load(self, model: str) -> TokenizerHandle:
-        require_neural()
         if self.threads is not None:
             import torch
 

@@ -175,7 +175,7 @@ class Seq2SeqTranslator:
                  max_tokens: int = 4096, max_batch_size: int | None = None,
                  max_length: int | None = None, too_long: str = "error",
                  max_output_ratio: float = 2.0, max_output_extra: int = 10,
-                 device: str = "auto") -> None:
+                 device: str = "auto", threads: int | None = None) -> None:
         if beam_size < 1:
             raise ConfigError(f"beam_size must be >= 1, not {beam_size}")
         if too_long not in TOO_LONG:
@@ -184,6 +184,8 @@ class Seq2SeqTranslator:
             raise ConfigError(f"max_length must be >= 3 tokens, not {max_length}")
         if max_output_ratio <= 0 or max_output_extra < 0:
             raise ConfigError("max_output_ratio must be > 0 and max_output_extra >= 0")
+        if threads is not None and threads < 1:
+            raise ConfigError(f"threads must be >= 1, not {threads}")
         self.model = str(model)
         self.family = check_family(family)
         self.beam_size = beam_size
@@ -194,6 +196,8 @@ class Seq2SeqTranslator:
         self.max_output_ratio = max_output_ratio
         self.max_output_extra = max_output_extra
         self.device = device
+        self.threads = threads
+        """CPU threads of the backend (``None``: its default)."""
         token_batches([], max_tokens, max_batch_size)  # validates the batching settings
         self.last_stats = TranslationStats()
         self._loaded: dict[str, Any] = {}
@@ -244,6 +248,7 @@ class Seq2SeqTranslator:
                 lookup(code)
         path = self.model_for(src_lang, tgt_lang)
         if path not in self._loaded:
+            require_neural()
             self._loaded[path] = self._load(path)
         return self._loaded[path]
 
