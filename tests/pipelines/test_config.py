@@ -118,3 +118,13 @@ def test_builders_for_the_other_pipelines() -> None:
     assert RunConfig.from_dict(tomllib.loads(pr.to_toml())) == pr
     with pytest.raises(ConfigError, match="cannot write"):
         dump_toml({"x": object()})
+
+
+def test_actor_pool_settings_round_trip_and_stay_out_of_the_digest() -> None:
+    import dataclasses
+
+    a = full_config()
+    pooled = dataclasses.replace(a, engine="ray", workers=2, actors=3, num_gpus=0.5)
+    again = RunConfig.from_dict(tomllib.loads(pooled.to_toml()))
+    assert again == pooled and (again.actors, again.num_gpus) == (3, 0.5)
+    assert pooled.digest_view() == a.digest_view()
