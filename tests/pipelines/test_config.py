@@ -132,3 +132,13 @@ def test_limits_round_trip_and_stay_out_of_the_defaults(tmp_path: Path) -> None:
     assert again == Limits(max_words=50, max_candidates=0)
     with pytest.raises(ConfigError, match="max_entities"):
         Project(max_entities=-2).limits()
+
+
+def test_actor_pool_settings_round_trip_and_stay_out_of_the_digest() -> None:
+    import dataclasses
+
+    a = full_config()
+    pooled = dataclasses.replace(a, engine="ray", workers=2, actors=3, num_gpus=0.5)
+    again = RunConfig.from_dict(tomllib.loads(pooled.to_toml()))
+    assert again == pooled and (again.actors, again.num_gpus) == (3, 0.5)
+    assert pooled.digest_view() == a.digest_view()

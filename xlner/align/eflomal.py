@@ -160,7 +160,8 @@ class EflomalAligner:
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
                  unglue: bool = False, tokenizer: str = "xlner",
                  data_dir: str | Path | None = None, download: bool = True,
-                 priors: str | Path | None = None, one_core: bool = False) -> None:
+                 priors: str | Path | None = None, priors_scale: float = 0.01,
+                 priors_lex_only: bool = True, one_core: bool = False) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
@@ -181,6 +182,12 @@ class EflomalAligner:
         self.unglue = bool(unglue)
         self.priors = None if priors is None else str(priors)
         """eflomal priors learnt beforehand (:mod:`xlner.align.priors`), added per batch."""
+        if priors_scale <= 0:
+            raise ConfigError(f"eflomal priors_scale must be positive, not {priors_scale!r}")
+        self.priors_scale = float(priors_scale)
+        """Weight of the learnt lexical counts (raw counts of a large run swamp a shard)."""
+        self.priors_lex_only = bool(priors_lex_only)
+        """Leave the learnt HMM jump and fertility priors out (measured: they cost F1)."""
         self._one_core = bool(one_core)
         """Run the two directions one after the other (a sharded task holds one core); the
         links are the same either way."""
@@ -217,7 +224,8 @@ class EflomalAligner:
                 "truncate": self.truncate, "unglue": self.unglue,
                 "bitext": None if bitext is None else bitext.describe(),
                 "max_bitext": self.max_bitext,
-                **({"priors": file_digest(self.priors)} if self.priors else {}),
+                **({"priors": file_digest(self.priors), "priors_scale": self.priors_scale,
+                    "priors_lex_only": self.priors_lex_only} if self.priors else {}),
                 **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
 
     def identity(self) -> dict[str, Any]:
@@ -248,6 +256,8 @@ class EflomalAligner:
                 "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
                 "truncate": self.truncate, "unglue": self.unglue, "bitext": None,
                 "max_bitext": self.max_bitext,
+                **({"priors": file_digest(self.priors), "priors_scale": self.priors_scale,
+                    "priors_lex_only": self.priors_lex_only} if self.priors else {}),
                 **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
 
     def _iterations(self, n_sentences: int, long_cells: int = 0) -> tuple[int, int, int]:
@@ -385,7 +395,12 @@ class EflomalAligner:
         for (s_word, t_word), count in learnt.lex.items():
             i, j = sv.index.get(s_word), tv.index.get(t_word)
             if i is not None and j is not None:
-                lex[(i, j)] = lex.get((i, j), 0.0) + count
+                lex[(i, j)] = lex.get((i, j), 0.0) + count * self.priors_scale
+        if self.priors_lex_only:
+            learnt.hmmf.clear()
+            learnt.hmmr.clear()
+            learnt.ferf.clear()
+            learnt.ferr.clear()
         ferf = {(sv.index[w], n): a for (w, n), a in learnt.ferf.items() if w in sv.index}
         ferr = {(tv.index[w], n): a for (w, n), a in learnt.ferr.items() if w in tv.index}
         with open(path, "w") as h:

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import tee
 from pathlib import Path
 from typing import Any
@@ -137,9 +137,12 @@ def bench_scale(sizes: Sequence[int], engines: Sequence[tuple[str, int]], *,
                 data_dir: str | Path | None = None, langs: Sequence[str] | None = None,
                 method: str = "heuristic", shard_size: int = 10000, seed: int = 0,
                 aligner_params: dict[str, Any] | None = None,
-                work_dir: str | Path | None = None) -> dict[str, Any]:
+                work_dir: str | Path | None = None,
+                on_row: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Time align + project for each size and engine (fresh shards each time). The pairs are
-    streamed from the files into the sharded run, so no process holds the whole corpus."""
+    streamed from the files into the sharded run, so no process holds the whole corpus.
+    ``on_row`` gets the result so far (signature and rows) after each row: long runs keep
+    what they measured."""
     files, langs = pair_files(data_dir, langs)
     distinct = sum(1 for _ in stream_pairs(files))
     results = []
@@ -176,13 +179,24 @@ def bench_scale(sizes: Sequence[int], engines: Sequence[tuple[str, int]], *,
                     "repeated": n > distinct, "load_average": list(os.getloadavg())})
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-    signature = make_signature(
+            if on_row is not None:
+                on_row({"signature": _signature(sizes, engines, langs, distinct, method,
+                                                shard_size, seed, aligner_params),
+                        "results": list(results)})
+    signature = _signature(sizes, engines, langs, distinct, method, shard_size, seed,
+                           aligner_params)
+    return {"signature": signature, "results": results}
+
+
+def _signature(sizes: Sequence[int], engines: Sequence[tuple[str, int]], langs: list[str],
+               distinct: int, method: str, shard_size: int, seed: int,
+               aligner_params: dict[str, Any] | None) -> dict[str, Any]:
+    return make_signature(
         "bench scale", inputs={"langs": langs, "distinct_pairs": distinct},
         components={"aligner": "eflomal", "method": method},
         params={"sizes": list(sizes), "engines": [f"{e}:{w}" for e, w in engines],
                 "shard_size": shard_size, "seed": seed,
                 "aligner_params": dict(aligner_params or {}), "cpus": os.cpu_count()})
-    return {"signature": signature, "results": results}
 
 
 def format_scale_table(results: Sequence[dict[str, Any]]) -> str:

@@ -299,7 +299,8 @@ def run_scale(args: argparse.Namespace) -> int:
     out = bench_scale(sizes, parse_engines(args.engines), data_dir=args.data_dir,
                       langs=args.langs.split(",") if args.langs else None, method=args.method,
                       shard_size=args.shard_size, seed=args.seed,
-                      aligner_params=merge_params(args.aligner_param))
+                      aligner_params=merge_params(args.aligner_param),
+                      on_row=(lambda part: write_json(args.json, part)) if args.json else None)
     print(format_scale_table(out["results"]))
     if args.json:
         write_json(args.json, out)

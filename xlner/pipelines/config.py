@@ -49,7 +49,7 @@ from xlner.project.limits import Limits
 
 PIPELINES = ("translate-train", "translate-test", "project")
 EXECUTION = ("out", "data_dir", "download", "resume", "shard_size", "engine", "workers",
-             "ray_address")
+             "ray_address", "actors", "num_gpus")
 """Settings of where and how a run executes, not of what it computes."""
 REFINE_KINDS = ("label-map", "consistency", "filters", "recall-repair", "join")
 """Refinement steps of a translate-train training set (registered in
@@ -190,6 +190,11 @@ class RunConfig:
     """Where shards run: ``local`` (a process pool of ``workers``) or ``ray``."""
     workers: int = 1
     ray_address: str | None = None
+    actors: int | None = None
+    """With ``engine = "ray"``: the actors of a model step's pool (translation; default
+    ``workers``), each loading the model once (:mod:`xlner.pipelines.actors`)."""
+    num_gpus: float = 0.0
+    """GPUs per actor (a fraction packs several actors on one GPU)."""
 
     def __post_init__(self) -> None:
         if self.pipeline not in PIPELINES:
@@ -234,10 +239,14 @@ class RunConfig:
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         out["download"], out["resume"] = self.download, self.resume
-        if self.shard_size is not None:
+        if self.shard_size is not None or self.engine != "local":
             out["engine"], out["workers"] = self.engine, self.workers
             if self.ray_address is not None:
                 out["ray_address"] = self.ray_address
+        if self.actors is not None:
+            out["actors"] = self.actors
+        if self.num_gpus:
+            out["num_gpus"] = self.num_gpus
         out["inputs"] = {k: _plain(v) for k, v in self.inputs.items()}
         out["steps"] = [{"kind": s.kind, **_plain(s)} for s in self.steps]
         return out

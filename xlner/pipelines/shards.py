@@ -7,7 +7,10 @@ unprojected entities) under ``OUT.shards/``, with a sidecar key (the shard's wor
 entities plus the run configuration). A re-run reuses every shard whose key matches, so a
 killed run resumes and recomputes only the missing shards. A shard that fails is reported with
 its error; the others still land, and the final CoNLL (``OUT``) is assembled from the shards
-only when all of them are there.
+only when all of them are there. The driver streams: inputs are read as shards are cut, at
+most ``2 × workers`` shards are in flight, and the final CoNLL and report are assembled by
+reading the shard files one after the other, so its memory is bounded by the shards, not the
+corpus.
 
 Alignment runs per shard: eflomal learns from the shard plus the language pair's bitext, so
 its links (unlike the projection) depend on the shard size; precomputed links give outputs

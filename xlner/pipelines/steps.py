@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,8 +96,11 @@ def resolve_tokenizer(tokenizer: str, translator: Translator) -> str:
 
 def translate_step(ws: Workspace, sentences: Sequence[Sequence[str]], translator: Translator, *,
                    src_lang: str, tgt_lang: str, tokenizer: str, inputs: dict[str, Any],
-                   prefix: str = "") -> tuple[list[Words], str]:
-    """Translate word-split sentences and split the translations into words.
+                   prefix: str = "", run: Callable[[Sequence[str], str, str], list[str]]
+                   | None = None) -> tuple[list[Words], str]:
+    """Translate word-split sentences and split the translations into words. ``run``
+    translates in place of ``translator.translate`` (the same translator elsewhere, e.g. an
+    actor pool: :func:`xlner.pipelines.actors.pooled_translate`); the key is the translator's.
 
     Writes ``translations.jsonl`` (index, source, translation: a valid cache for the
     ``cached`` translator) and ``translations.<tokenizer>.txt`` (words joined by spaces).
@@ -116,7 +119,7 @@ def translate_step(ws: Workspace, sentences: Sequence[Sequence[str]], translator
     else:
         st.start()
         t0 = time.perf_counter()
-        raw = translator.translate(texts, src_lang, tgt_lang)
+        raw = (run or translator.translate)(texts, src_lang, tgt_lang)
         if len(raw) != len(texts):
             raise XlnerError(f"translator {translator.name} returned {len(raw)} translations "
                              f"for {len(texts)} sentences")

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,8 +146,10 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
     tokenizer = resolve_tokenizer(tr.tokenizer, translator)
     t_start = time.perf_counter()
     inputs = {"source": words_description(source)}
-    tgt_words, split_key = translate_step(ws, source.words, translator, src_lang=src_lang,
-                                          tgt_lang=lang, tokenizer=tokenizer, inputs=inputs)
+    with translation_pool(config, tr) as pooled:
+        tgt_words, split_key = translate_step(ws, source.words, translator, src_lang=src_lang,
+                                              tgt_lang=lang, tokenizer=tokenizer,
+                                              inputs=inputs, run=pooled)
     check_parallel(source, tgt_words, source.name, "its translations")
     al = make_aligner(al_step.aligner, dict(al_step.params), lang=lang, src_lang=src_lang,
                       data_dir=config.data_dir, download=config.download, bitext=al_step.bitext)
@@ -240,6 +244,23 @@ def build_translator(step: Translate, config: RunConfig) -> Translator:
         params.setdefault("download", config.download)
     translator: Translator = create_translator(step.translator, **params)
     return translator
+
+
+@contextmanager
+def translation_pool(config: RunConfig, step: Translate
+                     ) -> Iterator[Callable[[Sequence[str], str, str], list[str]] | None]:
+    """With ``engine = "ray"``, a pool of ``actors`` (default ``workers``) Ray actors that
+    each load the translation model once, with ``num_gpus`` each; else (and for cached
+    translations) ``None``: the translator runs here."""
+    if config.engine != "ray" or step.translator.split("(")[0].strip() == "cached":
+        yield None
+        return
+    from xlner.pipelines.actors import ModelPool, pooled_translate
+
+    with ModelPool("translator", step.translator, dict(step.params),
+                   actors=config.actors or config.workers, num_gpus=config.num_gpus,
+                   address=config.ray_address) as pool:
+        yield pooled_translate(pool)
 
 
 def refine_stage(ws: Workspace, config: RunConfig, relpath: str, source: Corpus,
