@@ -149,6 +149,37 @@ def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
+def iter_lines(path: str | Path, encoding: str = "utf-8") -> Iterator[str]:
+    """The lines of a file as :func:`read_text_file` and :func:`split_lines` give them, read
+    one at a time (a caller that stops early reads no further)."""
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InputError("file not found", source=path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory; expected a file", source=path) from None
+    except OSError as exc:
+        raise _os_error(exc, path, "read") from None
+    with handle:
+        offset = 0
+        for lineno, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"byte {offset + exc.start} (0x{raw[exc.start]:02x}) is not valid "
+                    f"{encoding}; give the file's encoding, e.g. --encoding latin-1",
+                    source=path, line=lineno) from None
+            except (LookupError, ValueError):
+                raise InputError(f"unknown encoding {encoding!r}", source=path) from None
+            offset += len(raw)
+            if lineno == 1 and line.startswith(BOM):
+                line = line[1:]
+            line = line[:-1] if line.endswith("\n") else line
+            yield line[:-1] if line.endswith("\r") else line
+
+
 def split_lines(text: str) -> list[str]:
     """Lines of ``text`` split at ``\\n`` only (as files count lines), without ``\\r``."""
     lines = text.split("\n")

@@ -202,3 +202,22 @@ def test_a_few_long_sentences_align_in_bounded_time() -> None:
     assert len(links) == 2 and all(len(lk) for lk in links)
     # uncapped, the schedule would run 3,535 iterations of the fertility model (minutes)
     assert time.perf_counter() - t0 < 60
+
+
+def test_max_bitext_reads_the_kept_pairs_only_and_aligns_as_before(tmp_path: Path) -> None:
+    src, tgt, _ = synthetic_corpus(80, seed=4)
+    d = tmp_path / "bt"
+    d.mkdir()
+    # past the 40 pairs kept: an undecodable line, never read
+    (d / "t.en").write_bytes("".join(" ".join(s) + "\n" for s in src[20:]).encode() + b"a\xffb\n")
+    (d / "t.de").write_text("".join(" ".join(t) + "\n" for t in tgt[20:]) + "x\n",
+                            encoding="utf-8")
+    in_memory = Bitext([tuple(s) for s in src[20:]], [tuple(t) for t in tgt[20:]], name="m")
+    files = EflomalAligner(symmetrize="intersection", bitext=f"{d}:en-de",
+                           tokenizer="whitespace", max_bitext=40)
+    memory = EflomalAligner(symmetrize="intersection", bitext=in_memory, max_bitext=40)
+    got, want = files.align(src[:20], tgt[:20]), memory.align(src[:20], tgt[:20])
+    assert [lk.tolist() for lk in got] == [lk.tolist() for lk in want]
+    assert len(files.bitext or ()) == 40
+    with pytest.raises(InputError, match=r"t\.en:61: byte"):
+        EflomalAligner(bitext=f"{d}:en-de", tokenizer="whitespace").align(src[:2], tgt[:2])

@@ -78,3 +78,30 @@ def test_cli_parallel_and_europarl_alias(tmp_path: Path,
     result = json.loads(out.read_text())
     assert result["results"][0]["lang"] == "xx"
     assert result["signature"]["command"] == "bench parallel"
+
+
+@pytest.mark.parametrize("case", ["missing-language", "ragged-language", "missing-bitext"])
+def test_every_input_is_checked_before_any_language_is_aligned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    import xlner.bench.parallel as bp
+
+    corpus = _dir_corpus(tmp_path / "pc")
+    data = tmp_path / "data"
+    (data / "bitext" / "en-xx").mkdir(parents=True)
+    (data / "bitext" / "en-xx" / "t.en").write_text("a b\n", encoding="utf-8")
+    (data / "bitext" / "en-xx" / "t.xx").write_text("c d\n", encoding="utf-8")
+    langs = ["xx", "yy"]
+    if case == "ragged-language":
+        (corpus / "yy.conll").write_text("Only O\n", encoding="utf-8")
+    elif case == "missing-bitext":
+        (corpus / "yy.conll").write_bytes((corpus / "xx.conll").read_bytes())
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a language was aligned before every input was checked")
+
+    monkeypatch.setattr(bp, "align_batch", no_work)
+    with pytest.raises(Exception) as caught:
+        bench_parallel(str(corpus), langs, ["heuristic"], data_dir=data, download=False)
+    assert not isinstance(caught.value, AssertionError)
+    assert {"missing-language": "yy.conll", "ragged-language": "1 sentences",
+            "missing-bitext": "bitext"}[case] in str(caught.value)

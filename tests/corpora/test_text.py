@@ -77,3 +77,21 @@ def test_label_map_parse_errors() -> None:
     lm = LabelMap.parse("MISC=O, ORG = ORGANISATION")
     assert lm.apply([Entity(0, 1, "MISC"), Entity(1, 2, "ORG")]) == (
         Entity(1, 2, "ORGANISATION"),)
+
+
+def test_bitext_with_a_limit_reads_only_the_pairs_it_keeps(tmp_path: Path) -> None:
+    # after the third pair: a bad byte and a line-count mismatch, never reached with a limit
+    (tmp_path / "a.en").write_bytes(b"one\n\nzwei drei\nx " + b"y " * 5 + b"\nfour\n\xff\n")
+    (tmp_path / "a.de").write_bytes(b"eins\nleer\ntwo three\nlong\nvier\n")
+    (tmp_path / "b.en").write_text("never\n", encoding="utf-8")
+    (tmp_path / "b.de").write_text("nie\n", encoding="utf-8")
+    pairs = bitext_pairs_in(tmp_path, "en", "de")
+    got = read_bitext(pairs, tokenizer="whitespace", limit=3, max_words=4)
+    assert got.source == [("one",), ("zwei", "drei"), ("four",)]
+    assert (got.skipped_empty, got.skipped_long) == (1, 1)
+    assert got.describe()["limit"] == 3 and got.describe()["skipped_long"] == 1
+    with pytest.raises(InputError, match=r"a\.en:6: byte 33 \(0xff\)"):
+        read_bitext(pairs, tokenizer="whitespace")
+    with pytest.raises(InputError, match="byte 33"):  # a fourth pair to keep: read on
+        read_bitext(pairs, tokenizer="whitespace", limit=4, max_words=4)
+    assert len(read_bitext(pairs, tokenizer="whitespace", limit=4)) == 4  # the long one kept

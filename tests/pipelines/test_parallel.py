@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from xlner.corpora.conll import read_conll
 from xlner.corpora.corpus import Corpus
@@ -64,3 +65,29 @@ def test_a_pair_over_the_limits_is_reported_failed_and_not_aligned(tmp_path: Pat
     assert len((stored / "forward.txt").read_text().splitlines()) == 6
     again = project_parallel(source, target, "ilp", store=store, limits=Limits(max_words=20))
     assert again.reused_alignment and again.run.results[6].status == "error"
+
+
+def test_a_second_method_reads_neither_the_bitext_nor_realigns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlner.corpora.named as named
+    from xlner.align import EflomalAligner
+    from xlner.align.store import AlignmentStore
+
+    d = tmp_path / "bt"
+    d.mkdir()
+    (d / "t.en").write_text("Angela Merkel visited Paris .\n" * 5, encoding="utf-8")
+    (d / "t.de").write_text("Angela Merkel besuchte Paris .\n" * 5, encoding="utf-8")
+    store = AlignmentStore(tmp_path / "store")
+    first = project_parallel(SOURCE, TARGET, "heuristic", store=store,
+                             aligner=EflomalAligner(bitext=f"{d}:en-de"))
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the bitext was read")
+
+    monkeypatch.setattr(named, "read_bitext", fail)
+    second = project_parallel(SOURCE, TARGET, "ilp", store=store,
+                              aligner=EflomalAligner(bitext=f"{d}:en-de"))
+    assert second.reused_alignment
+    # the signature describes the aligner (its bitext's pairs) as the first run did
+    assert second.signature["components"]["aligner"] == first.signature["components"]["aligner"]
+    assert second.signature["components"]["aligner"]["bitext"]["pairs"] == 5

@@ -210,8 +210,11 @@ class EflomalAligner:
 
             specs = ([self._bitext_spec] if isinstance(self._bitext_spec, str | Path)
                      else list(self._bitext_spec))  # type: ignore[arg-type]
+            # with max_bitext, only the pairs kept are read (and tokenised)
             self._bitext = load_bitext(specs, data_dir=self.data_dir, download=self.download,
-                                       tokenizer=self._tokenizer)
+                                       tokenizer=self._tokenizer, limit=self.max_bitext,
+                                       max_words=None if self.max_bitext is None
+                                       else MAX_LENGTH)
         return self._bitext
 
     def describe(self) -> dict[str, Any]:

@@ -67,6 +67,14 @@ class AlignmentStore:
                                     read_pharaoh(folder / "reverse.txt", expect=pairs))
         return read_pharaoh(folder / "links.txt", expect=pairs)
 
+    def meta(self, key: str) -> dict[str, Any]:
+        """What :meth:`put` recorded beside a stored alignment (``{}`` when unreadable)."""
+        try:
+            out = json.loads((self.path(key) / "done.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return out if isinstance(out, dict) else {}
+
     def put(self, key: str, aligned: DirectionalLinks | list[Links],
             meta: dict[str, Any] | None = None) -> Path:
         folder = self.path(key)

@@ -251,16 +251,21 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
     results: list[dict[str, Any]] = []
     inputs: dict[str, Any] = {}
     timings: dict[str, float] = {}
+    def corpora(lang: str) -> tuple[Corpus, Corpus, Corpus]:
+        return (load_corpus(f"nllb-conll2003:{lang}:en", data_dir=data_dir,
+                            download_missing=download),
+                load_corpus(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
+                            download_missing=download, label_map=keep),
+                load_corpus(f"masakhaner2:{lang}:{split}", data_dir=data_dir,
+                            download_missing=download, label_map=keep, repair=True,
+                            skip_empty_words=True))
+
+    # every language's corpora are read (and checked) before any language's work starts
+    loaded = {lang: corpora(lang) for lang in langs}
     for lang in bar(langs, desc="masakhaner languages", unit="lang"):
         t_lang = time.perf_counter()
         ws = Workspace(work / lang, resume=resume)
-        source = load_corpus(f"nllb-conll2003:{lang}:en", data_dir=data_dir,
-                             download_missing=download)
-        tprojection = load_corpus(f"nllb-conll2003:{lang}:tprojection", data_dir=data_dir,
-                                  download_missing=download, label_map=keep)
-        test = load_corpus(f"masakhaner2:{lang}:{split}", data_dir=data_dir,
-                           download_missing=download, label_map=keep, repair=True,
-                           skip_empty_words=True)
+        source, tprojection, test = loaded.pop(lang)
         inputs[lang] = {"source": source.describe(), "tprojection": tprojection.describe(),
                         split: test.describe()}
         if include_tprojection:

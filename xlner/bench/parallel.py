@@ -85,6 +85,36 @@ def _half_f1(gold: Sequence[Sentence], pred: Sequence[Sentence]) -> list[float]:
     return [evaluate(gold[:mid], pred[:mid]).f1, evaluate(gold[mid:], pred[mid:]).f1]
 
 
+def _prepare(corpus: str, lang: str, source: Corpus, aligner: str,
+             aligner_params: dict[str, Any] | None, *, bitext: bool,
+             data_dir: str | Path | None, download: bool
+             ) -> tuple[str, Corpus, Corpus, frozenset[str], dict[str, int], Aligner]:
+    """One language's target, source (restricted to the target's classes), label set,
+    dropped source counts and aligner, every input checked (its bitext files found)."""
+    target = load_side(corpus, lang, data_dir=data_dir, download=download)
+    if len(target) != len(source):
+        raise InputError(f"{target.name}: {len(target)} sentences but the English side "
+                         f"{source.name} has {len(source)}; a parallel corpus has the "
+                         "same sentences in every file")
+    keep = frozenset(target.labels())
+    dropped_source = _dropped(source.sentences, keep)
+    src = source if not dropped_source else Corpus(
+        [LabelMap(keep=keep).apply_sentence(s) for s in source], name=source.name)
+    params = dict(aligner_params or {})
+    if uses_bitext(aligner):
+        params.setdefault("data_dir", data_dir)
+        params.setdefault("download", download)
+        if bitext:
+            params.setdefault("bitext", f"bitext:en-{lang}")
+            if segmenter_for(lang) is not None:  # zh, ja, th: bitext segmented as CoNLL is
+                params.setdefault("tokenizer", lang)
+    al: Aligner = create_aligner(aligner, **params)
+    identity = getattr(al, "identity", None)
+    if callable(identity):
+        identity()  # finds the bitext files (digests only; no tokenising)
+    return lang, target, src, keep, dropped_source, al
+
+
 def bench_parallel(corpus: str, langs: Sequence[str] | None, methods: Sequence[str], *,
                    aligner: str = "eflomal", aligner_params: dict[str, Any] | None = None,
                    bitext: bool = True, data_dir: str | Path | None = None,
@@ -108,26 +138,13 @@ def bench_parallel(corpus: str, langs: Sequence[str] | None, methods: Sequence[s
     results: list[dict[str, Any]] = []
     aligners: dict[str, Any] = {}
     targets: dict[str, Any] = {}
-    for lang in bar(langs, desc=f"{corpus} languages", unit="lang"):
-        target = load_side(corpus, lang, data_dir=data_dir, download=download)
-        if len(target) != len(source):
-            raise InputError(f"{target.name}: {len(target)} sentences but the English side "
-                             f"{source.name} has {len(source)}; a parallel corpus has the "
-                             "same sentences in every file")
+    # every input is read and checked (corpora, bitext files, aligner settings) before any
+    # language is aligned: a bad one fails the run at once, not after the others' work
+    prepared = [_prepare(corpus, lang, source, aligner, aligner_params, bitext=bitext,
+                         data_dir=data_dir, download=download) for lang in langs]
+    for lang, target, src, keep, dropped_source, al in bar(
+            prepared, desc=f"{corpus} languages", unit="lang"):
         targets[lang] = target.describe()
-        keep = frozenset(target.labels())
-        dropped_source = _dropped(source.sentences, keep)
-        src = source if not dropped_source else Corpus(
-            [LabelMap(keep=keep).apply_sentence(s) for s in source], name=source.name)
-        params = dict(aligner_params or {})
-        if uses_bitext(aligner):
-            params.setdefault("data_dir", data_dir)
-            params.setdefault("download", download)
-            if bitext:
-                params.setdefault("bitext", f"bitext:en-{lang}")
-                if segmenter_for(lang) is not None:  # zh, ja, th: bitext segmented as CoNLL is
-                    params.setdefault("tokenizer", lang)
-        al: Aligner = create_aligner(aligner, **params)
         if work_dir is None:
             t0 = time.perf_counter()
             aligned = align_batch(al, src.words, target.words, [s.entities for s in src])

@@ -136,6 +136,10 @@ def bench_speed(methods: Sequence[str], *, langs: Sequence[str] = ("de",),
         raise ConfigError("no methods to time")
     resolved = [resolve_method(m) for m in methods]
     rows: list[dict[str, Any]] = []
+    from xlner.corpora.named import load_corpus
+
+    for lang in langs:  # every language's corpus checked before any is aligned
+        load_corpus(f"europarl-ner:{lang}", data_dir=data_dir, download_missing=download)
     for lang in langs:
         batch, directional = europarl_inputs(lang, data_dir=data_dir, download=download,
                                              aligner_params=aligner_params, bitext=bitext)

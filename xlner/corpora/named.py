@@ -271,11 +271,14 @@ def load_corpus(name_or_path: str | Path, *, data_dir: str | Path | None = None,
 
 
 def load_bitext(specs: Sequence[str | Path], *, data_dir: str | Path | None = None,
-                download: bool = True, tokenizer: str = "xlner") -> Bitext:
+                download: bool = True, tokenizer: str = "xlner", limit: int | None = None,
+                max_words: int | None = None) -> Bitext:
     """Extra parallel text for aligners: ``bitext:en-<lang>`` names or directories of
-    ``X.<src>``/``X.<tgt>`` pairs (``DIR`` or ``DIR:en-de`` to name the languages)."""
+    ``X.<src>``/``X.<tgt>`` pairs (``DIR`` or ``DIR:en-de`` to name the languages); ``limit``
+    and ``max_words`` as :func:`~xlner.corpora.text.read_bitext` takes them."""
     pairs = bitext_files(specs, data_dir=data_dir, download=download)
-    return read_bitext(pairs, tokenizer=tokenizer, name="+".join(map(str, specs)))
+    return read_bitext(pairs, tokenizer=tokenizer, name="+".join(map(str, specs)),
+                       limit=limit, max_words=max_words)
 
 
 def bitext_files(specs: Sequence[str | Path], *, data_dir: str | Path | None = None,

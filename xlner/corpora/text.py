@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from xlner.corpora.corpus import Corpus
 from xlner.corpora.tokenize import TOKENIZERS
 from xlner.data import Sentence
 from xlner.errors import ConfigError, InputError
-from xlner.files import atomic_write, file_digest, read_text_file, split_lines
+from xlner.files import atomic_write, file_digest, iter_lines, read_text_file, split_lines
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -83,39 +84,69 @@ class Bitext:
     skipped_empty: int = 0
     """Pairs left out because one side was empty (counted, never silent)."""
     files: list[str] = field(default_factory=list)
+    skipped_long: int = 0
+    """Pairs left out because a side was longer than the reader's ``max_words``."""
+    limit: int | None = None
+    """The most pairs the reader kept (it read no further), if it was given one."""
 
     def __len__(self) -> int:
         return len(self.source)
 
     def describe(self) -> dict[str, object]:
-        return {"name": self.name, "pairs": len(self), "digest": self.digest,
-                "skipped_empty": self.skipped_empty}
+        out: dict[str, object] = {"name": self.name, "pairs": len(self),
+                                  "digest": self.digest, "skipped_empty": self.skipped_empty}
+        if self.skipped_long:
+            out["skipped_long"] = self.skipped_long
+        if self.limit is not None:
+            out["limit"] = self.limit
+        return out
 
 
 def read_bitext(pairs: Sequence[tuple[Path, Path]], *, tokenizer: str | Tokenizer = "xlner",
-                name: str = "<bitext>") -> Bitext:
-    """Read line-aligned file pairs (line counts must match); empty pairs are counted, left out."""
+                name: str = "<bitext>", limit: int | None = None,
+                max_words: int | None = None) -> Bitext:
+    """Read line-aligned file pairs (line counts must match); empty pairs are counted, left out,
+    and so are pairs with a side longer than ``max_words``.
+
+    With ``limit`` the files are read (and tokenised) only up to the ``limit``-th pair kept,
+    and the digest covers the lines read; otherwise it is the files' digests.
+    """
     split = get_tokenizer(tokenizer)
     src_out: list[tuple[str, ...]] = []
     tgt_out: list[tuple[str, ...]] = []
-    skipped = 0
+    skipped = skipped_long = 0
     h = hashlib.sha256()
+    if limit is not None:
+        h.update(f"first {limit} pairs, max_words {max_words}\n".encode())
     for src_path, tgt_path in pairs:
-        src_lines, tgt_lines = read_lines(src_path), read_lines(tgt_path)
-        if len(src_lines) != len(tgt_lines):
-            raise InputError(f"{len(src_lines)} lines but {tgt_path} has {len(tgt_lines)}: "
-                             "bitext files must be line-aligned", source=src_path)
-        h.update(file_digest(src_path).encode())
-        h.update(file_digest(tgt_path).encode())
-        for s, t in zip(src_lines, tgt_lines, strict=True):
+        if limit is not None and len(src_out) >= limit:
+            break
+        if limit is None:
+            h.update(file_digest(src_path).encode())
+            h.update(file_digest(tgt_path).encode())
+        src_lines, tgt_lines = iter_lines(src_path), iter_lines(tgt_path)
+        n = 0
+        for n, (s, t) in enumerate(itertools.zip_longest(src_lines, tgt_lines), 1):
+            if s is None or t is None:
+                short, long_ = (src_path, tgt_path) if s is None else (tgt_path, src_path)
+                raise InputError(f"{short} ends at line {n - 1} but {long_} goes on: bitext "
+                                 "files must be line-aligned", source=src_path, line=n)
+            if limit is not None:
+                h.update(f"{s}\t{t}\n".encode())
             sw, tw = tuple(split(s)), tuple(split(t))
             if not sw or not tw:
                 skipped += 1
                 continue
+            if max_words is not None and max(len(sw), len(tw)) > max_words:
+                skipped_long += 1
+                continue
             src_out.append(sw)
             tgt_out.append(tw)
+            if limit is not None and len(src_out) >= limit:
+                break
     return Bitext(src_out, tgt_out, name=name, digest="sha256:" + h.hexdigest(),
-                  skipped_empty=skipped, files=[str(p) for pair in pairs for p in pair])
+                  skipped_empty=skipped, skipped_long=skipped_long, limit=limit,
+                  files=[str(p) for pair in pairs for p in pair])
 
 
 def bitext_pairs_in(directory: str | Path, src_lang: str,

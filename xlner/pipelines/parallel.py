@@ -116,18 +116,25 @@ def project_parallel(source: Corpus, target: Corpus, method: str = "heuristic", 
             entities = [entities[k] for k in keep]
         key = alignment_key(src_words, tgt_words, aligner, entities)
         aligned = store.get(key, len(keep)) if resume else None
+        described: Any = aligner
         if aligned is not None:
             reused = [str(store.path(key))]
+            # the aligner as described when the alignment was made: describing it again would
+            # read (tokenise) its bitext
+            described = store.meta(key).get("aligner", aligner)
         else:
             t0 = time.perf_counter()
             aligned = align_batch(aligner, src_words, tgt_words, entities)
             align_seconds = time.perf_counter() - t0
-            store.put(key, aligned, {"source": source.name, "target": target.name})
+            described = make_signature("align", components={"aligner": aligner}
+                                       )["components"]["aligner"]
+            store.put(key, aligned, {"source": source.name, "target": target.name,
+                                     "aligner": described})
         if over:
             aligned = expand_aligned(aligned, keep, len(source))
         links, used_symmetrize = links_for(aligned, aligner, symmetrize or resolved.symmetrize)
         extras = directional_extras(aligned)
-        components["aligner"] = aligner
+        components["aligner"] = described
     run = project_corpus(source, target, projector=resolved.projector, links=links,
                          extras=extras, limits=limits)
     run.align_seconds = align_seconds
