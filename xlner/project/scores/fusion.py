@@ -82,11 +82,11 @@ class FusionScorer(Component):
     def support(self, grid: PairGrid) -> tuple[np.ndarray, np.ndarray] | None:
         """The union of the ordinary terms' supports (``None`` if one of them has none)."""
         ents, positions = [], []
-        for term in self.terms:
-            if term.bonus or term.weight == 0:
-                continue
-            get = getattr(term.scorer, "support", None)
-            found = get(grid) if get is not None else None
+        terms = [t for t in self.terms if not t.bonus and t.weight != 0]
+        if any(getattr(t.scorer, "support", None) is None for t in terms):
+            return None  # checked first: no support is computed in vain
+        for term in terms:
+            found = term.scorer.support(grid)  # type: ignore[attr-defined]
             if found is None:
                 return None
             ents.append(found[0])

@@ -18,6 +18,7 @@ mean by cumulative sums over target positions, the second with range-maximum tab
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,6 +38,7 @@ class _Table:
         self.lowercase = lowercase
         self.src_vocab: dict[str, int] = {}
         self.tgt_vocab: dict[str, int] = {}
+        self._known: dict[int, tuple[ProjectionInput, IntArray, IntArray]] = {}
         e_parts, f_parts = [], []
         for item in batch:
             lk = sentence_links(item, links)
@@ -44,6 +46,7 @@ class _Table:
                 continue
             e_ids = self.ids(item.src_words, self.src_vocab)
             f_ids = self.ids(item.tgt_words, self.tgt_vocab)
+            self._known[id(item)] = (item, e_ids, f_ids)
             e_parts.append(e_ids[lk[:, 0]])
             f_parts.append(f_ids[lk[:, 1]])
         e = np.concatenate(e_parts) if e_parts else np.zeros(0, dtype=np.int64)
@@ -55,17 +58,22 @@ class _Table:
 
     def ids(self, words: Sequence[str], vocab: dict[str, int], add: bool = True) -> IntArray:
         """Word ids (``-1`` for words the table has never seen when ``add`` is false)."""
-        out = np.empty(len(words), dtype=np.int64)
-        for k, word in enumerate(words):
-            key = word.lower() if self.lowercase else word
-            idx = vocab.get(key)
-            if idx is None:
-                if add:
-                    idx = vocab[key] = len(vocab)
-                else:
-                    idx = -1
-            out[k] = idx
-        return out
+        keys = [w.lower() for w in words] if self.lowercase else words
+        if add:
+            found = [vocab.setdefault(k, len(vocab)) for k in keys]
+        else:
+            get = vocab.get
+            found = [get(k, -1) for k in keys]
+        return np.array(found, dtype=np.int64) if found else np.zeros(0, dtype=np.int64)
+
+    def sentence_ids(self, item: ProjectionInput) -> tuple[IntArray, IntArray]:
+        """Source and target word ids of a sentence pair (the table's own when it was built
+        from this pair, else looked up: ``-1`` for unseen words)."""
+        known = self._known.get(id(item))
+        if known is not None and known[0] is item:
+            return known[1], known[2]
+        return (self.ids(item.src_words, self.src_vocab, add=False),
+                self.ids(item.tgt_words, self.tgt_vocab, add=False))
 
     def counts(self, e: IntArray, f: IntArray) -> FloatArray:
         """``c(e, f)`` for id arrays (unknown ids count 0)."""
@@ -77,6 +85,20 @@ class _Table:
         pos = np.minimum(np.searchsorted(self.keys, want), len(self.keys) - 1)
         out[known] = np.where(self.keys[pos] == want, self.pair_count[pos], 0)
         return out
+
+
+class _Cells(NamedTuple):
+    e_len: IntArray
+    word_ent: IntArray
+    word_off: IntArray
+    w_blk: IntArray
+    n_cells: int
+    cell_word: IntArray
+    cell_pos: IntArray
+    cell_e: IntArray
+    cell_f: IntArray
+    c_ef: FloatArray
+    table: _Table
 
 
 MAX_CELLS = 2_000_000
@@ -94,31 +116,68 @@ class LexiconScorer(Component):
         self.links = None if links in (None, "links") else canonical_name(str(links))
         self.lowercase = lowercase
         self._table: _Table | None = None
+        self._last: tuple[PairGrid, _Table, list[tuple[int, int, _Cells]]] | None = None
 
     def prepare(self, batch: Sequence[ProjectionInput] | None) -> None:
         """Build the table from ``batch`` (``None``: forget it)."""
         self._table = None if batch is None else _Table(batch, self.links, self.lowercase)
+        self._last = None
 
     def score(self, grid: PairGrid) -> FloatArray:
         out = np.zeros(grid.n_pairs)
         if grid.n_pairs == 0:
             return out
         table = self._table or _Table(grid.batch, self.links, self.lowercase)
-        # Entities in groups of bounded work (entity words x sentence length).
+        for lo, hi, cells in self._all_cells(grid, table):
+            p_lo, p_hi = np.searchsorted(grid.pair_ent, [lo, hi])
+            if p_hi > p_lo:
+                out[p_lo:p_hi] = self._score_entities(grid, cells, lo, hi, p_lo, p_hi)
+        return out
+
+    def _all_cells(self, grid: PairGrid, table: _Table) -> list[tuple[int, int, _Cells]]:
+        """The cells of every entity group; computed once for :meth:`support` and
+        :meth:`score` of the same entities (a grid and its supported or subset grids share
+        their entity arrays)."""
+        last = self._last
+        if last is not None and last[0].batch is grid.batch and last[1] is table and (
+                last[0].ent_start is grid.ent_start and last[0].ent_end is grid.ent_end
+                and last[0].tgt_len is grid.tgt_len):
+            return last[2]
+        out = [(lo, hi, self._cells(grid, table, lo, hi)) for lo, hi in self._groups(grid)]
+        self._last = (grid, table, out)
+        return out
+
+    def support(self, grid: PairGrid) -> tuple[IntArray, IntArray]:
+        """Target positions whose word was linked to a word of the entity somewhere in the
+        table's batch: a span without one scores 0 (both of its means are 0)."""
+        table = self._table or _Table(grid.batch, self.links, self.lowercase)
+        ents, poss = [], []
+        for lo, _hi, cells in self._all_cells(grid, table):
+            hit = cells.c_ef > 0
+            ents.append(cells.word_ent[cells.cell_word[hit]] + lo)
+            poss.append(cells.cell_pos[hit])
+        if not ents:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(ents), np.concatenate(poss)
+
+    @staticmethod
+    def _groups(grid: PairGrid) -> list[tuple[int, int]]:
+        """Entities in groups of bounded work (entity words x sentence length)."""
         cells = np.cumsum((grid.ent_end - grid.ent_start) * grid.tgt_len[grid.ent_sent])
+        out = []
         lo = 0
         while lo < len(cells):
             done = cells[lo - 1] if lo else 0
             hi = max(lo + 1, int(np.searchsorted(cells, done + MAX_CELLS, "right")))
-            p_lo, p_hi = np.searchsorted(grid.pair_ent, [lo, hi])
-            if p_hi > p_lo:
-                out[p_lo:p_hi] = self._score_entities(grid, table, lo, hi, p_lo, p_hi)
+            out.append((lo, hi))
             lo = hi
         return out
 
-    def _score_entities(self, grid: PairGrid, table: _Table, g_lo: int, g_hi: int,
-                        p_lo: int, p_hi: int) -> FloatArray:
-        """Scores of pairs ``p_lo:p_hi``, whose entities are ``g_lo:g_hi``."""
+    @staticmethod
+    def _cells(grid: PairGrid, table: _Table, g_lo: int, g_hi: int) -> _Cells:
+        """Per entity word of entities ``g_lo:g_hi`` and target position of its sentence: the
+        link count of the two words."""
         batch = grid.batch
         ent_sent = grid.ent_sent[g_lo:g_hi]
         ent_start, ent_end = grid.ent_start[g_lo:g_hi], grid.ent_end[g_lo:g_hi]
@@ -127,13 +186,13 @@ class LexiconScorer(Component):
         # Entity words and every target position of their sentence: probabilities both ways.
         word_ent = np.repeat(np.arange(n_ent, dtype=np.int64), e_len)
         word_off = offsets_of(e_len)
+        sents = np.unique(ent_sent)
+        per_sent = {s: table.sentence_ids(batch[s]) for s in sents.tolist()}
         e_ids = np.concatenate([
-            table.ids(batch[s].src_words[a:b], table.src_vocab, add=False)
+            per_sent[s][0][a:b]
             for s, a, b in zip(ent_sent.tolist(), ent_start.tolist(), ent_end.tolist(),
                                strict=True)])
-        sents = np.unique(ent_sent)
-        t_ids = np.concatenate([table.ids(batch[s].tgt_words, table.tgt_vocab, add=False)
-                                for s in sents.tolist()])
+        t_ids = np.concatenate([per_sent[s][1] for s in sents.tolist()])
         sent_base = np.zeros(len(batch), dtype=np.int64)
         sent_base[sents] = offsets_of(grid.tgt_len[sents])[:-1]
         w_sent = ent_sent[word_ent]
@@ -145,6 +204,15 @@ class LexiconScorer(Component):
         cell_f = t_ids[sent_base[w_sent[cell_word]] + cell_pos]
         cell_e = e_ids[cell_word]
         c_ef = table.counts(cell_e, cell_f)
+        return _Cells(e_len, word_ent, word_off, w_blk, n_cells, cell_word, cell_pos, cell_e,
+                      cell_f, c_ef, table)
+
+    def _score_entities(self, grid: PairGrid, cells: _Cells, g_lo: int, g_hi: int,
+                        p_lo: int, p_hi: int) -> FloatArray:
+        """Scores of pairs ``p_lo:p_hi``, whose entities are ``g_lo:g_hi`` (their cells)."""
+        (e_len, word_ent, word_off, w_blk, n_cells, cell_word, cell_pos, cell_e, cell_f,
+         c_ef, table) = cells
+        ent_sent = grid.ent_sent[g_lo:g_hi]
         c_e = table.e_count[np.maximum(cell_e, 0)] if len(table.e_count) else np.zeros(n_cells)
         c_f = table.f_count[np.maximum(cell_f, 0)] if len(table.f_count) else np.zeros(n_cells)
         p_e_given_f = np.divide(c_ef, c_f, out=np.zeros(n_cells), where=c_ef > 0)

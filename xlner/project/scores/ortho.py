@@ -116,6 +116,12 @@ class OrthoScorer(Component):
         self.key = bool(key)
         self._features: dict[str, int] = {}
         self._words: dict[str, tuple[IntArray, IntArray]] = {}
+        self._last: tuple[PairGrid, _Join] | None = None
+
+    def prepare(self, batch: Any) -> None:
+        """Forget the n-gram join kept from the last grid (the matching projector calls this
+        before and after each batch)."""
+        self._last = None
 
     def _bag(self, word: str) -> tuple[IntArray, IntArray]:
         bag = self._words.get(word)
@@ -142,7 +148,19 @@ class OrthoScorer(Component):
         return feats, counts, sizes
 
     def _join(self, grid: PairGrid) -> _Join:
-        """Entity n-gram rows and their occurrences in the targets of the batch."""
+        """Entity n-gram rows and their occurrences in the targets of the batch; computed once
+        for :meth:`support` and :meth:`score` of the same entities (a grid and its supported
+        or subset grids share their entity arrays)."""
+        last = self._last
+        if last is not None and last[0].batch is grid.batch and (
+                last[0].ent_start is grid.ent_start and last[0].ent_end is grid.ent_end
+                and last[0].tgt_len is grid.tgt_len):
+            return last[1]
+        join = self._compute_join(grid)
+        self._last = (grid, join)
+        return join
+
+    def _compute_join(self, grid: PairGrid) -> _Join:
         batch = grid.batch
         with_ents = np.flatnonzero(np.diff(grid.ent_offsets) > 0)
         lengths = grid.tgt_len[with_ents]
