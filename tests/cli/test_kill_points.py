@@ -117,7 +117,7 @@ def test_translate_train_killed_at_random_points(tmp_path: Path) -> None:
 def test_bench_parallel_killed_at_random_points(tmp_path: Path) -> None:
     from tests.bench.test_parallel import _dir_corpus
 
-    corpus = _dir_corpus(tmp_path / "pc", n=200)
+    corpus = _dir_corpus(tmp_path / "pc", n=100)
     (corpus / "yy.conll").write_bytes((corpus / "xx.conll").read_bytes())
     work = tmp_path / "work"
     args = ["bench", "parallel", "--corpus", str(corpus), "--langs", "xx,yy", "--methods",
