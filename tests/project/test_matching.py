@@ -245,3 +245,28 @@ def test_extend_grows_chosen_spans_over_second_view_links() -> None:
     held = MatchingProjector("aligned", "align(null_weight=0.5)=1", extend="union").project(
         [it])[0]
     assert Entity(2, 4, "LOC") not in held.entities
+
+
+def test_lex_recipe_projects_alike_on_the_supported_and_the_full_grid(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlner.bench.speed import synthetic_batch
+    from xlner.project.scores import FusionScorer
+
+    batch = synthetic_batch(30, min_len=10, max_len=30, entities=(1, 6), seed=4)
+    method = resolve_method("ilp+lex+adj")
+    calls: list[int] = []
+    original = FusionScorer.support
+
+    def counted(self: FusionScorer, grid: PairGrid) -> object:
+        found = original(self, grid)
+        calls.append(found is not None)
+        return found
+
+    monkeypatch.setattr(FusionScorer, "support", counted)
+    fast = method.projector.project(batch)
+    assert calls and all(calls)  # every term of ilp+lex has a support: the fast path ran
+    monkeypatch.setattr(FusionScorer, "support", lambda self, grid: None)
+    full = method.projector.project(batch)
+    assert sum(len(r.entities) for r in fast) > 0
+    assert [(r.entities, r.sources, r.unprojected) for r in fast] == [
+        (r.entities, r.sources, r.unprojected) for r in full]

@@ -306,3 +306,71 @@ def test_ortho_vector_scores_across_scripts_match_the_reference() -> None:
                 assert math.isclose(mat[p, t], want, abs_tol=1e-12)
                 nonzero += want > 0
     assert nonzero > 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_lexicon_supported_grid_keeps_every_positive_pair(seed: int, prepared: bool) -> None:
+    from xlner.project.scores import LexiconScorer
+
+    rng = np.random.default_rng(seed)
+    batch = [random_item(rng, ["EU", "Union", "der", "Rat", "rat"]) for _ in range(6)]
+    spans = [ngram_spans(len(b.tgt_words), int(rng.integers(1, 5))) for b in batch]
+    scorer = LexiconScorer(links="links")
+    if prepared:
+        scorer.prepare(batch)
+    full = PairGrid.build(batch, spans)
+    values = scorer.score(full)
+    base = PairGrid.build(batch, spans, pairs=False)
+    grid = base.supported(*scorer.support(base))
+    sub = scorer.score(grid)
+    full_pos = {(int(g), int(c)): v for g, c, v in zip(full.pair_ent, full.pair_cand, values,
+                                                      strict=True) if v > 0}
+    sub_all = {(int(g), int(c)): v for g, c, v in zip(grid.pair_ent, grid.pair_cand, sub,
+                                                     strict=True)}
+    assert set(full_pos) <= set(sub_all)
+    assert all(math.isclose(sub_all[k], v) for k, v in full_pos.items())
+    assert all(v == 0 for k, v in sub_all.items() if k not in full_pos)
+
+
+def test_fusion_computes_no_support_when_a_term_has_none(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    calls: list[str] = []
+    original = AlignScorer.support
+
+    def counted(self: AlignScorer, grid: PairGrid) -> object:
+        calls.append("align")
+        return original(self, grid)
+
+    monkeypatch.setattr(AlignScorer, "support", counted)
+    item = ProjectionInput(["Paris"], ["Paris", "y"], [Entity(0, 1, "LOC")], as_links([(0, 0)]))
+    grid = PairGrid.build([item], [ngram_spans(2, 2)], pairs=False)
+    assert create_scorer("align=1,tagger=1").support(grid) is None  # type: ignore[attr-defined]
+    assert calls == []
+    assert create_scorer("align=1,ortho=1").support(grid) is not None  # type: ignore[attr-defined]
+    assert calls == ["align"]
+
+
+def test_ortho_join_is_computed_once_for_support_and_score(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    rng = np.random.default_rng(3)
+    batch = [random_item(rng, ["Paris", "Pariss", "Bonn", "x"]) for _ in range(20)]
+    spans = [ngram_spans(len(b.tgt_words), 3) for b in batch]
+    scorer = OrthoScorer()
+    joins: list[int] = []
+    original = OrthoScorer._compute_join
+
+    def counted(self: OrthoScorer, grid: PairGrid) -> object:
+        joins.append(1)
+        return original(self, grid)
+
+    monkeypatch.setattr(OrthoScorer, "_compute_join", counted)
+    base = PairGrid.build(batch, spans, pairs=False)
+    grid = base.supported(*scorer.support(base))
+    values = scorer.score(grid)
+    assert len(joins) == 1
+    scorer.prepare(None)
+    fresh = OrthoScorer().score(grid)
+    assert len(joins) == 2 and np.array_equal(values, fresh)
+    other = PairGrid.build(batch[:5], spans[:5])  # other entities: computed anew
+    assert np.array_equal(scorer.score(other), OrthoScorer().score(other))
