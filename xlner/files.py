@@ -121,6 +121,15 @@ def output_lock(path: str | Path) -> Iterator[None]:
                 lock.unlink()
 
 
+def _read_error(exc: OSError, path: Path) -> InputError:
+    """The error for a file that cannot be opened for reading."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError("file not found", source=path)
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a directory; expected a file", source=path)
+    return _os_error(exc, path, "read")
+
+
 def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
     """The text of a file, with a leading UTF-8 byte-order mark removed.
 
@@ -131,12 +140,8 @@ def read_text_file(path: str | Path, encoding: str = "utf-8") -> str:
     path = Path(path)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", source=path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory; expected a file", source=path) from None
     except OSError as exc:
-        raise _os_error(exc, path, "read") from None
+        raise _read_error(exc, path) from None
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -155,12 +160,8 @@ def iter_lines(path: str | Path, encoding: str = "utf-8") -> Iterator[str]:
     path = Path(path)
     try:
         handle = path.open("rb")
-    except FileNotFoundError:
-        raise InputError("file not found", source=path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory; expected a file", source=path) from None
     except OSError as exc:
-        raise _os_error(exc, path, "read") from None
+        raise _read_error(exc, path) from None
     with handle:
         offset = 0
         for lineno, raw in enumerate(handle, 1):

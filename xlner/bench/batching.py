@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from xlner.bench.table import format_rows
 from xlner.errors import ConfigError
 
 T = TypeVar("T")
@@ -97,9 +98,8 @@ def format_speedup(result: Mapping[str, Any], unit: str, batch_size: Any, agreem
 
 
 def format_results(results: Sequence[BatchingResult]) -> str:
-    lines = [f"{'component':<28} {'items':>6} {'batch':>6} {'1-by-1/s':>10} {'batched/s':>10} "
-             f"{'speed-up':>9}"]
-    for r in results:
-        lines.append(f"{r.name:<28} {r.items:>6} {r.batch_size:>6} {r.single_per_s:>10.1f} "
-                     f"{r.batched_per_s:>10.1f} {r.speedup:>8.1f}x")
-    return "\n".join(lines)
+    return format_rows(
+        [("component", "<28", "<28"), ("items", ">6", ">6"), ("batch", ">6", ">6"),
+         ("1-by-1/s", ">10", ">10.1f"), ("batched/s", ">10", ">10.1f"), ("speed-up", ">9", ">9")],
+        ((r.name, r.items, r.batch_size, r.single_per_s, r.batched_per_s, f"{r.speedup:.1f}x")
+         for r in results))

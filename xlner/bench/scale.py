@@ -23,6 +23,7 @@ from typing import Any
 
 from xlner.align.base import Words
 from xlner.bench.masakhaner import available_languages
+from xlner.bench.table import format_rows
 from xlner.corpora.conll import iter_conll
 from xlner.data import Sentence
 from xlner.errors import ConfigError
@@ -200,9 +201,8 @@ def _signature(sizes: Sequence[int], engines: Sequence[tuple[str, int]], langs: 
 
 
 def format_scale_table(results: Sequence[dict[str, Any]]) -> str:
-    lines = [f"{'n':>9} {'engine':>8} {'workers':>7} {'seconds':>9} {'peak MB':>9} "
-             f"{'sent/s':>9}"]
-    for r in results:
-        lines.append(f"{r['n']:>9} {r['engine']:>8} {r['workers']:>7} {r['seconds']:>9.1f} "
-                     f"{r['peak_rss_mb']:>9.1f} {r['sentences_per_second']:>9.1f}")
-    return "\n".join(lines)
+    return format_rows(
+        [("n", ">9", ">9"), ("engine", ">8", ">8"), ("workers", ">7", ">7"),
+         ("seconds", ">9", ">9.1f"), ("peak MB", ">9", ">9.1f"), ("sent/s", ">9", ">9.1f")],
+        ([r[k] for k in ("n", "engine", "workers", "seconds", "peak_rss_mb",
+                         "sentences_per_second")] for r in results))

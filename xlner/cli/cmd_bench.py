@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
 from xlner.bench.parallel import bench_parallel, format_table
 from xlner.cli.common import add_data_options, add_input_options, int_list, merge_params
@@ -34,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         e.add_argument("--work-dir", default=None,
                        help="keep each language's alignment here and reuse it while the words "
                        "and aligner settings are the same")
-        e.add_argument("--json", default=None, help="write results and signature as JSON")
+        _json_option(e)
         add_input_options(e, run_parallel, corpus=False)
     b = bench.add_parser("translate-batching", help="translator: sentences/s one at a time vs "
                          "batched (default: a tiny NLLB-style model built locally)")
@@ -45,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     b.add_argument("--batch-size", type=int, default=32)
     b.add_argument("--src-lang", default="hau")
     b.add_argument("--tgt-lang", default="en")
-    b.add_argument("--json", default=None, help="write results as JSON")
+    _json_option(b)
     b.set_defaults(func=run_translate_batching)
 
     b = bench.add_parser("align-batching", help="neural aligner: pairs/s one at a time vs "
@@ -57,12 +59,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     b.add_argument("--kind", default="bert", choices=["bert", "xlmr"],
                    help="tiny encoder style (default bert)")
     b.add_argument("--pairs", type=int, default=256, help="sentence pairs (default 256)")
-    b.add_argument("--batch-size", type=int, default=32)
-    b.add_argument("--device", default="cpu", help="cpu, cuda, auto (default cpu)")
-    b.add_argument("--aligner-param", action="append", default=[],
-                   help="aligner parameter key=value (repeatable)")
-    b.add_argument("--json", default=None, help="write the result as JSON")
-    b.set_defaults(func=run_align_batching)
+    _aligner_param_option(b)
+    _batching_options(b, batch_size=32, func=run_align_batching)
 
     s = bench.add_parser("speed", help="sentences/s of the projection step alone (alignments "
                          "precomputed) on Europarl-NER and on synthetic long sentences")
@@ -77,7 +75,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="align Europarl with bitext:en-<lang> added (slower, better links)")
     s.add_argument("--aligner-param", action="append", default=[],
                    help="eflomal parameter key=value (repeatable)")
-    s.add_argument("--json", default=None, help="write results and signature as JSON")
+    _json_option(s)
     add_input_options(s, run_speed, corpus=False)
 
     it = bench.add_parser("image-text", help="image-text parallel corpus: text-only projection "
@@ -101,14 +99,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                     help="visual scorer parameter key=value (text, image, grid, threshold, "
                     "device, batch_size, text_model, missing; repeatable)")
     it.add_argument("--aligner", default="eflomal")
-    it.add_argument("--aligner-param", action="append", default=[],
-                    help="aligner parameter key=value (repeatable)")
+    _aligner_param_option(it)
     it.add_argument("--samples", type=int, default=1000, help="bootstrap resamples")
     it.add_argument("--seed", type=int, default=0)
     it.add_argument("--on-missing", default="error", choices=["error", "report"],
                     help="missing or unreadable images: fail listing them (default) or keep "
                     "the records, each reported as a failed sentence")
-    it.add_argument("--json", default=None, help="write the results and signature as JSON")
+    _json_option(it)
     add_data_options(it)
     it.set_defaults(func=run_image_text)
 
@@ -117,10 +114,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     vb.add_argument("--model", default=None, help="CLIP-style model (default: tiny, local)")
     vb.add_argument("--sentences", type=int, default=16)
     vb.add_argument("--max-n", type=int, default=3, help="candidate n-gram length (default 3)")
-    vb.add_argument("--batch-size", type=int, default=64)
-    vb.add_argument("--device", default="cpu")
-    vb.add_argument("--json", default=None, help="write the result as JSON")
-    vb.set_defaults(func=run_visual_batching)
+    _batching_options(vb, batch_size=64, func=run_visual_batching)
 
     sc = bench.add_parser("scale", help="align + project N real sentence pairs in shards, per "
                           "engine and worker count (time, peak RSS of the process tree)")
@@ -134,7 +128,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     sc.add_argument("--seed", type=int, default=0, help="eflomal seed (default 0)")
     sc.add_argument("--aligner-param", action="append", default=[],
                     help="eflomal parameter key=value (repeatable)")
-    sc.add_argument("--json", default=None, help="write results and signature as JSON")
+    _json_option(sc)
     add_data_options(sc)
     sc.set_defaults(func=run_scale)
 
@@ -168,16 +162,41 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     m.add_argument("--work-dir", default=None, help="where stages are kept and resumed "
                    "(default $XLNER_CACHE_DIR/bench/masakhaner-nllb)")
     m.add_argument("--no-resume", action="store_true", help="recompute every stage")
-    m.add_argument("--json", default=None, help="write the rows and signature as JSON")
+    _json_option(m)
     add_input_options(m, run_masakhaner, corpus=False)
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", default=None, help="write the results and signature as JSON")
+
+
+def _batching_options(parser: argparse.ArgumentParser, batch_size: int,
+                      func: Callable[[argparse.Namespace], int]) -> None:
+    """The options every batching benchmark takes, and its function."""
+    parser.add_argument("--batch-size", type=int, default=batch_size)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, auto (default cpu)")
+    _json_option(parser)
+    parser.set_defaults(func=func)
+
+
+def _aligner_param_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--aligner-param", action="append", default=[],
+                        help="aligner parameter key=value (repeatable)")
 
 
 def add_aligner_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--aligner", default="eflomal")
-    parser.add_argument("--aligner-param", action="append", default=[],
-                        help="aligner parameter key=value (repeatable)")
+    _aligner_param_option(parser)
     parser.add_argument("--no-bitext", action="store_true",
                         help="do not add bitext:en-<lang> to the aligner's data")
+
+
+def _finish(args: argparse.Namespace, table: str, out: dict[str, Any]) -> int:
+    """Print a benchmark's table, write its JSON where asked; exit code 0."""
+    print(table)
+    if args.json:
+        write_json(args.json, out)
+    return 0
 
 
 def run_masakhaner(args: argparse.Namespace) -> int:
@@ -194,11 +213,9 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         peer_setups=args.peer_setup,
         work_dir=args.work_dir, data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume, split=args.split)
-    print(masakhaner_table(out["results"]))
-    print("seconds per language: " + ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items()))
-    if args.json:
-        write_json(args.json, out)
-    return 0
+    seconds = ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items())
+    return _finish(args, f"{masakhaner_table(out['results'])}\nseconds per language: {seconds}",
+                   out)
 
 
 
@@ -227,10 +244,7 @@ def run_image_text(args: argparse.Namespace) -> int:
             visual_mode=args.visual_mode, visual_params=merge_params(args.visual_param),
             aligner=args.aligner, aligner_params=merge_params(args.aligner_param),
             samples=args.samples, seed=args.seed)
-    print(format_image_text(out["results"]))
-    if args.json:
-        write_json(args.json, out)
-    return 0
+    return _finish(args, format_image_text(out["results"]), out)
 
 
 def run_visual_batching(args: argparse.Namespace) -> int:
@@ -238,10 +252,7 @@ def run_visual_batching(args: argparse.Namespace) -> int:
 
     out = bench_visual_batching(args.model, sentences=args.sentences, max_n=args.max_n,
                                 batch_size=args.batch_size, device=args.device)
-    print(format_visual_batching(out))
-    if args.json:
-        write_json(args.json, out)
-    return 0
+    return _finish(args, format_visual_batching(out), out)
 
 
 def run_parallel(args: argparse.Namespace) -> int:
@@ -252,10 +263,7 @@ def run_parallel(args: argparse.Namespace) -> int:
         aligner=args.aligner, aligner_params=params, bitext=not args.no_bitext,
         data_dir=args.data_dir, download=not args.no_download, anchors=args.anchors,
         work_dir=args.work_dir, command=f"bench {args.bench}")
-    print(format_table(out["results"]))
-    if args.json:
-        write_json(args.json, out)
-    return 0
+    return _finish(args, format_table(out["results"]), out)
 
 
 def run_translate_batching(args: argparse.Namespace) -> int:
@@ -264,16 +272,14 @@ def run_translate_batching(args: argparse.Namespace) -> int:
     result = bench_translator(args.translator, n=args.sentences, batch_size=args.batch_size,
                               src_lang=args.src_lang, tgt_lang=args.tgt_lang,
                               tiny_family=args.tiny_family)
-    print(format_results([result]))
-    if args.json:
-        from xlner.signature import make_signature
+    from xlner.signature import make_signature
 
-        signature = make_signature("bench translate-batching", params={
-            "translator": args.translator or f"tiny-{args.tiny_family}",
-            "sentences": args.sentences, "batch_size": args.batch_size,
-            "src_lang": args.src_lang, "tgt_lang": args.tgt_lang})
-        write_json(args.json, {"results": [result.to_dict()], "signature": signature})
-    return 0
+    signature = make_signature("bench translate-batching", params={
+        "translator": args.translator or f"tiny-{args.tiny_family}",
+        "sentences": args.sentences, "batch_size": args.batch_size,
+        "src_lang": args.src_lang, "tgt_lang": args.tgt_lang})
+    return _finish(args, format_results([result]),
+                   {"results": [result.to_dict()], "signature": signature})
 
 
 def run_align_batching(args: argparse.Namespace) -> int:
@@ -282,10 +288,7 @@ def run_align_batching(args: argparse.Namespace) -> int:
     params = merge_params(args.aligner_param)
     out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
                      device=args.device, kind=args.kind, params=params, model=args.model)
-    print(format_batching(out))
-    if args.json:
-        write_json(args.json, out)
-    return 0
+    return _finish(args, format_batching(out), out)
 
 
 
@@ -301,10 +304,7 @@ def run_scale(args: argparse.Namespace) -> int:
                       shard_size=args.shard_size, seed=args.seed,
                       aligner_params=merge_params(args.aligner_param),
                       on_row=(lambda part: write_json(args.json, part)) if args.json else None)
-    print(format_scale_table(out["results"]))
-    if args.json:
-        write_json(args.json, out)
-    return 0
+    return _finish(args, format_scale_table(out["results"]), out)
 
 
 def run_speed(args: argparse.Namespace) -> int:
@@ -316,7 +316,4 @@ def run_speed(args: argparse.Namespace) -> int:
                       repeats=args.repeats, data_dir=args.data_dir,
                       download=not args.no_download, bitext=args.bitext,
                       aligner_params=params)
-    print(format_speed_table(out["results"]))
-    if args.json:
-        write_json(args.json, out)
-    return 0
+    return _finish(args, format_speed_table(out["results"]), out)
