@@ -145,3 +145,55 @@ def test_malformed_inputs_name_file_and_line(data: Path, tmp_path: Path,
                  str(jsonl), "--tagger", str(tmp_path / "m2"), "--lang", "swa", "--data-dir",
                  str(data), "--no-download"]) == 2
     assert f"{jsonl}:2: invalid JSON" in capsys.readouterr().err
+
+
+def test_translations_over_the_limits_are_reported_and_the_rest_processed(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A translation longer than eflomal aligns (1,023 words) used to stop translate-train and
+    translate-test (exit 2); now that pair is reported failed (over-limit, exit 1) and every
+    other pair is aligned, projected, trained on and scored."""
+    target = read_conll(data / "nllb-conll2003" / "swa.nllb.tprojection.conll")
+    lines = [" ".join(s.words) for s in target]
+    lines[3] = " ".join(["neno"] * 1100)
+    cache = tmp_path / "translations.txt"
+    cache.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "tt"
+    argv = ["translate-train", "--source", "nllb-conll2003:swa:en", "--translations",
+            str(cache), "--split", "whitespace", "--lang", "swa", "--tagger",
+            "crf(max_iterations=10)", "--out", str(out), "--data-dir", str(data),
+            "--no-download", "--no-bitext"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "FAILED sentences: 1 (first: sentence 3: over-limit: target sentence has 1100 " \
+        "words (the aligner's maximum of 1023" in err
+    report = json.loads((out / "heuristic" / "train.conll.report.json").read_text())
+    assert [f["sentence"] for f in report["failed_sentences"]] == [3]
+    train = read_conll(out / "heuristic" / "train.conll")
+    assert len(train) == len(target) - 1  # the failed pair is filtered out (no-failed)
+    assert sum(len(s.entities) for s in train) > 100  # the others projected
+    assert main(argv) == 1 and "reused stages" in capsys.readouterr().err  # resumes
+    # a lower --max-words: the stage keys change, more pairs are reported
+    assert main([*argv[:-6], "--max-words", "8", "--out", str(tmp_path / "t8"),
+                 *argv[-4:]]) == 1
+    report8 = json.loads((tmp_path / "t8" / "heuristic" / "train.conll.report.json")
+                         .read_text())
+    assert len(report8["failed_sentences"]) > 1
+    assert all("max_words=8" in f["error"] or f["sentence"] == 3
+               for f in report8["failed_sentences"])
+    capsys.readouterr()
+    # translate-test: the long English translation of one target sentence
+    english = read_conll(data / "europarl-ner" / "en.conll")
+    en_lines = [" ".join(s.words) for s in english]
+    en_lines[5] = " ".join(["word"] * 1100)
+    en_cache = tmp_path / "en.txt"
+    en_cache.write_text("".join(line + "\n" for line in en_lines), encoding="utf-8")
+    rc = main(["translate-test", "--target", "europarl-ner:swa", "--translations",
+               str(en_cache), "--split", "whitespace", "--tagger",
+               str(out / "heuristic" / "model"), "--lang", "swa", "--data-dir", str(data),
+               "--no-download", "--no-bitext", "--json", str(tmp_path / "ts.json")])
+    captured = capsys.readouterr()
+    assert rc == 1 and "FAILED sentences: 1 (first: sentence 5: over-limit" in captured.err
+    assert "micro" in captured.out
+    scores = json.loads((tmp_path / "ts.json").read_text())
+    assert scores["projection"]["failed_sentences"][0]["sentence"] == 5
+    assert scores["scores"]["predicted"] > 0

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from xlner.cli.cmd_translate_train import add_print_config
 from xlner.cli.common import (
     add_alias,
     add_input_options,
+    add_limit_options,
     add_output_format_options,
-    count_value,
+    add_print_config,
     eprint,
     input_from_args,
+    limits_from_args,
     merge_params,
     seed_value,
     write_dataset_output,
@@ -19,10 +21,11 @@ from xlner.cli.common import (
 from xlner.errors import ConfigError, XlnerError
 from xlner.files import check_output
 from xlner.pipelines.config import RunConfig, project_config
-from xlner.pipelines.run import ProjectResult, run_project
-from xlner.pipelines.shards import ShardedResult, project_sharded
-from xlner.project.limits import MAX_CANDIDATES, MAX_ENTITIES, MAX_WORDS
 from xlner.project.recipes import DEFAULT_METHOD, method_names
+
+if TYPE_CHECKING:  # the pipelines are imported when the command runs
+    from xlner.pipelines.run import ProjectResult
+    from xlner.pipelines.shards import ShardedResult
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -74,25 +77,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     add_input_options(p, run)
 
 
-def add_limit_options(p: argparse.ArgumentParser) -> None:
-    """``--max-words``, ``--max-entities``, ``--max-candidates`` (docs/limits.md)."""
-    g = p.add_argument_group("limits (a sentence pair over one is not aligned or projected: "
-                             "it is reported failed with the limit, exit 1; 0: no limit)")
-    g.add_argument("--max-words", type=count_value, default=None,
-                   help=f"longest sentence, words on either side (default {MAX_WORDS}; the "
-                   "aligner's own maximum still holds: eflomal 1023)")
-    g.add_argument("--max-entities", type=count_value, default=None,
-                   help=f"most source entities in a sentence (default {MAX_ENTITIES})")
-    g.add_argument("--max-candidates", type=count_value, default=None,
-                   help=f"most candidate spans of a sentence, candidate matching (default "
-                   f"{MAX_CANDIDATES})")
-
-
-def limits_from_args(args: argparse.Namespace) -> dict[str, int | None]:
-    return {"max_words": args.max_words, "max_entities": args.max_entities,
-            "max_candidates": args.max_candidates}
-
-
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run configuration the project flags describe."""
     overrides = merge_params(args.method_param)
@@ -124,9 +108,13 @@ def run(args: argparse.Namespace) -> int:
         print(config.to_toml(), end="")
         return 0
     if config.shard_size is not None:
+        from xlner.pipelines.shards import project_sharded
+
         return report_sharded(project_sharded(
             config, shard_size=config.shard_size, engine=config.engine,
             workers=config.workers, ray_address=config.ray_address))
+    from xlner.pipelines.run import run_project
+
     result = run_project(config, write_corpus=args.out_format == "conll")
     write_dataset_output(result.run.corpus.sentences, args.out, result.signature, args)
     return report_project(result, config)

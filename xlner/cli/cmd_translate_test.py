@@ -12,8 +12,10 @@ from xlner.cli.cmd_translate_train import (
 )
 from xlner.cli.common import (
     add_input_options,
+    add_limit_options,
     eprint,
     input_from_args,
+    limits_from_args,
     merge_params,
 )
 from xlner.corpora.conll import write_conll
@@ -54,6 +56,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--pred", default=None, help="also write the predictions to this CoNLL file")
     p.add_argument("--json", default=None, help="write the scores and signature as JSON")
     add_alignment_options(p)
+    add_limit_options(p)
     add_input_options(p, run)
 
 
@@ -68,7 +71,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         aligner=args.aligner, aligner_params=aligner_params(args), bitext=not args.no_bitext,
         anchors=args.anchors, target_tagger=args.target_tagger,
         target_tagger_params=merge_params(args.target_tagger_param), out=args.out,
-        data_dir=args.data_dir, download=not args.no_download, resume=not args.no_resume)
+        data_dir=args.data_dir, download=not args.no_download, resume=not args.no_resume,
+        limits=limits_from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,4 +96,4 @@ def report_translate_test(result: TranslateTestResult, *, pred: str | None = Non
         eprint("the target has no gold entities: nothing to score")
     if json:
         write_json(json, result.to_dict())
-    return 0
+    return 1 if result.report.failed else 0

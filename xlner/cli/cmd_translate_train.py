@@ -8,9 +8,12 @@ import argparse
 from xlner.cli.common import (
     add_alias,
     add_input_options,
+    add_limit_options,
     add_output_format_options,
+    add_print_config,
     eprint,
     input_from_args,
+    limits_from_args,
     merge_params,
     write_dataset_output,
 )
@@ -57,11 +60,6 @@ def add_alignment_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-resume", action="store_true",
                    help="recompute every stage even when a finished one is in --out")
     add_print_config(p)
-
-
-def add_print_config(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--print-config", action="store_true",
-                   help="print the run configuration (TOML, for xlner run) and exit")
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
@@ -114,6 +112,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="rename/drop classes of the evaluation gold, e.g. DATE=O")
     p.add_argument("--out", required=True, help="output directory (stages are resumed)")
     add_alignment_options(p)
+    add_limit_options(p)
     add_output_format_options(p)
     add_input_options(p, run)
 
@@ -133,7 +132,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         eval=None if not args.eval else input_from_args(
             args.eval, args, label_map=args.eval_label_map),
         out=args.out, data_dir=args.data_dir, download=not args.no_download,
-        resume=not args.no_resume)
+        resume=not args.no_resume, limits=limits_from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -169,4 +168,4 @@ def report_translate_train(result: TranslateTrainResult, config: RunConfig,
     if result.reused:
         eprint(f"reused stages: {', '.join(result.reused)}")
     eprint(f"wrote {config.out}/summary.json")
-    return 0
+    return 1 if any(o.projection.failed for o in result.outcomes) else 0

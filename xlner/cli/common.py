@@ -13,6 +13,7 @@ from xlner.corpora.corpus import Corpus
 from xlner.data import Sentence
 from xlner.pipelines.config import Input
 from xlner.pipelines.inputs import load_input as read_input
+from xlner.project.limits import MAX_CANDIDATES, MAX_ENTITIES, MAX_WORDS
 from xlner.registry import parse_params
 
 
@@ -82,6 +83,28 @@ def write_dataset_output(sentences: Sequence[Sentence], out: str | Path,
         eprint(f"pushed the dataset to the hub as {args.push_to_hub}")
 
 
+def add_print_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--print-config", action="store_true",
+                   help="print the run configuration (TOML, for xlner run) and exit")
+
+
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    """``--max-words``, ``--max-entities``, ``--max-candidates`` (docs/limits.md)."""
+    g = p.add_argument_group("limits (a sentence pair over one is not aligned or projected: "
+                             "it is reported failed with the limit, exit 1; 0: no limit)")
+    g.add_argument("--max-words", type=count_value, default=None,
+                   help=f"longest sentence, words on either side (default {MAX_WORDS}; the "
+                   "aligner's own maximum still holds: eflomal 1023)")
+    g.add_argument("--max-entities", type=count_value, default=None,
+                   help=f"most source entities in a sentence (default {MAX_ENTITIES})")
+    g.add_argument("--max-candidates", type=count_value, default=None,
+                   help=f"most candidate spans of a sentence, candidate matching (default "
+                   f"{MAX_CANDIDATES})")
+
+
+def limits_from_args(args: argparse.Namespace) -> dict[str, int | None]:
+    return {"max_words": args.max_words, "max_entities": args.max_entities,
+            "max_candidates": args.max_candidates}
 
 
 def input_from_args(spec: str, args: argparse.Namespace, **overrides: Any) -> Input:

@@ -32,7 +32,13 @@ def load_components() -> None:
         importlib.import_module(module)
 
 
-def build_parser() -> argparse.ArgumentParser:
+GLOBAL_FLAGS = frozenset({"--version", "-v", "--verbose", "--debug", "-q", "--quiet"})
+"""The options before the command (none takes a value)."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``xlner`` parser; with ``command`` (one of :data:`COMMANDS`) only that subcommand's
+    module is imported and its options built (what a run needs), else every subcommand."""
     parser = argparse.ArgumentParser(
         prog="xlner", description="Cross-lingual NER by annotation projection.")
     parser.add_argument("--version", action="version", version=f"xlner {__version__}")
@@ -42,15 +48,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bars (they are drawn only when stderr is a terminal)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in [command] if command in COMMANDS else COMMANDS:
+        assert name is not None
         importlib.import_module(f"xlner.cli.cmd_{name.replace('-', '_')}").add_parser(sub)
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names (the first word after the global flags), if it is one of
+    :data:`COMMANDS`; ``None`` otherwise (help, a typo: the full parser answers)."""
+    for arg in argv:
+        if arg in GLOBAL_FLAGS:
+            continue
+        return arg if arg in COMMANDS else None
+    return None
+
+
 @functools.cache
-def _parser() -> argparse.ArgumentParser:
-    """The parser, built once per process (building it costs more than most small runs)."""
-    return build_parser()
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, built once per process and command (building every subcommand costs more
+    than most small runs: a run builds only its own)."""
+    return build_parser(command)
 
 
 EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -82,7 +100,8 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure the user can cause ends in one ``error:`` line (exit 2),
     a traceback only with ``--debug``."""
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(command_of(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)

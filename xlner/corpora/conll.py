@@ -63,6 +63,7 @@ def iter_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
     tags: list[str] = []
     first_line = 0
     skipped: list[int] = []
+    where = str(path)
 
     def flush() -> Sentence | None:
         nonlocal repairs
@@ -79,48 +80,52 @@ def iter_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
             entities = tuple(decoded.entities)
             if label_map is not None:
                 entities = label_map.apply(entities)
-        sentence = Sentence(tuple(words), entities, f"{path}:{first_line}")
+        sentence = Sentence(tuple(words), entities, f"{where}:{first_line}")
         words.clear()
         tags.clear()
         return sentence
 
     for lineno, line in enumerate(_lines(path, encoding), 1):
-        if not line.strip():
-            if (done := flush()) is not None:
+        if not line or line.isspace():
+            if words and (done := flush()) is not None:
                 yield done
             continue
         if tab is None:
             tab = "\t" in line
-        fields = line.split("\t") if tab else line.split()
         if tab:
-            fields = [f.strip() for f in fields]
-        empty_word = bool((not tab and line[:1].isspace() and n_columns
-                           and len(fields) == n_columns - 1) or (tab and not fields[0]))
+            fields = [f.strip() for f in line.split("\t")]
+            empty_word = not fields[0]
+        else:
+            fields = line.split()
+            empty_word = bool(n_columns and len(fields) == n_columns - 1
+                              and line[0].isspace())
         if empty_word:
             if not skip_empty_words:
                 raise InputError("empty word (the line starts with its separator)",
                                  source=path, line=lineno)
             skipped.append(lineno)
             continue
-        if fields[0] == "-DOCSTART-":
-            if (done := flush()) is not None:
+        word = fields[0]
+        if word == "-DOCSTART-":
+            if words and (done := flush()) is not None:
                 yield done
             continue
-        if n_columns == 0:
-            n_columns = len(fields)
-            if labelled is None:
-                labelled = n_columns > 1
-            elif labelled and n_columns < 2:
-                raise InputError("expected a word and a label column, found one column",
-                                 source=path, line=lineno)
         if len(fields) != n_columns:
-            raise InputError(f"ragged columns: {len(fields)} fields where earlier lines "
-                             f"have {n_columns}", source=path, line=lineno)
-        if any(not f for f in fields):
+            if n_columns == 0:
+                n_columns = len(fields)
+                if labelled is None:
+                    labelled = n_columns > 1
+                elif labelled and n_columns < 2:
+                    raise InputError("expected a word and a label column, found one column",
+                                     source=path, line=lineno)
+            else:
+                raise InputError(f"ragged columns: {len(fields)} fields where earlier lines "
+                                 f"have {n_columns}", source=path, line=lineno)
+        if tab and "" in fields:
             raise InputError("empty field", source=path, line=lineno)
         if not words:
             first_line = lineno
-        words.append(fields[0])
+        words.append(word)
         tags.append(fields[-1])
     if (done := flush()) is not None:
         yield done

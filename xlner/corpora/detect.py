@@ -8,7 +8,7 @@ from collections import Counter
 from enum import Enum
 from pathlib import Path
 
-from xlner.files import read_text_file, split_lines
+from xlner.files import BOM, read_text_file, split_lines
 
 _TAGLIKE = re.compile(r"^(?:[oO]|[A-Za-z]-\S+)$")
 """A last column that looks like a tag of any scheme, valid or not (``b-per`` included, so that
@@ -64,6 +64,26 @@ def detect_text_format(text: str, sample: int = 500) -> Format:
     return Format.TEXT
 
 
+HEAD_BYTES = 1 << 20
+"""Bytes of a large file :func:`detect_format` reads (its first 500 lines, as a rule)."""
+
+
 def detect_format(path: str | Path, encoding: str = "utf-8") -> Format:
-    """:func:`detect_text_format` of a file (read errors name the file)."""
+    """:func:`detect_text_format` of a file (read errors name the file). A large file is
+    judged on its head (the whole lines of its first :data:`HEAD_BYTES`) when that holds
+    enough lines and decodes; otherwise, and for a head without a word, on the whole file."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+            larger = bool(handle.read(1))
+    except OSError:
+        larger = False  # read_text_file below names the file and the problem
+    if larger and head.count(b"\n") >= 4 * 500:
+        try:
+            text = head[:head.rfind(b"\n") + 1].decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            text = ""  # the reader reports the byte, by line
+        fmt = detect_text_format(text.removeprefix(BOM)) if text else Format.EMPTY
+        if fmt is not Format.EMPTY:
+            return fmt
     return detect_text_format(read_text_file(path, encoding))

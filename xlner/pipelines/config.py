@@ -405,6 +405,13 @@ def refine_steps(*, target_label_map: str | None = None,
     return steps
 
 
+def limit_fields(limits: Mapping[str, int | None] | None) -> dict[str, Any]:
+    """The :class:`Project` step's limit fields from ``max_words``/``max_entities``/
+    ``max_candidates`` overrides (``None``: the default)."""
+    return {key: (limits or {}).get(key) for key in ("max_words", "max_entities",
+                                                     "max_candidates")}
+
+
 def translate_train_config(*, lang: str, source: str | Input = "source",
                            translations: str | None = None, translator: str = "cached",
                            translator_params: Mapping[str, Any] | None = None,
@@ -419,8 +426,10 @@ def translate_train_config(*, lang: str, source: str | Input = "source",
                            repair: bool | Mapping[str, Any] = False, join: str | None = None,
                            tagger: str | None = None, eval: str | Input | None = None,
                            out: str | Path | None = None, data_dir: str | Path | None = None,
-                           download: bool = True, resume: bool = True) -> RunConfig:
-    """A translate-train run from the settings its command line takes."""
+                           download: bool = True, resume: bool = True,
+                           limits: Mapping[str, int | None] | None = None) -> RunConfig:
+    """A translate-train run from the settings its command line takes (``limits``: as
+    :func:`project_config` takes them)."""
     params = dict(translator_params or {})
     if translations is not None and translator.split("(")[0].strip() == "cached":
         params.setdefault("path", translations)
@@ -428,7 +437,8 @@ def translate_train_config(*, lang: str, source: str | Input = "source",
     steps: list[Step] = [
         Translate(translator, params, tokenizer),
         Align(aligner, dict(aligner_params or {}), bitext=bitext, anchors=anchors),
-        Project(tuple(methods), source_label_map=source_label_map or None),
+        Project(tuple(methods), source_label_map=source_label_map or None,
+                **limit_fields(limits)),
         *refine_steps(target_label_map=target_label_map, consistency=consistency,
                       filters=filters, repair=repair, join=join)]
     if tagger is not None:
@@ -454,8 +464,10 @@ def translate_test_config(*, lang: str, target: str | Input, tagger: str,
                           target_tagger: str | None = None,
                           target_tagger_params: Mapping[str, Any] | None = None,
                           out: str | Path | None = None, data_dir: str | Path | None = None,
-                          download: bool = True, resume: bool = True) -> RunConfig:
-    """A translate-test run from the settings its command line takes."""
+                          download: bool = True, resume: bool = True,
+                          limits: Mapping[str, int | None] | None = None) -> RunConfig:
+    """A translate-test run from the settings its command line takes (``limits``: as
+    :func:`project_config` takes them)."""
     params = dict(translator_params or {})
     if translations is not None and translator.split("(")[0].strip() == "cached":
         params.setdefault("path", translations)
@@ -464,7 +476,8 @@ def translate_test_config(*, lang: str, target: str | Input, tagger: str,
         Tag(tagger, dict(tagger_params or {}), pred_label_map or None),
         Align(aligner, dict(aligner_params or {}), bitext=bitext, anchors=anchors),
         Project((method,), target_tagger=target_tagger,
-                target_tagger_params=dict(target_tagger_params or {})))
+                target_tagger_params=dict(target_tagger_params or {}),
+                **limit_fields(limits)))
     return RunConfig("translate-test", lang,
                      {"target": target if isinstance(target, Input) else Input(target)}, steps,
                      src_lang=pivot_lang, out=None if out is None else str(out),
@@ -490,10 +503,7 @@ def project_config(*, source: str | Input, target: str | Input, out: str | Path,
         Align(aligner, dict(aligner_params or {}), bitext=False, bitexts=tuple(bitexts),
               symmetrize=symmetrize, links=links, links_reverse=links_reverse,
               priors_sample=priors_sample),
-        Project((method,), dict(method_params or {}),
-                max_words=(limits or {}).get("max_words"),
-                max_entities=(limits or {}).get("max_entities"),
-                max_candidates=(limits or {}).get("max_candidates")))
+        Project((method,), dict(method_params or {}), **limit_fields(limits)))
     inputs = {"source": source if isinstance(source, Input) else Input(source),
               "target": target if isinstance(target, Input) else Input(target)}
     return RunConfig("project", lang, inputs, steps, src_lang=src_lang, out=str(out),

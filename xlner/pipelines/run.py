@@ -5,24 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from xlner.align import read_pharaoh
-from xlner.corpora.labels import LabelMap
 from xlner.errors import ConfigError
 from xlner.pipelines.config import Align, Project, RunConfig, Tag, Translate, load_config
-from xlner.pipelines.parallel import project_parallel
-from xlner.pipelines.project import (
-    ProjectionRun,
-)
-from xlner.pipelines.shards import ShardedResult, aligner_settings, project_sharded
-from xlner.pipelines.translate_test import TranslateTestResult, translate_test
-from xlner.pipelines.translate_train import (
-    TranslateTrainResult,
-    build_translator,
-    load_config_input,
-    translate_train,
-)
+
+if TYPE_CHECKING:  # each pipeline is imported when it runs (a project run needs only its own)
+    from xlner.pipelines.project import ProjectionRun
+    from xlner.pipelines.shards import ShardedResult
+    from xlner.pipelines.translate_test import TranslateTestResult
+    from xlner.pipelines.translate_train import TranslateTrainResult
 
 
 @dataclass
@@ -59,12 +51,16 @@ def run(config: RunConfig | str | Path) -> RunResult:
         config = load_config(config)
     outcome: TranslateTrainResult | TranslateTestResult | ProjectResult | ShardedResult
     if config.shard_size is not None:
+        from xlner.pipelines.shards import project_sharded
+
         if config.pipeline != "project":
             raise ConfigError(f"shard_size: sharded runs are for the project pipeline, not "
                               f"{config.pipeline}")
         outcome = project_sharded(config, shard_size=config.shard_size, engine=config.engine,
                                   workers=config.workers, ray_address=config.ray_address)
     elif config.pipeline == "translate-train":
+        from xlner.pipelines.translate_train import translate_train
+
         outcome = translate_train(config)
     elif config.pipeline == "translate-test":
         outcome = run_translate_test(config)
@@ -75,6 +71,10 @@ def run(config: RunConfig | str | Path) -> RunResult:
 
 def run_translate_test(config: RunConfig) -> TranslateTestResult:
     """A translate-test configuration, run."""
+    from xlner.corpora.labels import LabelMap
+    from xlner.pipelines.translate_test import translate_test
+    from xlner.pipelines.translate_train import build_translator, load_config_input
+
     tr, tag, al, pr = (config.require(c) for c in (Translate, Tag, Align, Project))
     if len(pr.methods) != 1:
         raise ConfigError("translate-test projects with exactly one method")
@@ -86,20 +86,28 @@ def run_translate_test(config: RunConfig) -> TranslateTestResult:
         pred_label_map=LabelMap.parse(tag.label_map), anchors=al.anchors,
         data_dir=config.data_dir, download=config.download, resume=config.resume,
         tagger_params=dict(tag.params), target_tagger=pr.target_tagger,
-        target_tagger_params=dict(pr.target_tagger_params), config=config)
+        target_tagger_params=dict(pr.target_tagger_params), config=config,
+        limits=pr.limits())
 
 
 def run_project(config: RunConfig, *, write_corpus: bool = True) -> ProjectResult:
     """Project ``source``'s entities onto the parallel ``target``; writes ``config.out``
     (CoNLL unless ``write_corpus=False``, signature, report); the alignment is stored and
     reused (:class:`~xlner.align.store.AlignmentStore`)."""
+    from xlner.align.base import read_pharaoh
+    from xlner.pipelines.inputs import load_input
+    from xlner.pipelines.parallel import project_parallel
+    from xlner.pipelines.shards import aligner_settings
+
     al, pr = config.require(Align), config.require(Project)
     if len(pr.methods) != 1:
         raise ConfigError("project runs exactly one method")
     if config.out is None:
         raise ConfigError("a project run needs 'out' (the projected CoNLL file)")
-    source = load_config_input(config, "source", True, role="source")
-    target = load_config_input(config, "target", False, role="target")
+    source = load_input(config.input("source"), data_dir=config.data_dir,
+                        download=config.download, labelled=True, role="source")
+    target = load_input(config.input("target"), data_dir=config.data_dir,
+                        download=config.download, labelled=False, role="target")
     links = reverse = aligner_params = None
     if al.links:
         links = read_pharaoh(al.links, expect=len(source))

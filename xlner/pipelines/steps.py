@@ -22,11 +22,12 @@ from xlner.data import Entity, Links, Sentence
 from xlner.errors import ConfigError, CorpusNotFoundError, InputError, XlnerError
 from xlner.evaluate.metrics import Scores, evaluate
 from xlner.files import atomic_write, write_json
-from xlner.pipelines.project import project_corpus
+from xlner.pipelines.project import expand_aligned, project_corpus
 from xlner.pipelines.report import ProjectionReport
 from xlner.pipelines.stages import Workspace, component_key
 from xlner.pipelines.tagging import SIGNATURE_FILE, predict_entities
 from xlner.project.base import ProjectionResult, Unprojected
+from xlner.project.limits import Limits
 from xlner.project.recipes import Method
 from xlner.signature import make_signature
 from xlner.tag.base import Tagger
@@ -170,19 +171,28 @@ def _read_translations(path: Path, n: int) -> list[str]:
 def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]],
                aligner: Aligner, *, upstream: Sequence[Any], prefix: str = "",
                entities: Sequence[Sequence[Entity]] | None = None,
+               limits: Limits | None = None,
                ) -> tuple[DirectionalLinks | list[Links], str, float]:
     """Align the batch; stores forward and reverse links (``align/forward.txt``,
     ``align/reverse.txt``) so that each method symmetrises as it is tuned for.
 
     ``entities`` (per source sentence) reach aligners that need them (back-translation); the
-    stage key then depends on them too, else on the words only."""
+    stage key then depends on them too, else on the words only. A pair over the ``limits``
+    (default :class:`~xlner.project.limits.Limits`; the aligner's own maximum too) is not
+    aligned: its links are empty and :func:`project_step` reports it failed (``over-limit``);
+    the stage key then names the pairs left out."""
     needs = needs_entities(aligner)
     if needs and entities is None:
         raise ConfigError(f"aligner {getattr(aligner, 'name', aligner)!r} needs the source "
                           "entities")
+    over = (limits or Limits()).violations(
+        src, tgt, entities if entities is not None else [()] * len(src),
+        getattr(aligner, "max_words", None))
+    keep = [k for k in range(len(src)) if k not in over]
     ents_key = [[tuple(e) for e in es] for es in entities] if needs and entities else None
     st = ws.stage("align", f"{prefix}align", *upstream, component_key(aligner),
-                  *([ents_key] if ents_key is not None else []))
+                  *([ents_key] if ents_key is not None else []),
+                  *([{"over_limit": sorted(over)}] if over else []))
     if ws.reuse(st):
         assert st.path is not None
         seconds = float(st.signature().get("params", {}).get("seconds", 0.0))
@@ -192,8 +202,15 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
             return DirectionalLinks(fwd, rev), st.key, seconds
         return read_pharaoh(st.path / "links.txt"), st.key, seconds
     st.start()
+    if over:
+        log.warning("%d sentence pairs over the limits are not aligned (reported failed; "
+                    "first: pair %d: %s)", len(over), min(over), over[min(over)])
     t0 = time.perf_counter()
-    aligned = align_batch(aligner, src, tgt, entities if needs else None)
+    aligned = expand_aligned(align_batch(
+        aligner, [src[k] for k in keep], [tgt[k] for k in keep],
+        [entities[k] for k in keep] if needs and entities is not None else None),
+        keep, len(src)) if over else align_batch(aligner, src, tgt,
+                                                  entities if needs else None)
     seconds = time.perf_counter() - t0
     if st.path is not None:
         st.path.mkdir(parents=True, exist_ok=True)
@@ -240,22 +257,26 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
                  method: Method, aligned: DirectionalLinks | list[Links], aligner: Aligner, *,
                  upstream: Sequence[Any], target_name: str = "target",
                  anchors: bool = False, target_tagger: Tagger | None = None,
-                 target_tagger_key: Any = None) -> Projected:
+                 target_tagger_key: Any = None, limits: Limits | None = None) -> Projected:
     """Project ``source``'s entities onto the target words with one method.
 
     ``target_tagger`` tags the target words (one batched call) for methods that read a target
     tagger: the ``tagger`` candidate extractor and the ``tagger`` scorer
     (:func:`xlner.project.scores.tagger.add_target_tags`); ``target_tagger_key`` identifies it
-    in the stage key.
+    in the stage key. A pair over the ``limits`` (default
+    :class:`~xlner.project.limits.Limits`) is reported failed (``over-limit``), the rest
+    projected; limits other than the defaults are part of the stage key.
 
     Writes ``<relpath>`` (CoNLL), ``<relpath>.report.json`` and ``<relpath>.details.jsonl``
     (per sentence: status, entities, which source entity each came from, unprojected
     entities with their reasons).
     """
     links, sym = links_for(aligned, aligner, method.symmetrize)
+    limits = limits or Limits()
     st = ws.stage("project", relpath, *upstream, method.describe(), sym,
                   {"anchors": ANCHORS_VERSION} if anchors else None,
-                  *([{"target_tagger": target_tagger_key}] if target_tagger is not None else []))
+                  *([{"target_tagger": target_tagger_key}] if target_tagger is not None else []),
+                  *([{"limits": limits.to_dict()}] if limits != Limits() else []))
     tgt_words = [tuple(w) for w in target]
     if ws.reuse(st):
         assert st.path is not None
@@ -283,7 +304,7 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
         extras = [{**e, **t} for e, t in zip(extras or [{} for _ in tgt_words], tags,
                                               strict=True)]
     run = project_corpus(source, tgt_words, projector=method.projector, links=links,
-                         extras=extras)
+                         extras=extras, limits=limits)
     corpus = Corpus(run.corpus.sentences, name=f"{source.name}->{target_name}")
     if st.path is not None:
         write_conll(st.path, corpus)

@@ -43,6 +43,7 @@ from xlner.pipelines.steps import (
     words_description,
 )
 from xlner.pipelines.tagging import predict_entities
+from xlner.project.limits import Limits
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
 from xlner.tag.base import Tagger
@@ -98,7 +99,8 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                    tagger_params: dict[str, Any] | None = None,
                    target_tagger: Tagger | str | Path | None = None,
                    target_tagger_params: dict[str, Any] | None = None,
-                   config: RunConfig | None = None) -> TranslateTestResult:
+                   config: RunConfig | None = None,
+                   limits: Limits | None = None) -> TranslateTestResult:
     """Run translate-test on ``target`` (sentences in ``lang``, gold labels if any).
 
     ``tagger`` is a tagger, the directory of a saved one, a tagger spec (``hf(model=...)``) or
@@ -109,6 +111,8 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     anchors to the links (:mod:`xlner.align.anchors`). ``target_tagger`` (same forms as
     ``tagger``; a multilingual tagger run on the target sentences) feeds the methods that read
     a target tagger: the ``tagger`` candidates and the ``tagger`` score of candidate matching.
+    A pair over the ``limits`` (:mod:`xlner.project.limits`) is not aligned: it is reported
+    failed in the projection report (its prediction has no entities), the rest projected.
     """
     check_language(lang)
     check_language(pivot_lang)
@@ -168,11 +172,12 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
                       data_dir=data_dir, download=download, bitext=bitext)
     aligned, align_key, seconds["align"] = align_step(
         ws, tagged.words, target.words, al, upstream=[inputs, split_key],
-        entities=[s.entities for s in tagged])
+        entities=[s.entities for s in tagged], limits=limits)
     projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
                              al, upstream=[target.describe(), align_key, tag_st.key],
                              target_name=target.name, anchors=anchors,
-                             target_tagger=target_tagger, target_tagger_key=target_tagger_key)
+                             target_tagger=target_tagger, target_tagger_key=target_tagger_key,
+                             limits=limits)
     seconds["project"] = projected.seconds
     predictions = Corpus([Sentence(t.words, p.entities, t.origin) for t, p in
                           zip(target, projected.corpus, strict=True)],

@@ -155,12 +155,14 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
                       data_dir=config.data_dir, download=config.download, bitext=al_step.bitext)
     aligned, align_key, align_seconds = align_step(ws, source.words, tgt_words, al,
                                                    upstream=[inputs, split_key],
-                                                   entities=[s.entities for s in source])
+                                                   entities=[s.entities for s in source],
+                                                   limits=pr.limits())
     outcomes = []
     for method, slug in zip(resolved, slugs, strict=True):
         projected = project_step(ws, f"{slug}/projected.conll", source, tgt_words, method,
                                  aligned, al, upstream=[source.describe(), align_key],
-                                 target_name=f"translations:{lang}", anchors=al_step.anchors)
+                                 target_name=f"translations:{lang}", anchors=al_step.anchors,
+                                 limits=pr.limits())
         sub = f"{slug}/{method_slug(variant)}" if variant else slug
         outcome = refine_stage(ws, config, f"{sub}/train.conll", source, projected, method,
                                components={"translator": translator, "aligner": al})
