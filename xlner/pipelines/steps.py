@@ -170,12 +170,15 @@ def _read_translations(path: Path, n: int) -> list[str]:
 def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]],
                aligner: Aligner, *, upstream: Sequence[Any], prefix: str = "",
                entities: Sequence[Sequence[Entity]] | None = None,
-               ) -> tuple[DirectionalLinks | list[Links], str, float]:
+               run: Callable[[Sequence[Sequence[str]], Sequence[Sequence[str]]], list[Links]]
+               | None = None) -> tuple[DirectionalLinks | list[Links], str, float]:
     """Align the batch; stores forward and reverse links (``align/forward.txt``,
     ``align/reverse.txt``) so that each method symmetrises as it is tuned for.
 
     ``entities`` (per source sentence) reach aligners that need them (back-translation); the
-    stage key then depends on them too, else on the words only."""
+    stage key then depends on them too, else on the words only. ``run`` aligns in the
+    aligner's place (an actor pool of a pairwise aligner: :func:`xlner.pipelines.actors.pooled`);
+    the key stays the aligner's."""
     needs = needs_entities(aligner)
     if needs and entities is None:
         raise ConfigError(f"aligner {getattr(aligner, 'name', aligner)!r} needs the source "
@@ -193,7 +196,8 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
         return read_pharaoh(st.path / "links.txt"), st.key, seconds
     st.start()
     t0 = time.perf_counter()
-    aligned = align_batch(aligner, src, tgt, entities if needs else None)
+    aligned = (run(src, tgt) if run is not None
+               else align_batch(aligner, src, tgt, entities if needs else None))
     seconds = time.perf_counter() - t0
     if st.path is not None:
         st.path.mkdir(parents=True, exist_ok=True)
