@@ -8,7 +8,8 @@ from pathlib import Path
 from xlner.data import Links, format_pharaoh, parse_pharaoh
 
 __all__ = ["Aligner", "AlignerBase", "Words", "check_batch", "format_pharaoh", "is_directional",
-           "needs_entities", "parse_pharaoh", "read_pharaoh", "uses_bitext", "write_pharaoh"]
+           "is_pairwise", "needs_entities", "parse_pharaoh", "read_pharaoh", "uses_bitext",
+           "write_pharaoh"]
 from xlner.errors import InputError
 from xlner.files import atomic_write, read_text_file, split_lines
 from xlner.protocols import Aligner as Aligner
@@ -26,6 +27,13 @@ def is_directional(aligner: Aligner) -> bool:
     """Whether the aligner gives forward and reverse links (``directional``; an object
     without the member: whether it has ``align_both``)."""
     return bool(getattr(aligner, "directional", hasattr(aligner, "align_both")))
+
+
+def is_pairwise(aligner: Aligner) -> bool:
+    """Whether the aligner aligns each pair on its own (``pairwise``: the neural encoder
+    aligners), so that a batch may be split across workers with the same links; eflomal
+    learns from the whole batch and is not."""
+    return bool(getattr(aligner, "pairwise", False))
 
 
 def uses_bitext(spec: str | Aligner) -> bool:

@@ -232,6 +232,8 @@ class _EncoderAligner:
     uses_bitext = False
     needs_entities = False
     directional = False
+    pairwise = True
+    """Each pair is aligned on its own: a batch may be split (actor pools, shards)."""
 
     def __init__(self, model: str | Path, layer: int, device: str | None, batch_size: int,
                  max_length: int | None, long_inputs: str, stride: int | None,

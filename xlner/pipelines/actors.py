@@ -2,6 +2,10 @@
 neural aligner, a tagger: anything in a registry) once, and batches go to whichever actor is
 free, results coming back in input order.
 
+The pipelines use them with ``engine = "ray"``: translate-train's translator
+(:func:`pooled_translate`), translate-test's tagger and the neural aligners of both
+(:func:`pooled`: started on first use, so a run whose stages are all reused starts no Ray).
+
 ``ModelPool("translator", "nllb", {"model": ...}, actors=2, num_gpus=1)`` starts two actors
 with a GPU each (``num_gpus`` may be a fraction to pack several actors on one GPU); CPU steps
 stay Ray tasks (:mod:`xlner.pipelines.shards`). Ray is started locally with ``actors ×
@@ -11,10 +15,14 @@ num_cpus`` CPUs unless it is running already or ``address`` names a cluster, and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from xlner.errors import ConfigError
+
+if TYPE_CHECKING:
+    from xlner.pipelines.config import RunConfig
 
 KINDS = ("translator", "aligner", "tagger")
 _PACKAGES = {"translator": "xlner.translate", "aligner": "xlner.align", "tagger": "xlner.tag"}
@@ -35,7 +43,12 @@ class _Holder:
         import importlib
 
         importlib.import_module(_PACKAGES[kind])  # where the kind's built-ins register
-        self.component = _registry(kind).create(spec, **dict(params))
+        if kind == "tagger":  # a saved tagger, a spec or a Hugging Face model, as locally
+            from xlner.tag import resolve_tagger
+
+            self.component = resolve_tagger(spec, **dict(params))
+        else:
+            self.component = _registry(kind).create(spec, **dict(params))
 
     def call(self, method: str, args: tuple[Any, ...]) -> Any:
         return getattr(self.component, method)(*args)
@@ -101,3 +114,41 @@ def pooled_translate(pool: ModelPool, batch_size: int = 64
                    for k in range(0, len(sentences), batch_size)]
         return [t for part in pool.map("translate", batches) for t in part]
     return translate
+
+
+def pool_batch(aligner: object, default: int = 256) -> int:
+    """Pairs per batch sent to an aligner's actor: its own ``chunk_size`` when it has one, so
+    each actor embeds exactly the chunks the local run does (same links, to the bit)."""
+    return int(getattr(aligner, "chunk_size", default))
+
+
+@contextmanager
+def pooled(config: RunConfig | None, kind: str, spec: str, params: Mapping[str, Any] | None,
+           method: str, *, batch_size: int = 256) -> Iterator[Callable[..., list[Any]] | None]:
+    """With ``config.engine == "ray"``: a function ``run(*columns)`` that calls
+    ``component.method`` on batches of ``batch_size`` rows of its argument columns (e.g.
+    ``run(src, tgt)`` for an aligner, ``run(sentences)`` for a tagger) on a pool of
+    ``config.actors`` (default ``workers``) actors with ``num_gpus`` each, and joins the
+    results in order. The pool starts on the first call and is closed on exit. Otherwise
+    (no configuration, another engine) ``None``: the component runs here."""
+    if config is None or config.engine != "ray":
+        yield None
+        return
+    if batch_size < 1:
+        raise ConfigError(f"batch_size must be positive, not {batch_size}")
+    pools: list[ModelPool] = []
+
+    def run(*columns: Sequence[Any]) -> list[Any]:
+        if not pools:
+            pools.append(ModelPool(kind, spec, params, actors=config.actors or config.workers,
+                                   num_gpus=config.num_gpus, address=config.ray_address))
+        n = len(columns[0])
+        batches = [tuple(list(c[k:k + batch_size]) for c in columns)
+                   for k in range(0, n, batch_size)]
+        return [x for part in pools[0].map(method, batches) for x in part]
+
+    try:
+        yield run
+    finally:
+        for pool in pools:
+            pool.close()

@@ -191,8 +191,9 @@ class RunConfig:
     workers: int = 1
     ray_address: str | None = None
     actors: int | None = None
-    """With ``engine = "ray"``: the actors of a model step's pool (translation; default
-    ``workers``), each loading the model once (:mod:`xlner.pipelines.actors`)."""
+    """With ``engine = "ray"``: the actors of a model step's pool (translation, the
+    translate-test tagger, neural aligners; default ``workers``), each loading the model once
+    (:mod:`xlner.pipelines.actors`)."""
     num_gpus: float = 0.0
     """GPUs per actor (a fraction packs several actors on one GPU)."""
 

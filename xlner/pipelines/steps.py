@@ -172,7 +172,8 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
                aligner: Aligner, *, upstream: Sequence[Any], prefix: str = "",
                entities: Sequence[Sequence[Entity]] | None = None,
                limits: Limits | None = None,
-               ) -> tuple[DirectionalLinks | list[Links], str, float]:
+               run: Callable[[Sequence[Sequence[str]], Sequence[Sequence[str]]], list[Links]]
+               | None = None) -> tuple[DirectionalLinks | list[Links], str, float]:
     """Align the batch; stores forward and reverse links (``align/forward.txt``,
     ``align/reverse.txt``) so that each method symmetrises as it is tuned for.
 
@@ -180,7 +181,9 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
     stage key then depends on them too, else on the words only. A pair over the ``limits``
     (default :class:`~xlner.project.limits.Limits`; the aligner's own maximum too) is not
     aligned: its links are empty and :func:`project_step` reports it failed (``over-limit``);
-    the stage key then names the pairs left out."""
+    the stage key then names the pairs left out. ``run`` aligns in the aligner's place (an
+    actor pool of a pairwise aligner: :func:`xlner.pipelines.actors.pooled`); the key stays
+    the aligner's."""
     needs = needs_entities(aligner)
     if needs and entities is None:
         raise ConfigError(f"aligner {getattr(aligner, 'name', aligner)!r} needs the source "
@@ -206,11 +209,14 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
         log.warning("%d sentence pairs over the limits are not aligned (reported failed; "
                     "first: pair %d: %s)", len(over), min(over), over[min(over)])
     t0 = time.perf_counter()
-    aligned = expand_aligned(align_batch(
-        aligner, [src[k] for k in keep], [tgt[k] for k in keep],
+    def do(s: Sequence[Sequence[str]], t: Sequence[Sequence[str]],
+           e: Sequence[Sequence[Entity]] | None) -> DirectionalLinks | list[Links]:
+        return run(s, t) if run is not None else align_batch(aligner, s, t, e)
+
+    aligned = expand_aligned(do(
+        [src[k] for k in keep], [tgt[k] for k in keep],
         [entities[k] for k in keep] if needs and entities is not None else None),
-        keep, len(src)) if over else align_batch(aligner, src, tgt,
-                                                  entities if needs else None)
+        keep, len(src)) if over else do(src, tgt, entities if needs else None)
     seconds = time.perf_counter() - t0
     if st.path is not None:
         st.path.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from xlner.data import Entity, Sentence
 from xlner.errors import InputError
 from xlner.files import model_digest, write_json
 from xlner.signature import make_signature, write_sidecar
-from xlner.tag.base import Tagger
+from xlner.tag.base import Tagged, Tagger
 
 SIGNATURE_FILE = "signature.json"
 """A saved model's signature, inside its directory (it travels with the model)."""
@@ -45,9 +45,19 @@ def train_tagger(train: Corpus, model_dir: str | Path | None, *, tagger: str = "
     return model
 
 
+PREDICT_BATCH = 1024
+"""Sentences per ``predict`` call (an actor pool's batches are the same)."""
+
+
 def predict_entities(tagger: Tagger, sentences: Sequence[Sequence[str]],
-                     batch_size: int = 1024) -> list[list[Entity]]:
-    """The tagger's entities of each sentence, sorted (batched)."""
+                     batch_size: int = PREDICT_BATCH,
+                     run: Callable[[Sequence[Sequence[str]]], list[Tagged]] | None = None
+                     ) -> list[list[Entity]]:
+    """The tagger's entities of each sentence, sorted (batched); ``run`` predicts all of them
+    in the tagger's place (an actor pool, :func:`xlner.pipelines.actors.pooled`, batching as
+    here)."""
+    if run is not None:
+        return [sorted(t.entities) for t in run(sentences)]
     out: list[list[Entity]] = []
     for start in range(0, len(sentences), batch_size):
         out.extend(sorted(t.entities) for t in tagger.predict(sentences[start:start + batch_size]))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlner.align.base import Aligner
+from xlner.align.base import Aligner, is_pairwise
 from xlner.corpora.conll import read_conll, write_conll
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
@@ -29,6 +29,7 @@ from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores, evaluate
 from xlner.files import model_digest, write_json
+from xlner.pipelines.actors import pool_batch, pooled
 from xlner.pipelines.config import RunConfig
 from xlner.pipelines.project import check_parallel
 from xlner.pipelines.report import ProjectionReport
@@ -42,7 +43,7 @@ from xlner.pipelines.steps import (
     translate_step,
     words_description,
 )
-from xlner.pipelines.tagging import predict_entities
+from xlner.pipelines.tagging import PREDICT_BATCH, predict_entities
 from xlner.project.limits import Limits
 from xlner.project.recipes import resolve_method
 from xlner.signature import make_signature
@@ -113,6 +114,9 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     a target tagger: the ``tagger`` candidates and the ``tagger`` score of candidate matching.
     A pair over the ``limits`` (:mod:`xlner.project.limits`) is not aligned: it is reported
     failed in the projection report (its prediction has no entities), the rest projected.
+    With ``config.engine == "ray"`` the tagger (given as a spec, name or directory) and a
+    neural aligner (given as a spec) run as Ray actor pools that load their model once per
+    actor (:func:`xlner.pipelines.actors.pooled`); outputs and stage keys are the local ones.
     """
     check_language(lang)
     check_language(pivot_lang)
@@ -120,6 +124,7 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
         if not sent.words:
             raise ConfigError(f"target sentence {k} is empty")
     model_key: Any
+    tagger_spec = str(tagger) if isinstance(tagger, str | Path) else None
     if isinstance(tagger, str | Path):
         tagger, model_key = _resolve(tagger, tagger_params)
     else:
@@ -152,7 +157,9 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
             raise ConfigError(f"{tag_st.path} does not hold the translations' words; delete it")
     else:
         tag_st.start()
-        entities = predict_entities(tagger, words)
+        with pooled(config if tagger_spec else None, "tagger", tagger_spec or "",
+                    tagger_params, "predict", batch_size=PREDICT_BATCH) as run_tagger:
+            entities = predict_entities(tagger, words, run=run_tagger)
         sentences = [Sentence(tuple(w), tuple(e)) for w, e in
                      zip(words, entities, strict=True)]
         if pmap is not None:
@@ -170,9 +177,12 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     # align translation ↔ target and project back
     al = make_aligner(aligner, aligner_params, lang=lang, src_lang=pivot_lang,
                       data_dir=data_dir, download=download, bitext=bitext)
-    aligned, align_key, seconds["align"] = align_step(
-        ws, tagged.words, target.words, al, upstream=[inputs, split_key],
-        entities=[s.entities for s in tagged], limits=limits)
+    with pooled(config if isinstance(aligner, str) and is_pairwise(al) else None, "aligner",
+                str(aligner), aligner_params, "align",
+                batch_size=pool_batch(al)) as run_aligner:
+        aligned, align_key, seconds["align"] = align_step(
+            ws, tagged.words, target.words, al, upstream=[inputs, split_key],
+            entities=[s.entities for s in tagged], limits=limits, run=run_aligner)
     projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
                              al, upstream=[target.describe(), align_key, tag_st.key],
                              target_name=target.name, anchors=anchors,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlner.align.base import is_pairwise
 from xlner.corpora.conll import read_conll, write_conll
 from xlner.corpora.corpus import Corpus
 from xlner.corpora.labels import LabelMap
@@ -33,6 +34,7 @@ from xlner.data import Sentence
 from xlner.errors import ConfigError
 from xlner.evaluate.metrics import Scores
 from xlner.files import write_json
+from xlner.pipelines.actors import pool_batch, pooled
 from xlner.pipelines.config import Align, Evaluate, Project, RunConfig, Train, Translate
 from xlner.pipelines.consistency import ConsistencyReport
 from xlner.pipelines.filters import FilterReport
@@ -146,17 +148,18 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
     tokenizer = resolve_tokenizer(tr.tokenizer, translator)
     t_start = time.perf_counter()
     inputs = {"source": words_description(source)}
-    with translation_pool(config, tr) as pooled:
+    with translation_pool(config, tr) as run_translator:
         tgt_words, split_key = translate_step(ws, source.words, translator, src_lang=src_lang,
                                               tgt_lang=lang, tokenizer=tokenizer,
-                                              inputs=inputs, run=pooled)
+                                              inputs=inputs, run=run_translator)
     check_parallel(source, tgt_words, source.name, "its translations")
     al = make_aligner(al_step.aligner, dict(al_step.params), lang=lang, src_lang=src_lang,
                       data_dir=config.data_dir, download=config.download, bitext=al_step.bitext)
-    aligned, align_key, align_seconds = align_step(ws, source.words, tgt_words, al,
-                                                   upstream=[inputs, split_key],
-                                                   entities=[s.entities for s in source],
-                                                   limits=pr.limits())
+    with pooled(config if is_pairwise(al) else None, "aligner", al_step.aligner,
+                al_step.params, "align", batch_size=pool_batch(al)) as run_aligner:
+        aligned, align_key, align_seconds = align_step(
+            ws, source.words, tgt_words, al, upstream=[inputs, split_key],
+            entities=[s.entities for s in source], limits=pr.limits(), run=run_aligner)
     outcomes = []
     for method, slug in zip(resolved, slugs, strict=True):
         projected = project_step(ws, f"{slug}/projected.conll", source, tgt_words, method,
