@@ -265,6 +265,6 @@ def test_every_readme_command_runs_as_written_on_a_slice(
                             f"{err.strip()[-600:]}")
         ran.append(argv[0] if argv[0] != "bench" else f"bench {argv[1]}")
     assert not failures, "\n".join(failures)
-    assert {"bench europarl", "bench speed", "bench masakhaner-nllb", "align", "project",
+    assert {"bench europarl", "bench masakhaner-nllb", "align", "project",
             "evaluate", "translate-train", "train", "translate-test", "show",
             "report"} <= set(ran)

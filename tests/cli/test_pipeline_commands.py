@@ -165,7 +165,7 @@ def test_translations_over_the_limits_are_reported_and_the_rest_processed(
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert "FAILED sentences: 1 (first: sentence 3: over-limit: target sentence has 1100 " \
-        "words (the aligner's maximum of 1023" in err
+        "words (max_words=1000" in err
     report = json.loads((out / "heuristic" / "train.conll.report.json").read_text())
     assert [f["sentence"] for f in report["failed_sentences"]] == [3]
     train = read_conll(out / "heuristic" / "train.conll")

@@ -108,9 +108,12 @@ def test_iter_conll_line_by_line_reads_what_read_conll_reads(
             "in\tO\nBerlin\tB-LOC\n\nZürich\tB-LOC\n")
     p = write(tmp_path / "a.conll", text)
     whole = read_conll(p)
-    monkeypatch.setattr(conll, "STREAM_FROM", 1)  # every file takes the line-at-a-time path
-    streamed = list(conll.iter_conll(p))
-    assert streamed == whole.sentences and len(streamed) == 3
+    monkeypatch.setattr(conll, "STREAM_FROM", 1)  # every file takes the streamed path
+    for block in (1, 2, 5, 7, 64, 1 << 22):  # blocks cut inside lines, 'ü', the BOM, CRLF
+        monkeypatch.setattr(conll, "STREAM_BLOCK", block)
+        streamed = list(conll.iter_conll(p))
+        assert streamed == whole.sentences and len(streamed) == 3
+    monkeypatch.setattr(conll, "STREAM_BLOCK", 7)
     assert read_conll(p).sentences == whole.sentences
     bad = write(tmp_path / "b.conll", "a\tO\nb\tI-PER\tX\n")
     with pytest.raises(InputError, match=r"b\.conll:2: ragged columns"):

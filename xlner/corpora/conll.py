@@ -85,7 +85,27 @@ def iter_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
         tags.clear()
         return sentence
 
+    fast_tab = fast_space = False  # the regular case, once the first word line is read
     for lineno, line in enumerate(_lines(path, encoding), 1):
+        if fast_tab and line:  # word<TAB>tag: no list, no strip of every field
+            word, sep, tag = line.partition("\t")
+            if sep and "\t" not in tag:
+                word, tag = word.strip(), tag.strip()
+                if word and tag and word != "-DOCSTART-":
+                    if not words:
+                        first_line = lineno
+                    words.append(word)
+                    tags.append(tag)
+                    continue
+        elif fast_space and line:
+            fields = line.split()
+            if len(fields) == n_columns and fields[0] != "-DOCSTART-":
+                if not words:
+                    first_line = lineno
+                words.append(fields[0])
+                tags.append(fields[-1])
+                continue
+        # the general path: blank lines, the first word line, anything irregular
         if not line or line.isspace():
             if words and (done := flush()) is not None:
                 yield done
@@ -118,6 +138,7 @@ def iter_conll(path: str | Path, *, scheme: Scheme | str = Scheme.IOB2, repair: 
                 elif labelled and n_columns < 2:
                     raise InputError("expected a word and a label column, found one column",
                                      source=path, line=lineno)
+                fast_tab, fast_space = bool(tab and n_columns == 2), not tab
             else:
                 raise InputError(f"ragged columns: {len(fields)} fields where earlier lines "
                                  f"have {n_columns}", source=path, line=lineno)
@@ -137,7 +158,7 @@ STREAM_FROM = 1 << 24
 """Files of this many bytes or more are read a line at a time (smaller ones in one read)."""
 
 
-def _lines(path: Path, encoding: str) -> Iterator[str]:
+def _lines(path: Path, encoding: str) -> Iterable[str]:
     """The file's lines as :func:`~xlner.files.split_lines` gives them (split at ``\\n``,
     without ``\\r``); a large file in a byte-oriented encoding is read a line at a time."""
     import codecs
@@ -151,21 +172,55 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
     except OSError:  # read_text_file names the missing file
         large = False
     if not byte_wise or not large:
-        yield from split_lines(read_text_file(path, encoding))
-        return
+        return split_lines(read_text_file(path, encoding))
+    return _stream_lines(path, encoding)
+
+
+STREAM_BLOCK = 1 << 22
+"""Bytes a large file is read and decoded by (whole lines)."""
+
+
+def _stream_lines(path: Path, encoding: str) -> Iterator[str]:
+    """The lines of a large file, decoded a block of whole lines at a time (memory: one
+    block); a byte not valid in ``encoding`` is reported with its line."""
+    lineno = 0
+    rest = b""
     with open(path, "rb") as handle:
-        for lineno, raw in enumerate(handle, 1):
+        while True:
+            block = handle.read(STREAM_BLOCK)
+            data = rest + block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                if not cut:
+                    rest = data
+                    continue
+                data, rest = data[:cut], data[cut:]
+            if not data:
+                break
             try:
-                line = raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise InputError(f"byte {exc.start} of the line is not valid {encoding}; give "
-                                 "the file's encoding, e.g. --encoding latin-1",
-                                 source=path, line=lineno) from None
-            if lineno == 1 and line.startswith("\ufeff"):
-                line = line[1:]
-            if line.endswith("\n"):
-                line = line[:-1]
-            yield line[:-1] if line.endswith("\r") else line
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                _raise_bad_line(path, data, encoding, lineno)
+                raise
+            if not lineno:
+                text = text.removeprefix("\ufeff")
+            lines = split_lines(text)
+            lineno += len(lines)
+            yield from lines
+            if not block:
+                break
+
+
+def _raise_bad_line(path: Path, data: bytes, encoding: str, before: int) -> None:
+    """Raise the error naming the first line of ``data`` (after ``before`` lines) that is not
+    valid ``encoding``."""
+    for k, raw in enumerate(data.split(b"\n"), before + 1):
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"byte {exc.start} of the line is not valid {encoding}; give "
+                             "the file's encoding, e.g. --encoding latin-1",
+                             source=path, line=k) from None
 
 
 def format_conll(sentences: Iterable[Sentence], scheme: Scheme | str = Scheme.IOB2,
