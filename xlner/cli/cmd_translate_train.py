@@ -9,6 +9,7 @@ from xlner.cli.common import (
     add_alias,
     add_input_options,
     add_output_format_options,
+    add_param_option,
     eprint,
     input_from_args,
     merge_params,
@@ -46,8 +47,7 @@ def add_translator_options(p: argparse.ArgumentParser) -> None:
 def add_alignment_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("alignment")
     group.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
-    group.add_argument("--aligner-param", action="append", default=[],
-                       help="aligner parameter key=value (repeatable)")
+    add_param_option(group, "aligner")
     group.add_argument("--no-bitext", action="store_true",
                        help="do not add bitext:en-<lang> to the aligner's data")
     group.add_argument("--anchors", action="store_true",
