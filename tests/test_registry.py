@@ -123,6 +123,24 @@ def test_the_pipelines_pass_bitext_settings_to_a_plugin_that_uses_it(plugin: Pat
                                   "download": False}
 
 
+def test_the_pipelines_give_a_plugin_the_shared_bitext_of_the_pair(plugin: Path) -> None:
+    """Nothing but ``uses_bitext = True`` on the class: translate-train and translate-test
+    (``make_aligner``) load ``bitext:en-<lang>`` from the data directory and pass it on."""
+    from xlner.corpora.text import Bitext
+    from xlner.pipelines.steps import make_aligner
+
+    data = plugin.parent / "data"
+    (data / "bitext").mkdir(parents=True)
+    plugin.rename(data / "bitext" / "en-de")
+    aligner = make_aligner("dictalign", lang="de", data_dir=data, download=False)
+    assert isinstance(aligner.bitext, Bitext)
+    assert aligner.bitext.source == [("the", "white", "house"), ("he", "said")]
+    links = aligner.align([("The", "White", "House")], [("Das", "Weiße", "Haus")])
+    assert links[0].tolist() == [[0, 0], [1, 1], [2, 2]]
+    assert make_aligner("dictalign", lang="de", data_dir=data, download=False,
+                        bitext=False).bitext is None
+
+
 def test_register_reads_name_and_version_from_the_class_and_keeps_the_old_styles() -> None:
     reg: registry.Registry[object] = registry.Registry("thing")
 

@@ -11,13 +11,12 @@ string or a CLI option: ``"eflomal"``, ``"eflomal(symmetrize=union,seed=3)"`` or
 from __future__ import annotations
 
 import importlib
-import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from xlner.errors import ConfigError
-from xlner.protocols import Aligner, Tagger, Translator
+from xlner.protocols import Aligner, Tagger, Translator, init_parameters
 from xlner.spec import check_keys, parse
 from xlner.spec import parse_params as parse_params
 from xlner.spec import parse_spec as parse_spec
@@ -145,21 +144,9 @@ class Registry(Generic[T]):
 
 
 def _keywords(factory: Callable[..., Any]) -> list[str] | None:
-    """The keyword parameters ``factory`` takes (``None``: any, or unknown). A class whose
-    constructor passes ``**kwargs`` on to its base's takes the base's parameters too."""
-    inits = ([c.__dict__["__init__"] for c in factory.__mro__ if "__init__" in c.__dict__]
-             if isinstance(factory, type) else [factory])
-    keys: list[str] = []
-    for init in inits:
-        try:
-            params = inspect.signature(init).parameters.values()
-        except (TypeError, ValueError):
-            return None
-        keys += [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-                 and p.name != "self" and p.name not in keys]
-        if not any(p.kind is p.VAR_KEYWORD for p in params):
-            return keys
-    return None
+    """The keyword parameters ``factory`` takes (``None``: any, or unknown)."""
+    named, open_ = init_parameters(factory)
+    return None if open_ else [p.name for p in named]
 
 
 aligners: Registry[Aligner] = Registry("aligner", "xlner.aligners")

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from xlner.align.base import Aligner, Words, check_batch
+from xlner.align.base import Aligner, AlignerBase, Words, check_batch
 from xlner.data import Entity, Links, Sentence, as_links, empty_links
 from xlner.errors import ConfigError
 from xlner.translate.base import Translator
@@ -58,7 +58,7 @@ def compose_links(src_entities: Sequence[Entity], marked: MarkedTranslation,
     return as_links(sorted(pairs)) if pairs else empty_links()
 
 
-class BackTranslationAligner:
+class BackTranslationAligner(AlignerBase):
     """Links composed through a marker-preserving back-translation (needs source entities).
 
     ``translator`` and ``aligner`` are component specs or objects (``translator_model``,
@@ -69,9 +69,16 @@ class BackTranslationAligner:
 
     name = "backtranslation"
     version = 1
-    uses_bitext = False
     needs_entities = True
-    directional = False
+    hidden_settings = frozenset({"translator_model", "device", "max_tokens", "beam_size",
+                                 "open_marker", "close_marker"})
+    """The translator's settings are in its description, the markers in ``markers``."""
+    src_lang: str
+    tgt_lang: str
+    threshold: float
+    tokenizer: str
+    open_marker: str
+    close_marker: str
 
     def __init__(self, translator: str | Translator = "nllb", *, src_lang: str = "en",
                  tgt_lang: str | None = None,
@@ -93,20 +100,11 @@ class BackTranslationAligner:
 
             aligner = create_aligner(aligner)
         self.aligner = aligner
-        self.src_lang = src_lang
-        self.tgt_lang = tgt_lang
-        self.threshold = threshold
-        self.tokenizer = tokenizer
-        self.open_marker = open_marker
-        self.close_marker = close_marker
+        self.keep(locals())  # src_lang, tgt_lang, threshold, tokenizer, markers as given
         self.last_marked: list[MarkedTranslation] = []
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version,
-                "translator": self.translator.describe(), "aligner": self.aligner.describe(),
-                "src_lang": self.src_lang, "tgt_lang": self.tgt_lang,
-                "threshold": self.threshold, "tokenizer": self.tokenizer,
-                "markers": [self.open_marker, self.close_marker]}
+        return {**super().describe(), "markers": [self.open_marker, self.close_marker]}
 
     def align(self, src: Sequence[Words], tgt: Sequence[Words],
               entities: Sequence[Sequence[Entity]] | None = None) -> list[Links]:

@@ -31,13 +31,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 import numpy as np
 
-from xlner.align.base import Words, check_batch
+from xlner.align.base import AlignerBase, Words, check_batch
 from xlner.align.symmetrize import canonical_name, get_method
 from xlner.cache import cache_dir
 from xlner.corpora.text import Bitext
@@ -45,6 +45,7 @@ from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import file_digest
 from xlner.progress import stage
+from xlner.protocols import settings_of
 from xlner.registry import aligners
 
 log = logging.getLogger(__name__)
@@ -142,15 +143,29 @@ def _write_text(handle: IO[str], sentences: list[np.ndarray], vocab_size: int) -
 
 
 @aligners.register
-class EflomalAligner:
+class EflomalAligner(AlignerBase):
     """eflomal (Östling & Tiedemann 2016) with symmetrisation and optional extra bitext."""
 
     name = "eflomal"
     version = 2
     uses_bitext = True
-    needs_entities = False
     directional = True
     max_words = MAX_LENGTH
+    setting_attrs: ClassVar[Mapping[str, str]] = {"priors": "priors_digest"}
+    hidden_settings = frozenset({"data_dir", "download", "one_core"})
+    lowercase: bool
+    seed: int | None
+    model: int
+    samplers: int
+    rel_iterations: float
+    null_prior: float
+    iterations: tuple[int, int, int] | None
+    max_bitext: int | None
+    identity_prior: float
+    prefix_match: int
+    truncate: int
+    data_dir: str | Path | None
+    download: bool
 
     def __init__(self, symmetrize: str = "grow-diag-final-and",
                  bitext: str | Path | Bitext | Sequence[str | Path] | None = None,
@@ -166,19 +181,8 @@ class EflomalAligner:
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
             raise ConfigError(f"eflomal model must be 1, 2 or 3, not {model}")
-        self.lowercase = lowercase
-        self.seed = seed
-        self.model = model
-        self.samplers = samplers
-        self.rel_iterations = rel_iterations
-        self.null_prior = null_prior
-        self.iterations = iterations
-        self.max_bitext = max_bitext
-        self.identity_prior = identity_prior
-        self.prefix_match = prefix_match
         if not isinstance(truncate, int) or truncate < 0:
             raise ConfigError(f"eflomal truncate must be a non-negative integer, not {truncate!r}")
-        self.truncate = truncate
         self.unglue = bool(unglue)
         self.priors = None if priors is None else str(priors)
         """eflomal priors learnt beforehand (:mod:`xlner.align.priors`), added per batch."""
@@ -195,8 +199,7 @@ class EflomalAligner:
 
         get_tokenizer(tokenizer)  # validates the name (and that its segmenter is installed)
         self._tokenizer = tokenizer
-        self.data_dir = data_dir
-        self.download = download
+        self.keep(locals())  # lowercase, seed, model, ..., data_dir, download as given
         self._bitext_spec = bitext
         self._bitext: Bitext | None = bitext if isinstance(bitext, Bitext) else None
         self.last_forward: list[Links] = []
@@ -217,19 +220,17 @@ class EflomalAligner:
                                        else MAX_LENGTH)
         return self._bitext
 
-    def describe(self) -> dict[str, Any]:
-        bitext = self.bitext
-        return {"name": self.name, "version": self.version, "symmetrize": self.symmetrize,
-                "lowercase": self.lowercase, "seed": self.seed, "model": self.model,
-                "samplers": self.samplers, "rel_iterations": self.rel_iterations,
-                "null_prior": self.null_prior, "iterations": self.iterations,
-                "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
-                "truncate": self.truncate, "unglue": self.unglue,
-                "bitext": None if bitext is None else bitext.describe(),
-                "max_bitext": self.max_bitext,
-                **({"priors": file_digest(self.priors), "priors_scale": self.priors_scale,
-                    "priors_lex_only": self.priors_lex_only} if self.priors else {}),
-                **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
+    @property
+    def priors_digest(self) -> str | None:
+        """The digest of the priors file (what the description records of it)."""
+        return None if self.priors is None else file_digest(self.priors)
+
+    def shows(self, setting: str) -> bool:
+        """The priors settings only with priors, the tokenizer only when it is not
+        ``xlner`` (descriptions from before these settings stay the same)."""
+        if setting in ("priors", "priors_scale", "priors_lex_only"):
+            return self.priors is not None
+        return setting != "tokenizer" or self._tokenizer != "xlner"
 
     def identity(self) -> dict[str, Any]:
         """What the links depend on, as :meth:`describe` but with the bitext identified by its
@@ -251,17 +252,8 @@ class EflomalAligner:
         return out
 
     def describe_settings(self) -> dict[str, Any]:
-        """:meth:`describe` without the bitext."""
-        return {"name": self.name, "version": self.version, "symmetrize": self.symmetrize,
-                "lowercase": self.lowercase, "seed": self.seed, "model": self.model,
-                "samplers": self.samplers, "rel_iterations": self.rel_iterations,
-                "null_prior": self.null_prior, "iterations": self.iterations,
-                "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
-                "truncate": self.truncate, "unglue": self.unglue, "bitext": None,
-                "max_bitext": self.max_bitext,
-                **({"priors": file_digest(self.priors), "priors_scale": self.priors_scale,
-                    "priors_lex_only": self.priors_lex_only} if self.priors else {}),
-                **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
+        """:meth:`describe` without the bitext (not read)."""
+        return settings_of(self, given={"bitext": None})
 
     def _iterations(self, n_sentences: int, long_cells: int = 0) -> tuple[int, int, int]:
         """The iterations of each model; ``long_cells`` (the sum of source x target lengths

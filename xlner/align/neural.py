@@ -21,9 +21,9 @@ sorted by length) on the chosen device; long sentences are windowed or rejected,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,7 @@ from xlner.align.base import Words, check_batch
 from xlner.data import Links, as_links, empty_links
 from xlner.errors import ConfigError
 from xlner.progress import task
+from xlner.protocols import AlignerBase, Component, init_parameters
 from xlner.subwords import (
     LONG_INPUTS,
     Encoded,
@@ -161,8 +162,12 @@ def word_means(vectors: npt.NDArray[np.float32], word_of: npt.NDArray[np.int64],
 # --------------------------------------------------------------------------- encoder
 
 
-class Embedder:
+class Embedder(Component):
     """Hidden states of one layer of a Hugging Face encoder for word-tokenised sentences."""
+
+    name = "embedder"
+    setting_attrs: ClassVar[Mapping[str, str]] = {"model": "model_name"}
+    hidden_settings = frozenset({"device"})
 
     def __init__(self, model: str | Path, *, layer: int = 8, device: str | None = "auto",
                  batch_size: int = 32, max_length: int | None = None,
@@ -220,13 +225,9 @@ class Embedder:
                              long_inputs=self.long_inputs, stride=self.stride)
         return encoded, vectors
 
-    def describe(self) -> dict[str, Any]:
-        return {"model": self.model_name, "layer": self.layer, "batch_size": self.batch_size,
-                "max_length": self.max_length, "long_inputs": self.long_inputs,
-                "stride": self.stride}
 
 
-class _EncoderAligner:
+class _EncoderAligner(AlignerBase):
     name = "encoder"
     version = 1
     uses_bitext = False
@@ -234,6 +235,8 @@ class _EncoderAligner:
     directional = False
     pairwise = True
     """Each pair is aligned on its own: a batch may be split (actor pools, shards)."""
+    hidden_settings = frozenset(p.name for p in init_parameters(Embedder)[0])
+    """The encoder's settings: the embedder that holds them describes them."""
 
     def __init__(self, model: str | Path, layer: int, device: str | None, batch_size: int,
                  max_length: int | None, long_inputs: str, stride: int | None,
@@ -267,8 +270,7 @@ class _EncoderAligner:
         return out
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, **self.embedder.describe(),
-                "chunk_size": self.chunk_size}
+        return {**super().describe(), **self.embedder.settings()}
 
 
 class SimAlignAligner(_EncoderAligner):
@@ -310,12 +312,9 @@ class SimAlignAligner(_EncoderAligner):
         sim = cosine_similarity(src_vec, tgt_vec)
         return lift_links(self.links_from_similarity(sim), src.word_of, tgt.word_of)
 
-    def describe(self) -> dict[str, Any]:
-        out = super().describe()
-        out.update(method=self.method, level=self.level)
-        if self.method == "itermax":
-            out.update(iterations=self.iterations, alpha=self.alpha)
-        return out
+    def shows(self, setting: str) -> bool:
+        """``iterations`` and ``alpha`` only for ``itermax``, the method that reads them."""
+        return setting not in ("iterations", "alpha") or self.method == "itermax"
 
 
 class AwesomeAligner(_EncoderAligner):
@@ -348,10 +347,6 @@ class AwesomeAligner(_EncoderAligner):
         return self._sym(lift_links(fwd, src.word_of, tgt.word_of),
                          lift_links(rev, src.word_of, tgt.word_of))
 
-    def describe(self) -> dict[str, Any]:
-        out = super().describe()
-        out.update(threshold=self.threshold, symmetrize=self.symmetrize)
-        return out
 
 
 def torch_available() -> bool:

@@ -9,12 +9,13 @@ from xlner.align import create_aligner
 from xlner.align.base import format_pharaoh, uses_bitext, write_pharaoh
 from xlner.align.symmetrize import get_method
 from xlner.cli.common import (
-    add_alias,
     add_input_options,
+    add_param_option,
     add_text_options,
     eprint,
     load_input,
     merge_params,
+    seed_param,
     seed_value,
 )
 from xlner.errors import ConfigError
@@ -27,9 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--src", required=True, help="source: text (one sentence a line) or CoNLL")
     p.add_argument("--tgt", required=True, help="target: text or CoNLL, line-parallel to --src")
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec (default eflomal)")
-    p.add_argument("--aligner-param", dest="aligner_param", action="append", default=[],
-                   help="aligner parameter key=value (repeatable)")
-    add_alias(p, "--param", "aligner_param", action="append")
+    add_param_option(p, "aligner", alias=True)
     p.add_argument("--model", default=None, help="encoder of a neural aligner (simalign, "
                    "awesome): Hugging Face model name or local directory")
     p.add_argument("--bitext", action="append", default=None,
@@ -55,7 +54,7 @@ def aligner_params(args: argparse.Namespace) -> dict[str, object]:
     if getattr(args, "symmetrize", None):
         params["symmetrize"] = args.symmetrize
     if getattr(args, "seed", None) is not None:
-        params["seed"] = None if str(args.seed).lower() == "none" else int(args.seed)
+        params["seed"] = seed_param(args.seed)
     if uses_bitext(args.aligner):
         params.setdefault("data_dir", args.data_dir)
         params.setdefault("download", not args.no_download)

@@ -7,10 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from xlner.bench.parallel import bench_parallel, format_table
-from xlner.cli.common import add_data_options, add_input_options, int_list, merge_params
+from xlner.cli.common import (
+    add_data_options,
+    add_input_options,
+    add_param_option,
+    int_list,
+    merge_params,
+)
 from xlner.errors import ConfigError
 from xlner.files import write_json
 from xlner.project.recipes import split_methods
+
+EFLOMAL_PARAM = "eflomal parameter key=value (repeatable)"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,7 +67,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     b.add_argument("--kind", default="bert", choices=["bert", "xlmr"],
                    help="tiny encoder style (default bert)")
     b.add_argument("--pairs", type=int, default=256, help="sentence pairs (default 256)")
-    _aligner_param_option(b)
+    add_param_option(b, "aligner")
     _batching_options(b, batch_size=32, func=run_align_batching)
 
     s = bench.add_parser("speed", help="sentences/s of the projection step alone (alignments "
@@ -73,8 +81,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     s.add_argument("--repeats", type=int, default=3, help="timed runs per method, best kept")
     s.add_argument("--bitext", action="store_true",
                    help="align Europarl with bitext:en-<lang> added (slower, better links)")
-    s.add_argument("--aligner-param", action="append", default=[],
-                   help="eflomal parameter key=value (repeatable)")
+    add_param_option(s, "aligner", EFLOMAL_PARAM)
     _json_option(s)
     add_input_options(s, run_speed, corpus=False)
 
@@ -95,11 +102,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     it.add_argument("--visual-mode", default="bonus", choices=["bonus", "fused", "tiebreak"],
                     help="bonus: re-ranks pairs the text scores allow (default); fused: an "
                     "ordinary term; tiebreak: decides ties only")
-    it.add_argument("--visual-param", action="append", default=[],
-                    help="visual scorer parameter key=value (text, image, grid, threshold, "
-                    "device, batch_size, text_model, missing; repeatable)")
+    add_param_option(it, "visual", "visual scorer parameter key=value (text, image, grid, "
+                     "threshold, device, batch_size, text_model, missing; repeatable)")
     it.add_argument("--aligner", default="eflomal")
-    _aligner_param_option(it)
+    add_param_option(it, "aligner")
     it.add_argument("--samples", type=int, default=1000, help="bootstrap resamples")
     it.add_argument("--seed", type=int, default=0)
     it.add_argument("--on-missing", default="error", choices=["error", "report"],
@@ -126,8 +132,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     sc.add_argument("--method", default="heuristic", help="projection method (default heuristic)")
     sc.add_argument("--langs", default=None, help="nllb-conll2003 languages (default all)")
     sc.add_argument("--seed", type=int, default=0, help="eflomal seed (default 0)")
-    sc.add_argument("--aligner-param", action="append", default=[],
-                    help="eflomal parameter key=value (repeatable)")
+    add_param_option(sc, "aligner", EFLOMAL_PARAM)
     _json_option(sc)
     add_data_options(sc)
     sc.set_defaults(func=run_scale)
@@ -179,14 +184,9 @@ def _batching_options(parser: argparse.ArgumentParser, batch_size: int,
     parser.set_defaults(func=func)
 
 
-def _aligner_param_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--aligner-param", action="append", default=[],
-                        help="aligner parameter key=value (repeatable)")
-
-
 def add_aligner_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--aligner", default="eflomal")
-    _aligner_param_option(parser)
+    add_param_option(parser, "aligner")
     parser.add_argument("--no-bitext", action="store_true",
                         help="do not add bitext:en-<lang> to the aligner's data")
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_input_options, eprint, load_input, merge_params
+from xlner.cli.common import (
+    add_input_options,
+    add_param_option,
+    eprint,
+    load_input,
+    merge_params,
+)
 from xlner.corpora.labels import LabelMap
 from xlner.files import write_json
 from xlner.pipelines.model_transfer import model_transfer, save_model_transfer
@@ -19,9 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="saved tagger directory, tagger spec, or Hugging Face token-"
                    "classification model (name or directory)")
     p.add_argument("--target", required=True, help="target corpus name or CoNLL/text file")
-    p.add_argument("--tagger-param", action="append", default=[],
-                   help="tagger parameter key=value (repeatable), e.g. device=cuda, "
-                   "eval_batch_size=128")
+    add_param_option(p, "tagger", "tagger parameter key=value (repeatable), e.g. "
+                     "device=cuda, eval_batch_size=128")
     p.add_argument("--pred-label-map", default=None,
                    help="rename or drop predicted classes before scoring, e.g. MISC=O")
     p.add_argument("--out", default=None, help="write predictions (CoNLL, IOB2) here")

@@ -6,15 +6,16 @@ import argparse
 from typing import TYPE_CHECKING
 
 from xlner.cli.common import (
-    add_alias,
     add_input_options,
     add_limit_options,
     add_output_format_options,
+    add_param_option,
     add_print_config,
     eprint,
     input_from_args,
     limits_from_args,
     merge_params,
+    seed_param,
     seed_value,
     write_dataset_output,
 )
@@ -38,14 +39,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--method", default=DEFAULT_METHOD,
                    help=f"projection method spec (default {DEFAULT_METHOD}: the best across "
                    f"languages measured); one of: {', '.join(method_names())}")
-    p.add_argument("--method-param", dest="method_param", action="append", default=[],
-                   help="method parameter key=value[,key=value] (repeatable)")
-    add_alias(p, "--param", "method_param", action="append")
+    add_param_option(p, "method", "method parameter key=value[,key=value] (repeatable)",
+                     alias=True)
     p.add_argument("--candidates", default=None, help="candidate extractor (matching methods)")
     p.add_argument("--scores", default=None, help="scores and weights (matching methods)")
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec")
-    p.add_argument("--aligner-param", dest="aligner_param", action="append", default=[],
-                   help="aligner parameter key=value (repeatable)")
+    add_param_option(p, "aligner")
     p.add_argument("--bitext", action="append", default=None,
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
     p.add_argument("--symmetrize", default=None,
@@ -86,7 +85,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         overrides["scores"] = args.scores
     params = merge_params(args.aligner_param)
     if args.seed is not None:
-        params["seed"] = None if str(args.seed).lower() == "none" else int(args.seed)
+        params["seed"] = seed_param(args.seed)
     return project_config(
         source=input_from_args(args.source, args), target=input_from_args(args.target, args),
         out=args.out, method=args.method, method_params=overrides, aligner=args.aligner,

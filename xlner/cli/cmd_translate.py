@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from xlner.cli.common import (
-    add_alias,
     add_input_options,
+    add_param_option,
     add_text_options,
     eprint,
     load_input,
@@ -25,9 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--translator", default="nllb",
                    help="translator spec, e.g. nllb, 'nllb(beam_size=4,device=cuda)', "
                    "'ct2(model=DIR)' (default nllb = facebook/nllb-200-3.3B)")
-    p.add_argument("--translator-param", dest="translator_param", action="append",
-                   default=[], help="translator parameter key=value (repeatable)")
-    add_alias(p, "--param", "translator_param", action="append")
+    add_param_option(p, "translator", alias=True)
     p.add_argument("--src-lang", required=True, help="source language code (hau, de, ...)")
     p.add_argument("--tgt-lang", default="en", help="target language code (default en)")
     p.add_argument("--chunk-size", type=int, default=1024,

@@ -13,6 +13,7 @@ from xlner.cli.cmd_translate_train import (
 from xlner.cli.common import (
     add_input_options,
     add_limit_options,
+    add_param_option,
     eprint,
     input_from_args,
     limits_from_args,
@@ -36,13 +37,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--tagger", required=True,
                    help="saved tagger directory, tagger spec, or Hugging Face "
                    "token-classification model (name or directory)")
-    p.add_argument("--tagger-param", action="append", default=[],
-                   help="tagger parameters k=v,... (e.g. device=cuda,eval_batch_size=64)")
+    add_param_option(p, "tagger", "tagger parameters k=v,... (e.g. device=cuda,"
+                     "eval_batch_size=64)")
     p.add_argument("--target-tagger", default=None,
                    help="a tagger run on the target sentences (same forms as --tagger), for "
                    "methods with tagger candidates or the tagger score")
-    p.add_argument("--target-tagger-param", action="append", default=[],
-                   help="target tagger parameters k=v,...")
+    add_param_option(p, "target-tagger", "target tagger parameters k=v,...")
     p.add_argument("--lang", required=True, help="target language code (e.g. de, hau)")
     p.add_argument("--pivot-lang", default="en",
                    help="language of the translations and the tagger (default en)")

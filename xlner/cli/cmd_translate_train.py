@@ -10,6 +10,7 @@ from xlner.cli.common import (
     add_input_options,
     add_limit_options,
     add_output_format_options,
+    add_param_option,
     add_print_config,
     eprint,
     input_from_args,
@@ -49,8 +50,7 @@ def add_translator_options(p: argparse.ArgumentParser) -> None:
 def add_alignment_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("alignment")
     group.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
-    group.add_argument("--aligner-param", action="append", default=[],
-                       help="aligner parameter key=value (repeatable)")
+    add_param_option(group, "aligner")
     group.add_argument("--no-bitext", action="store_true",
                        help="do not add bitext:en-<lang> to the aligner's data")
     group.add_argument("--anchors", action="store_true",

@@ -23,6 +23,23 @@ def add_alias(parser: argparse.ArgumentParser | argparse._ArgumentGroup, old: st
     parser.add_argument(old, dest=dest, help=argparse.SUPPRESS, **kwargs)
 
 
+def add_param_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+                     component: str, help: str | None = None, *, alias: bool = False) -> None:
+    """``--COMPONENT-param key=value[,key=value]`` (repeatable; read with :func:`merge_params`
+    from ``args.COMPONENT_param``); ``alias``: the old spelling ``--param`` keeps working."""
+    dest = component.replace("-", "_") + "_param"
+    parser.add_argument(f"--{component}-param", dest=dest, action="append", default=[],
+                        help=help or f"{component} parameter key=value (repeatable)")
+    if alias:
+        add_alias(parser, "--param", dest, action="append")
+
+
+def seed_param(text: str) -> int | None:
+    """The seed a ``--seed`` value (:func:`seed_value`) gives: an integer, or ``None`` for
+    ``none`` (unseeded)."""
+    return None if str(text).lower() == "none" else int(text)
+
+
 def add_data_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("data")
     group.add_argument("--data-dir", default=None,

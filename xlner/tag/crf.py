@@ -21,6 +21,7 @@ import os
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from xlner.data import Sentence
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import atomic_write
 from xlner.progress import stage
+from xlner.protocols import Component, init_parameters
 from xlner.registry import taggers
 from xlner.tag.base import META_FILE, Tagged, read_meta
 
@@ -50,8 +52,6 @@ def clear_training_cache() -> None:
     _TRAINER_CACHE = None
 
 ALGORITHMS = ("lbfgs", "l2sgd", "ap", "pa", "arow")
-SETTINGS = ("c1", "c2", "max_iterations", "min_freq", "window", "affixes", "all_transitions",
-            "algorithm", "seed")
 
 
 def seed_crfsuite(seed: int) -> bool:
@@ -171,33 +171,34 @@ class FeatureExtractor:
 
 
 @taggers.register
-class CRFTagger:
-    """Linear-chain CRF (python-crfsuite, L-BFGS) with shape, affix and ±window features."""
+@dataclass(eq=False)
+class CRFTagger(Component):
+    """Linear-chain CRF (python-crfsuite, L-BFGS) with shape, affix and ±window features.
+
+    The settings are dataclass fields; its description is derived from them."""
 
     name = "crf"
     version = 1
 
-    def __init__(self, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 60,
-                 min_freq: int = 1, window: int = 2, affixes: int = 4,
-                 all_transitions: bool = True, algorithm: str = "lbfgs",
-                 seed: int = 0) -> None:
-        if algorithm not in ALGORITHMS:
-            raise ConfigError(f"crf: unknown algorithm {algorithm!r}; choose {ALGORITHMS}")
-        if max_iterations < 1:
-            raise ConfigError(f"crf: max_iterations must be >= 1, not {max_iterations}")
-        if c1 < 0 or c2 < 0:
+    c1: float = 0.05
+    c2: float = 0.01
+    max_iterations: int = 60
+    min_freq: int = 1
+    window: int = 2
+    affixes: int = 4
+    all_transitions: bool = True
+    algorithm: str = "lbfgs"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.algorithm not in ALGORITHMS:
+            raise ConfigError(f"crf: unknown algorithm {self.algorithm!r}; choose {ALGORITHMS}")
+        if self.max_iterations < 1:
+            raise ConfigError(f"crf: max_iterations must be >= 1, not {self.max_iterations}")
+        if self.c1 < 0 or self.c2 < 0:
             raise ConfigError("crf: c1 and c2 must be >= 0")
-        if window < 0 or affixes < 0:
+        if self.window < 0 or self.affixes < 0:
             raise ConfigError("crf: window and affixes must be >= 0")
-        self.c1 = c1
-        self.c2 = c2
-        self.max_iterations = max_iterations
-        self.min_freq = min_freq
-        self.window = window
-        self.affixes = affixes
-        self.all_transitions = all_transitions
-        self.algorithm = algorithm
-        self.seed = seed
         self._labels: list[str] = []
         self._model: bytes | None = None
         self._tagger: Any = None
@@ -210,12 +211,6 @@ class CRFTagger:
         """IOB2 labels in the column order of ``Tagged.probs``: ``O``, then ``B-``/``I-`` of
         each class in alphabetical order."""
         return list(self._labels)
-
-    def settings(self) -> dict[str, Any]:
-        return {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
-                "min_freq": self.min_freq, "window": self.window, "affixes": self.affixes,
-                "all_transitions": self.all_transitions, "algorithm": self.algorithm,
-                "seed": self.seed}
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "features": FEATURES_VERSION,
@@ -349,7 +344,7 @@ class CRFTagger:
             raise InputError(f"saved with CRF feature version {meta.get('features')}; this "
                              f"xlner extracts version {FEATURES_VERSION}: retrain the model",
                              source=meta_path)
-        settings = {k: meta[k] for k in SETTINGS if k in meta}
+        settings = {p.name: meta[p.name] for p in init_parameters(cls)[0] if p.name in meta}
         tagger = cls(**settings)
         try:
             model = (path / MODEL_FILE).read_bytes()

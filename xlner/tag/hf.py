@@ -23,9 +23,9 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,7 @@ from xlner.corpora.schemes import decode, to_iob2
 from xlner.data import Entity, Sentence, validate_entities
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import atomic_write
+from xlner.protocols import Component
 from xlner.subwords import (
     LONG_INPUTS,
     Encoded,
@@ -138,11 +139,29 @@ def softmax_rows(x: npt.NDArray[Any]) -> FloatArray:
 # --------------------------------------------------------------------------- the tagger
 
 
-class HFTagger:
+class HFTagger(Component):
     """Transformers token classification (fine-tune and predict), batched and device-aware."""
 
     name = "hf"
     version = 1
+    setting_attrs: ClassVar[Mapping[str, str]] = {"model": "model_name",
+                                                  "device": "device_spec",
+                                                  "labels": "train_labels"}
+    hidden_settings = frozenset({"model", "device", "labels"})
+    """:meth:`settings` are the training settings (saved with the model); the description
+    adds the model and what training made of it."""
+    epochs: int
+    lr: float
+    batch_size: int
+    eval_batch_size: int
+    weight_decay: float
+    warmup: float
+    max_grad_norm: float
+    seed: int | None
+    max_length: int | None
+    long_inputs: str
+    stride: int | None
+    keep_best: bool
 
     def __init__(self, model: str | Path = DEFAULT_MODEL, *, epochs: int = 3, lr: float = 5e-5,
                  batch_size: int = 16, eval_batch_size: int = 64, weight_decay: float = 0.01,
@@ -158,20 +177,13 @@ class HFTagger:
             if int(value) < 1:
                 raise ConfigError(f"{key} must be positive, not {value}")
         self.model_name = str(model)
-        self.epochs = int(epochs)
-        self.lr = float(lr)
-        self.batch_size = int(batch_size)
-        self.eval_batch_size = int(eval_batch_size)
-        self.weight_decay = float(weight_decay)
-        self.warmup = float(warmup)
-        self.max_grad_norm = float(max_grad_norm)
-        self.seed = seed
         self.device_spec = device
-        self.max_length = max_length
-        self.long_inputs = long_inputs
-        self.stride = stride
-        self.keep_best = keep_best
         self.train_labels = list(labels) if labels is not None else None
+        # stored as the numbers they stand for (lr=1 is described as 1.0, as saved before)
+        epochs, batch_size, eval_batch_size = map(int, (epochs, batch_size, eval_batch_size))
+        lr, weight_decay, warmup, max_grad_norm = map(float, (lr, weight_decay, warmup,
+                                                              max_grad_norm))
+        self.keep(locals())
         if self.train_labels is not None:
             split_labels(self.train_labels)
         self.base_model: str = self.model_name
@@ -370,13 +382,6 @@ class HFTagger:
         self.trained = True
 
     # -- persistence ----------------------------------------------------------------------
-
-    def settings(self) -> dict[str, Any]:
-        return {"epochs": self.epochs, "lr": self.lr, "batch_size": self.batch_size,
-                "eval_batch_size": self.eval_batch_size, "weight_decay": self.weight_decay,
-                "warmup": self.warmup, "max_grad_norm": self.max_grad_norm, "seed": self.seed,
-                "max_length": self.max_length, "long_inputs": self.long_inputs,
-                "stride": self.stride, "keep_best": self.keep_best}
 
     def save(self, path: str | Path) -> None:
         """Model and tokenizer files plus ``tagger.json`` (written last, atomically)."""

@@ -18,12 +18,13 @@ translation is an error naming file and line. Word splitting is a separate step
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from xlner.errors import ConfigError, InputError
 from xlner.files import file_digest
+from xlner.protocols import Component
 from xlner.registry import translators
 from xlner.translate.langcodes import lookup
 
@@ -32,11 +33,14 @@ CONLL_SUFFIXES = {".conll", ".conll02", ".conll03", ".conllu", ".tsv", ".bio", "
 
 
 @translators.register
-class CachedTranslator:
+class CachedTranslator(Component):
     """Translations read from a file or named corpus, keyed by sentence index."""
 
     name = "cached"
     version = 1
+    setting_attrs: ClassVar[Mapping[str, str]] = {"format": "_format"}
+    hidden_settings = frozenset({"data_dir", "download", "check_source"})
+    """Described by what it holds: the format read, the file's digest, the count."""
 
     def __init__(self, path: str | Path, *, src_lang: str | None = None,
                  tgt_lang: str | None = None, data_dir: str | Path | None = None,
@@ -183,11 +187,8 @@ class CachedTranslator:
         return list(lines)
 
     def describe(self) -> dict[str, Any]:
-        self._load()
-        return {"name": self.name, "version": self.version, "path": self.path,
-                "format": self._format, "digest": self._digest,
-                "translations": len(self._lines or []),
-                "src_lang": self.src_lang, "tgt_lang": self.tgt_lang}
+        lines = self._load()  # the format, digest and count are known once it is read
+        return {**super().describe(), "digest": self._digest, "translations": len(lines)}
 
 
 def guess_format(path: Path) -> str:

@@ -16,6 +16,7 @@ import json
 import logging
 import shutil
 import tempfile
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,7 @@ def convert_to_ct2(model: str | Path, output: str | Path, *, quantization: str |
     return output
 
 
+@dataclass(eq=False)
 class CT2Translator(Seq2SeqTranslator):
     """A CTranslate2 model directory (from :func:`convert_to_ct2`, or any CTranslate2
     conversion with ``tokenizer=`` pointing at its Hugging Face tokenizer).
@@ -142,21 +144,17 @@ class CT2Translator(Seq2SeqTranslator):
 
     name = "ct2"
     version = 1
+    hidden_settings = frozenset({"device_index"})
 
-    def __init__(self, model: str, *, tokenizer: str | None = None, device_index: int = 0,
-                 compute_type: str = "default", **shared: Any) -> None:
-        """``shared``: the settings every backend takes (:class:`Seq2SeqTranslator`)."""
-        super().__init__(model, **shared)
+    _: KW_ONLY
+    tokenizer: str | None = None
+    device_index: int = 0
+    compute_type: str = "default"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         if self.device not in ("auto", "cpu", "cuda"):
             raise ConfigError(f"ct2 device must be cpu, cuda or auto, not {self.device!r}")
-        self.tokenizer = tokenizer
-        self.device_index = device_index
-        self.compute_type = compute_type
-
-
-    def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "device": self.device, "compute_type": self.compute_type,
-                "tokenizer": self.tokenizer, "threads": self.threads}
 
     def _load(self, model: str) -> TokenizerHandle:
         ctranslate2 = require_ct2()

@@ -14,6 +14,7 @@ torch and transformers are imported when a model is first used, never at import 
 from __future__ import annotations
 
 import logging
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from xlner.errors import ConfigError
@@ -66,6 +67,7 @@ def pad_batch(rows: list[list[int]], pad_id: int) -> tuple[Any, Any]:
     return ids, mask
 
 
+@dataclass(eq=False)
 class HFTranslator(Seq2SeqTranslator):
     """A transformers encoder-decoder translation model (NLLB, M2M100 or Marian).
 
@@ -79,22 +81,20 @@ class HFTranslator(Seq2SeqTranslator):
 
     name = "hf"
     version = 1
+    hidden_settings = frozenset({"local_files_only", "registry_name"})
 
-    def __init__(self, model: str, *, dtype: str = "auto", revision: str | None = None,
-                 local_files_only: bool = False, registry_name: str = "hf",
-                 **shared: Any) -> None:
-        """``shared``: the settings every backend takes (:class:`Seq2SeqTranslator`)."""
-        super().__init__(model, **shared)
-        if dtype not in DTYPES:
-            raise ConfigError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
-        self.dtype = dtype
-        self.revision = revision
-        self.local_files_only = local_files_only
-        self.name = registry_name
+    _: KW_ONLY
+    dtype: str = "auto"
+    revision: str | None = None
+    local_files_only: bool = False
+    registry_name: str = "hf"
+    """The name it is registered and described under (``nllb``, ``m2m100``, ...)."""
 
-    def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "device": self.device, "dtype": self.dtype,
-                "revision": self.revision, "threads": self.threads}
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.dtype not in DTYPES:
+            raise ConfigError(f"dtype must be one of {', '.join(DTYPES)}, not {self.dtype!r}")
+        self.name = self.registry_name
 
     def _load(self, model: str) -> TokenizerHandle:
         if self.threads is not None:

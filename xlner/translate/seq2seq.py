@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.progress import task
+from xlner.protocols import Component
 from xlner.translate.langcodes import lookup, to_m2m100, to_nllb
 
 log = logging.getLogger(__name__)
@@ -160,45 +161,51 @@ class TranslationStats:
     """Outputs that hit the output length cap before the end-of-sentence token."""
 
 
-class Seq2SeqTranslator:
+@dataclass(eq=False)
+class Seq2SeqTranslator(Component):
     """Base of the neural backends: language tokens, long inputs, token-budget batching.
 
     A backend implements :meth:`_load`, :meth:`_generate` and :meth:`_score`; a
     ``model`` may contain ``{src}``/``{tgt}`` (ISO 639-1) or ``{src3}``/``{tgt3}`` (ISO 639-3)
     placeholders for per-pair models such as ``Helsinki-NLP/opus-mt-{src}-{tgt}``.
+    The settings are dataclass fields (a backend is a dataclass adding its own);
+    ``describe()`` is derived from them (:class:`~xlner.protocols.Component`), leaving out
+    those a backend names in ``hidden_settings``.
     """
 
     name = "seq2seq"
     version = 1
+    hidden_settings = frozenset({"device", "threads"})
 
-    def __init__(self, model: str, *, family: str = "auto", beam_size: int = 4,
-                 max_tokens: int = 4096, max_batch_size: int | None = None,
-                 max_length: int | None = None, too_long: str = "error",
-                 max_output_ratio: float = 2.0, max_output_extra: int = 10,
-                 device: str = "auto", threads: int | None = None) -> None:
-        if beam_size < 1:
-            raise ConfigError(f"beam_size must be >= 1, not {beam_size}")
-        if too_long not in TOO_LONG:
-            raise ConfigError(f"too_long must be one of {', '.join(TOO_LONG)}, not {too_long!r}")
-        if max_length is not None and max_length < 3:
-            raise ConfigError(f"max_length must be >= 3 tokens, not {max_length}")
-        if max_output_ratio <= 0 or max_output_extra < 0:
+    model: str
+    _: KW_ONLY
+    family: str = "auto"
+    beam_size: int = 4
+    max_tokens: int = 4096
+    max_batch_size: int | None = None
+    max_length: int | None = None
+    too_long: str = "error"
+    max_output_ratio: float = 2.0
+    max_output_extra: int = 10
+    device: str = "auto"
+    threads: int | None = None
+    """CPU threads of the backend (``None``: its default)."""
+
+    def __post_init__(self) -> None:
+        if self.beam_size < 1:
+            raise ConfigError(f"beam_size must be >= 1, not {self.beam_size}")
+        if self.too_long not in TOO_LONG:
+            raise ConfigError(f"too_long must be one of {', '.join(TOO_LONG)}, not "
+                              f"{self.too_long!r}")
+        if self.max_length is not None and self.max_length < 3:
+            raise ConfigError(f"max_length must be >= 3 tokens, not {self.max_length}")
+        if self.max_output_ratio <= 0 or self.max_output_extra < 0:
             raise ConfigError("max_output_ratio must be > 0 and max_output_extra >= 0")
-        if threads is not None and threads < 1:
-            raise ConfigError(f"threads must be >= 1, not {threads}")
-        self.model = str(model)
-        self.family = check_family(family)
-        self.beam_size = beam_size
-        self.max_tokens = max_tokens
-        self.max_batch_size = max_batch_size
-        self.max_length = max_length
-        self.too_long = too_long
-        self.max_output_ratio = max_output_ratio
-        self.max_output_extra = max_output_extra
-        self.device = device
-        self.threads = threads
-        """CPU threads of the backend (``None``: its default)."""
-        token_batches([], max_tokens, max_batch_size)  # validates the batching settings
+        if self.threads is not None and self.threads < 1:
+            raise ConfigError(f"threads must be >= 1, not {self.threads}")
+        self.model = str(self.model)
+        self.family = check_family(self.family)
+        token_batches([], self.max_tokens, self.max_batch_size)  # validates the batching
         self.last_stats = TranslationStats()
         self._loaded: dict[str, Any] = {}
 
@@ -219,14 +226,6 @@ class Seq2SeqTranslator:
         raise NotImplementedError
 
     # -- shared ---------------------------------------------------------------------------------
-    def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "model": self.model,
-                "family": self.family, "beam_size": self.beam_size,
-                "max_tokens": self.max_tokens, "max_batch_size": self.max_batch_size,
-                "max_length": self.max_length, "too_long": self.too_long,
-                "max_output_ratio": self.max_output_ratio,
-                "max_output_extra": self.max_output_extra}
-
     def model_for(self, src_lang: str, tgt_lang: str) -> str:
         """The model path or hub name for a language pair (fills a template)."""
         if "{" not in self.model:

@@ -31,14 +31,15 @@ the same family). As a spec: ``visual(model=openai/clip-vit-base-patch32,device=
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from xlner.corpora.images import IMAGE, IMAGE_ORIGIN, load_image
 from xlner.errors import ConfigError, ProjectionError
+from xlner.protocols import Component
 
 FloatArray = npt.NDArray[np.float64]
 MODES = ("score", "tiebreak")
@@ -143,11 +144,17 @@ def regions(image: Any, grid: int) -> list[Any]:
     return out
 
 
-class VisualScorer:
+class VisualScorer(Component):
     """Visual agreement of (source entity, candidate) pairs; see the module docstring."""
 
     name = "visual"
     version = 1
+    setting_attrs: ClassVar[Mapping[str, str]] = {"text": "text_weight",
+                                                  "image": "image_weight",
+                                                  "missing": "on_missing"}
+    hidden_settings = frozenset({"model", "device", "batch_size", "text_model", "cache_size",
+                                 "key"})
+    """The encoder's settings are in its description (``encoder``)."""
 
     def __init__(self, model: str | DualEncoder | None = None, *, text: float = 0.5,
                  image: float = 0.5, grid: int = 2, threshold: float = 0.0,
@@ -185,10 +192,7 @@ class VisualScorer:
         self.stats = {"texts_embedded": 0, "images_embedded": 0}
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "encoder": self.encoder.describe(),
-                "text": self.text_weight, "image": self.image_weight, "grid": self.grid,
-                "threshold": self.threshold, "mode": self.mode, "eps": self.eps,
-                "missing": self.on_missing}
+        return {**super().describe(), "encoder": self.encoder.describe()}
 
     def clear_cache(self) -> None:
         self._texts.clear()
