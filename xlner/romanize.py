@@ -30,6 +30,7 @@ _KEY_FOLDS = [(re.compile(p), r) for p, r in (
 _VOWELS = re.compile(r"(?<=.)[aeiou]+")
 
 
+@lru_cache(maxsize=500_000)
 def is_latin(word: str) -> bool:
     """True when every letter of ``word`` is ASCII or Latin with diacritics (or it has none)."""
     return all(ch.isascii() or not ch.isalpha() or "LATIN" in unicodedata.name(ch, "")

@@ -68,3 +68,20 @@ def test_unknown_method() -> None:
     with pytest.raises(ConfigError, match="grow-diag"):
         get_method("grow")
     assert get_method("gdfa") is get_method("grow-diag-final-and")
+
+
+@given(st.lists(st.tuples(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=8),
+                          st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=8)),
+                max_size=6))
+def test_union_batch_is_the_union_of_each_pair(data: list) -> None:
+    from xlner.align.symmetrize import union, union_batch
+
+    fwd = [as_links(f) for f, _ in data]
+    rev = [as_links(r) for _, r in data]
+    got = union_batch(fwd, rev)
+    assert len(got) == len(data)
+    for f, r, links in zip(fwd, rev, got, strict=True):
+        want = union(f, r)
+        assert links.dtype == np.int32 and links.shape == want.shape
+        assert links.tolist() == want.tolist()
+

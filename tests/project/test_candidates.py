@@ -109,3 +109,27 @@ def test_union_by_reach_equals_set_union() -> None:
         got = UnionExtractor(parts).extract([it])[0]
         assert {tuple(s) for s in got.tolist()} == want
         assert got.tolist() == sorted(got.tolist())
+
+
+@pytest.mark.parametrize("max_len", [None, 2])
+def test_batch_extraction_equals_sentence_by_sentence(max_len: int | None) -> None:
+    from xlner.project.candidates import spans_from_reach
+
+    rng = np.random.default_rng(5)
+    batch = []
+    for k in range(60):
+        n_tgt = int(rng.integers(0, 14)) if k % 7 else 0
+        links = ([(int(rng.integers(6)), int(rng.integers(n_tgt))) for _ in range(
+            int(rng.integers(0, 6)))] if n_tgt else [])
+        ents = [Entity(0, 2, "A"), Entity(1, 3, "B"), Entity(4, 6, "C")][:int(rng.integers(4))]
+        batch.append(item(["w"] * n_tgt, links, ents))
+    aligned, ngrams = AlignedExtractor(max_len=max_len), NgramExtractor(3)
+    got = aligned.extract(batch)
+    assert [g.tolist() for g in got] == [spans_from_reach(aligned.reach(b)).tolist()
+                                         for b in batch]
+    assert all(g.dtype == np.int32 and g.shape[1:] == (2,) for g in got)
+    union = UnionExtractor([ngrams, aligned]).extract(batch)
+    for b, spans in zip(batch, union, strict=True):
+        reach = np.maximum(ngrams.reach(b), aligned.reach(b))
+        assert spans.tolist() == spans_from_reach(reach).tolist()
+    assert any(len(g) for g in got) and any(not len(g) for g in got)

@@ -374,3 +374,26 @@ def test_ortho_join_is_computed_once_for_support_and_score(monkeypatch: pytest.M
     assert len(joins) == 2 and np.array_equal(values, fresh)
     other = PairGrid.build(batch[:5], spans[:5])  # other entities: computed anew
     assert np.array_equal(scorer.score(other), OrthoScorer().score(other))
+
+
+def test_ortho_bag_store_gives_the_same_scores_when_shared_and_when_reset(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlner.project.scores.ortho as ortho
+
+    rng = np.random.default_rng(11)
+    vocab = ["Москва", "Moskau", "Paris", "Pariser", "der", "Union", "union", "Bonn", "x"]
+    batches = [[random_item(rng, vocab) for _ in range(15)] for _ in range(3)]
+    spans = [[ngram_spans(len(b.tgt_words), 3) for b in batch] for batch in batches]
+    want = [OrthoScorer().score(PairGrid.build(b, s)) for b, s in zip(batches, spans,
+                                                                      strict=True)]
+    shared = OrthoScorer()  # one store across batches: words seen before are looked up
+    for batch, sp, w in zip(batches, spans, want, strict=True):
+        shared.prepare(None)
+        assert np.array_equal(shared.score(PairGrid.build(batch, sp)), w)
+    monkeypatch.setattr(ortho, "MAX_WORD_TYPES", 2)  # the store starts afresh on each call
+    small = OrthoScorer()
+    for batch, sp, w in zip(batches, spans, want, strict=True):
+        small.prepare(None)
+        assert np.array_equal(small.score(PairGrid.build(batch, sp)), w)
+    assert 0 < len(small._word_id) <= len(vocab)
+    assert any(v.any() for v in want)

@@ -45,7 +45,6 @@ from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import file_digest
 from xlner.progress import stage
-from xlner.protocols import settings_of
 from xlner.registry import aligners
 
 log = logging.getLogger(__name__)
@@ -176,7 +175,8 @@ class EflomalAligner(AlignerBase):
                  unglue: bool = False, tokenizer: str = "xlner",
                  data_dir: str | Path | None = None, download: bool = True,
                  priors: str | Path | None = None, priors_scale: float = 0.01,
-                 priors_lex_only: bool = True, one_core: bool = False) -> None:
+                 priors_lex_only: bool = True, one_core: bool = False,
+                 flores: bool = False, anchor_prior: float = 0.0) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
         if model not in (1, 2, 3):
@@ -202,6 +202,15 @@ class EflomalAligner(AlignerBase):
         self.keep(locals())  # lowercase, seed, model, ..., data_dir, download as given
         self._bitext_spec = bitext
         self._bitext: Bitext | None = bitext if isinstance(bitext, Bitext) else None
+        self.flores = bool(flores)
+        """Add FLORES-200 devtest of the bitext's language as extra bitext where the data
+        directory has it (:mod:`xlner.align.flores`); ``max_bitext`` does not count it."""
+        self._flores: Bitext | bool | None = False  # False: not looked up yet
+        if anchor_prior < 0:
+            raise ConfigError(f"eflomal anchor_prior must be >= 0, not {anchor_prior!r}")
+        self.anchor_prior = float(anchor_prior)
+        """Weight of the lexical priors from orthographic anchors (0: none;
+        :mod:`xlner.align.anchor_priors`)."""
         self.last_forward: list[Links] = []
         self.last_reverse: list[Links] = []
 
@@ -232,6 +241,48 @@ class EflomalAligner(AlignerBase):
             return self.priors is not None
         return setting != "tokenizer" or self._tokenizer != "xlner"
 
+    def _named_specs(self) -> list[str | Path]:
+        spec = self._bitext_spec
+        if spec is None or isinstance(spec, Bitext):
+            return []
+        return [spec] if isinstance(spec, str | Path) else list(spec)
+
+    def _flores_files(self) -> list[tuple[Path, Path]]:
+        if not self.flores:
+            return []
+        from xlner.align.flores import flores_pairs
+
+        return flores_pairs(self._named_specs(), data_dir=self.data_dir, download=self.download)
+
+    @property
+    def flores_bitext(self) -> Bitext | None:
+        """FLORES-200 devtest of the bitext's language, read on first use (``None``: off, not
+        in the data directory, or already in the bitext)."""
+        if self._flores is False:
+            from xlner.corpora.text import read_bitext
+
+            pairs = self._flores_files()
+            self._flores = read_bitext(pairs, tokenizer=self._tokenizer, name="flores200",
+                                       max_words=MAX_LENGTH) if pairs else None
+        return self._flores if isinstance(self._flores, Bitext) else None
+
+    def describe(self) -> dict[str, Any]:
+        bitext = self.bitext
+        flores = self.flores_bitext
+        return {"name": self.name, "version": self.version, "symmetrize": self.symmetrize,
+                "lowercase": self.lowercase, "seed": self.seed, "model": self.model,
+                "samplers": self.samplers, "rel_iterations": self.rel_iterations,
+                "null_prior": self.null_prior, "iterations": self.iterations,
+                "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
+                "truncate": self.truncate, "unglue": self.unglue,
+                "bitext": None if bitext is None else bitext.describe(),
+                "max_bitext": self.max_bitext,
+                **({"flores": flores.describe()} if flores is not None else {}),
+                **({"priors": file_digest(self.priors), "priors_scale": self.priors_scale,
+                    "priors_lex_only": self.priors_lex_only} if self.priors else {}),
+                **({"anchor_prior": self.anchor_prior} if self.anchor_prior else {}),
+                **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
+
     def identity(self) -> dict[str, Any]:
         """What the links depend on, as :meth:`describe` but with the bitext identified by its
         files' digests: computed without reading (tokenising) the bitext, for
@@ -242,18 +293,30 @@ class EflomalAligner(AlignerBase):
             out["bitext"] = spec.describe()
         elif spec is not None:
             from xlner.corpora.named import bitext_files
-            from xlner.files import file_digest
 
             specs = [spec] if isinstance(spec, str | Path) else list(spec)
             out["bitext"] = {"specs": [str(x) for x in specs], "tokenizer": self._tokenizer,
                              "files": [
                 [p.name, file_digest(p)] for pair in bitext_files(
                     specs, data_dir=self.data_dir, download=self.download) for p in pair]}
+        flores = self._flores_files()
+        if flores:
+            out["flores"] = [[p.name, file_digest(p)] for pair in flores for p in pair]
         return out
 
     def describe_settings(self) -> dict[str, Any]:
-        """:meth:`describe` without the bitext (not read)."""
-        return settings_of(self, given={"bitext": None})
+        """:meth:`describe` without the bitext."""
+        return {"name": self.name, "version": self.version, "symmetrize": self.symmetrize,
+                "lowercase": self.lowercase, "seed": self.seed, "model": self.model,
+                "samplers": self.samplers, "rel_iterations": self.rel_iterations,
+                "null_prior": self.null_prior, "iterations": self.iterations,
+                "identity_prior": self.identity_prior, "prefix_match": self.prefix_match,
+                "truncate": self.truncate, "unglue": self.unglue, "bitext": None,
+                "max_bitext": self.max_bitext,
+                **({"priors": file_digest(self.priors), "priors_scale": self.priors_scale,
+                    "priors_lex_only": self.priors_lex_only} if self.priors else {}),
+                **({"anchor_prior": self.anchor_prior} if self.anchor_prior else {}),
+                **({"tokenizer": self._tokenizer} if self._tokenizer != "xlner" else {})}
 
     def _iterations(self, n_sentences: int, long_cells: int = 0) -> tuple[int, int, int]:
         """The iterations of each model; ``long_cells`` (the sum of source x target lengths
@@ -289,6 +352,10 @@ class EflomalAligner(AlignerBase):
                 keep = keep[:self.max_bitext]
             extra_src = [bitext.source[k] for k in keep]
             extra_tgt = [bitext.target[k] for k in keep]
+        flores = self.flores_bitext if bitext is not None else None
+        if flores is not None:
+            extra_src = [*extra_src, *flores.source]
+            extra_tgt = [*extra_tgt, *flores.target]
         sv = _Vocab(self.lowercase, self.truncate, self.unglue)
         tv = _Vocab(self.lowercase, self.truncate, self.unglue)
         src_ids = [sv.encode(s) for s in src] + [sv.encode(s) for s in extra_src]
@@ -318,9 +385,16 @@ class EflomalAligner(AlignerBase):
                 _write_text(h, src_ids, len(sv.index))
             with open(t_path, "w") as h:
                 _write_text(h, tgt_ids, len(tv.index))
-            if self.identity_prior > 0 or self.priors:
+            if self.identity_prior > 0 or self.priors or self.anchor_prior > 0:
                 p_path = Path(tmp, "priors")
-                self._write_priors(p_path, src_ids, tgt_ids, sv, tv)
+                anchors: set[tuple[int, int]] = set()
+                if self.anchor_prior > 0:
+                    from xlner.align.anchor_priors import anchor_links
+
+                    words_src, words_tgt = [*src, *extra_src], [*tgt, *extra_tgt]
+                    anchors = {(int(src_ids[k][i]), int(tgt_ids[k][j]))
+                               for k, i, j in anchor_links(words_src, words_tgt)}
+                self._write_priors(p_path, src_ids, tgt_ids, sv, tv, anchors)
                 extra_args = ["-p", str(p_path)]
             else:
                 extra_args = []
@@ -358,7 +432,8 @@ class EflomalAligner(AlignerBase):
         return fwd, rev
 
     def _write_priors(self, path: Path, src_ids: list[np.ndarray], tgt_ids: list[np.ndarray],
-                      sv: _Vocab, tv: _Vocab) -> None:
+                      sv: _Vocab, tv: _Vocab, anchors: set[tuple[int, int]] | None = None
+                      ) -> None:
         inv_s = {v: k for k, v in sv.index.items()}
         inv_t = {v: k for k, v in tv.index.items()}
         def key(w: str) -> str:
@@ -375,18 +450,20 @@ class EflomalAligner(AlignerBase):
             for i in set(s.tolist()):
                 for j in tk.get(key(inv_s[i]), ()):
                     pairs.add((i, j))
+        lex: dict[tuple[int, int], float] = {}
+        if self.identity_prior > 0:
+            lex = {p: float(self.identity_prior) for p in pairs}
+        for p in anchors or ():
+            lex[p] = max(lex.get(p, 0.0), self.anchor_prior)
         if not self.priors:
             with open(path, "w") as h:
-                h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(pairs)} 0 0 0 0\n")
-                for i, j in sorted(pairs):
-                    h.write(f"{i + 1} {j + 1} {self.identity_prior:g}\n")
+                h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(lex)} 0 0 0 0\n")
+                for (i, j), alpha in sorted(lex.items()):
+                    h.write(f"{i + 1} {j + 1} {alpha:g}\n")
             return
         from xlner.align.priors import read_priors
 
         learnt = read_priors(self.priors)
-        lex: dict[tuple[int, int], float] = {}
-        if self.identity_prior > 0:
-            lex = {p: float(self.identity_prior) for p in pairs}
         for (s_word, t_word), count in learnt.lex.items():
             i, j = sv.index.get(s_word), tv.index.get(t_word)
             if i is not None and j is not None:

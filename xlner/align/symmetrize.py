@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -60,6 +60,26 @@ def intersection(fwd: Links, rev: Links) -> Links:
 
 def union(fwd: Links, rev: Links) -> Links:
     return _to_links(_pairs(fwd) | _pairs(rev))
+
+
+def union_batch(forward: Sequence[Links], reverse: Sequence[Links]) -> list[Links]:
+    """:func:`union` of many sentence pairs in a few vector operations (the same arrays: sorted,
+    duplicate-free, int32)."""
+    n = len(forward)
+    if len(reverse) != n:
+        raise ValueError(f"{n} forward but {len(reverse)} reverse link arrays")
+    parts = [lk for lk in (*forward, *reverse) if len(lk)]
+    if not parts:
+        return [empty_links() for _ in range(n)]
+    counts = np.fromiter((len(lk) for lk in (*forward, *reverse)), np.int64, 2 * n)
+    sent = np.repeat(np.tile(np.arange(n, dtype=np.int64), 2), counts)
+    pairs = np.concatenate(parts).astype(np.int64)
+    width = int(pairs.max()) + 1
+    keys = np.unique((sent * width + pairs[:, 0]) * width + pairs[:, 1])
+    cell = keys % (width * width)
+    out = np.stack([cell // width, cell % width], axis=1).astype(np.int32)
+    bounds = np.searchsorted(keys // (width * width), np.arange(n + 1)).tolist()
+    return [out[bounds[k]:bounds[k + 1]] for k in range(n)]
 
 
 def grow_diag(fwd: Links, rev: Links) -> Links:

@@ -57,6 +57,25 @@ def link_view(item: ProjectionInput, symmetrize: str | None) -> Links:
     return cached
 
 
+def link_views(batch: Sequence[ProjectionInput], symmetrize: str | None) -> list[Links]:
+    """:func:`link_view` of every pair of a batch; union views missing from the cache are
+    computed for the whole batch at once (:func:`xlner.align.symmetrize.union_batch`)."""
+    if symmetrize is None:
+        return [item.links for item in batch]
+    key = f"links:{symmetrize}"
+    if symmetrize == "union":
+        missing = [item for item in batch if item.extras.get(key) is None
+                   and LINKS_FORWARD in item.extras and LINKS_REVERSE in item.extras]
+        if len(missing) > 1:
+            from xlner.align.symmetrize import union_batch
+
+            made = union_batch([item.extras[LINKS_FORWARD] for item in missing],
+                               [item.extras[LINKS_REVERSE] for item in missing])
+            for item, links in zip(missing, made, strict=True):
+                item.extras[key] = links
+    return [link_view(item, symmetrize) for item in batch]
+
+
 # Reasons an entity is not projected (stable strings, counted in reports).
 NO_ALIGNMENT = "no-aligned-words"
 BELOW_THRESHOLD = "below-length-threshold"

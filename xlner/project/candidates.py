@@ -81,6 +81,26 @@ def spans_from_reach(reach: npt.NDArray[np.int32]) -> Spans:
     return np.stack([first, ends.astype(np.int32)], axis=1)
 
 
+def spans_from_reach_batch(reach: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+                           ) -> list[Spans]:
+    """:func:`spans_from_reach` of many sentences at once: ``reach`` holds every sentence's
+    reach, one after the other (``lengths`` words each)."""
+    offsets = offsets_of(lengths)
+    pos = np.arange(int(offsets[-1]), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+    counts = np.maximum(reach - pos, 0)
+    first = np.repeat(pos, counts)
+    span_off = offsets_of(counts)
+    ends = first + 1 + (np.arange(int(span_off[-1]), dtype=np.int64)
+                        - np.repeat(span_off[:-1], counts))
+    out = np.stack([first, ends], axis=1).astype(np.int32)
+    bounds = span_off[offsets].tolist()
+    return [out[bounds[k]:bounds[k + 1]] for k in range(len(lengths))]
+
+
+def _lengths(batch: Sequence[ProjectionInput]) -> npt.NDArray[np.int64]:
+    return np.fromiter((len(item.tgt_words) for item in batch), np.int64, len(batch))
+
+
 @lru_cache(maxsize=1024)
 def _ngram_spans(length: int, n: int) -> Spans:
     """All spans of at most ``n`` words in a sentence of ``length`` words, sorted."""
@@ -121,6 +141,13 @@ class NgramExtractor(Component):
         length = len(item.tgt_words)
         return np.minimum(np.arange(length, dtype=np.int32) + self.n, length).astype(np.int32)
 
+    def reach_batch(self, batch: Sequence[ProjectionInput]) -> npt.NDArray[np.int64]:
+        """:meth:`reach` of every sentence, one after the other."""
+        lengths = _lengths(batch)
+        offsets = offsets_of(lengths)
+        pos = np.arange(int(offsets[-1]), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+        return np.minimum(pos + self.n, np.repeat(lengths, lengths))
+
 
 def aligned_ranges(item: ProjectionInput) -> list[tuple[int, int] | None]:
     """Per source entity, ``[min, max + 1)`` of the target words linked to its words, or
@@ -151,7 +178,7 @@ class AlignedExtractor(Component):
         self.max_len = max_len
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
-        return [spans_from_reach(self.reach(item)) for item in batch]
+        return spans_from_reach_batch(self.reach_batch(batch), _lengths(batch))
 
     def reach(self, item: ProjectionInput) -> npt.NDArray[np.int32]:
         """Per start, the furthest end of a candidate: a span ``[s, e)`` lies inside some
@@ -164,6 +191,49 @@ class AlignedExtractor(Component):
                 np.maximum(reach[r[0]:r[1]], r[1], out=reach[r[0]:r[1]])
         if self.max_len is not None:
             reach = np.minimum(reach, np.arange(len(reach), dtype=np.int32) + self.max_len)
+        return reach
+
+    def reach_batch(self, batch: Sequence[ProjectionInput]) -> npt.NDArray[np.int64]:
+        """:meth:`reach` of every sentence, one after the other, in a few vector operations."""
+        lengths = _lengths(batch)
+        offsets = offsets_of(lengths)
+        reach = np.zeros(int(offsets[-1]), dtype=np.int64)
+        n_ent = np.fromiter((len(item.entities) if item.links.size else 0 for item in batch),
+                            np.int64, len(batch))
+        if not n_ent.sum():
+            return reach
+        with_ents = np.flatnonzero(n_ent).tolist()
+        bounds = np.array([e[:2] for k in with_ents for e in batch[k].entities], dtype=np.int64)
+        ent_sent = np.repeat(np.asarray(with_ents, dtype=np.int64), n_ent[with_ents])
+        parts = [batch[k].links for k in with_ents]
+        n_links = np.fromiter((len(p) for p in parts), np.int64, len(parts))
+        links = np.concatenate(parts).astype(np.int64)
+        link_sent = np.repeat(np.asarray(with_ents, dtype=np.int64), n_links)
+        width = int(max(links[:, 0].max() + 2, bounds[:, 1].max() + 1))
+        keys = link_sent * width + links[:, 0]
+        order = np.argsort(keys, kind="stable")
+        keys, tgt = keys[order], links[order, 1]
+        lo = np.searchsorted(keys, ent_sent * width + bounds[:, 0], "left")
+        hi = np.searchsorted(keys, ent_sent * width + bounds[:, 1], "left")
+        has = hi > lo
+        lo, hi, ent_sent = lo[has], hi[has], ent_sent[has]
+        if not len(lo):
+            return reach
+        n = hi - lo
+        idx = np.repeat(lo, n) + np.arange(int(n.sum()), dtype=np.int64) - np.repeat(
+            offsets_of(n)[:-1], n)
+        run = np.repeat(np.arange(len(lo), dtype=np.int64), n)
+        first = np.full(len(lo), np.iinfo(np.int64).max)
+        last = np.full(len(lo), -1, dtype=np.int64)
+        np.minimum.at(first, run, tgt[idx])
+        np.maximum.at(last, run, tgt[idx])
+        width_r = last + 1 - first
+        cells = np.repeat(offsets[ent_sent] + first, width_r) + np.arange(
+            int(width_r.sum()), dtype=np.int64) - np.repeat(offsets_of(width_r)[:-1], width_r)
+        np.maximum.at(reach, cells, np.repeat(last + 1, width_r))
+        if self.max_len is not None:
+            pos = np.arange(len(reach), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+            reach = np.minimum(reach, pos + self.max_len)
         return reach
 
 
@@ -207,15 +277,13 @@ class UnionExtractor(Component):
         self.downward_closed = all(p.downward_closed for p in self.parts)
 
     def extract(self, batch: Sequence[ProjectionInput]) -> list[Spans]:
-        reachers = [getattr(p, "reach", None) for p in self.parts]
+        reachers = [getattr(p, "reach_batch", None) for p in self.parts]
         if all(r is not None for r in reachers):
-            out = []
-            for item in batch:
-                reach = np.zeros(len(item.tgt_words), dtype=np.int32)
-                for get in reachers:
-                    np.maximum(reach, get(item), out=reach)  # type: ignore[misc]
-                out.append(spans_from_reach(reach))
-            return out
+            lengths = _lengths(batch)
+            reach = np.zeros(int(lengths.sum()), dtype=np.int64)
+            for get in reachers:
+                np.maximum(reach, get(batch), out=reach)  # type: ignore[misc]
+            return spans_from_reach_batch(reach, lengths)
         per_part = [p.extract(batch) for p in self.parts]
         out = []
         for spans in zip(*per_part, strict=True):

@@ -23,8 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from xlner.align.symmetrize import canonical_name
-from xlner.project.base import ProjectionInput, offsets_of
-from xlner.project.scores.align import sentence_links
+from xlner.project.base import ProjectionInput, link_views, offsets_of
 from xlner.project.scores.base import FloatArray, IntArray, PairGrid
 from xlner.protocols import Component
 from xlner.registry import scorers
@@ -40,8 +39,7 @@ class _Table:
         self.tgt_vocab: dict[str, int] = {}
         self._known: dict[int, tuple[ProjectionInput, IntArray, IntArray]] = {}
         e_parts, f_parts = [], []
-        for item in batch:
-            lk = sentence_links(item, links)
+        for item, lk in zip(batch, link_views(batch, links), strict=True):
             if not lk.size:
                 continue
             e_ids = self.ids(item.src_words, self.src_vocab)

@@ -86,6 +86,10 @@ def similarity(a: str, b: str, n: int = 2, fold: bool = False, romanized: bool =
     return 2.0 * sum(min(ca[g], cb[g]) for g in ca) / total
 
 
+MAX_WORD_TYPES = 500_000
+"""Word types whose n-gram bags a scorer keeps; past it the store starts afresh."""
+
+
 class _Join(NamedTuple):
     tcum: npt.NDArray[Any]
     sent_block: IntArray
@@ -115,7 +119,10 @@ class OrthoScorer(Component):
         self.romanize = bool(romanize)
         self.key = bool(key)
         self._features: dict[str, int] = {}
-        self._words: dict[str, tuple[IntArray, IntArray]] = {}
+        # The n-gram bags of the word types seen, one flat store: word id -> its sorted
+        # feature ids and counts at _starts[id]:_starts[id] + _sizes[id].
+        self._word_id: dict[str, int] = {}
+        self._sizes = self._starts = self._flat_feat = self._flat_cnt = np.zeros(0, np.int64)
         self._last: tuple[PairGrid, _Join] | None = None
 
     def prepare(self, batch: Any) -> None:
@@ -123,29 +130,51 @@ class OrthoScorer(Component):
         before and after each batch)."""
         self._last = None
 
-    def _bag(self, word: str) -> tuple[IntArray, IntArray]:
-        bag = self._words.get(word)
-        if bag is None:
-            grams = char_ngrams(word, self.n, self.fold, self.romanize, self.key)
-            ids = np.array([self._features.setdefault(g, len(self._features)) for g in grams],
-                           dtype=np.int64)
-            feats, counts = np.unique(ids, return_counts=True)
-            bag = (feats.astype(np.int64), counts.astype(np.int64))
-            if len(self._words) > 500_000:
-                self._words.clear()
-            self._words[word] = bag
-        return bag
+    def _word_ids(self, words: list[str]) -> IntArray:
+        """Ids of ``words`` in the bag store, adding the word types it has not seen."""
+        get = self._word_id.get
+        ids = [get(w, -1) for w in words]
+        if -1 in ids:
+            if len(self._word_id) > MAX_WORD_TYPES:
+                self._reset_store()
+            fresh = [w for w in dict.fromkeys(words) if w not in self._word_id]
+            feats: list[IntArray] = []
+            counts: list[IntArray] = []
+            for w in fresh:
+                grams = char_ngrams(w, self.n, self.fold, self.romanize, self.key)
+                gid = np.array([self._features.setdefault(g, len(self._features))
+                                for g in grams], dtype=np.int64)
+                f, c = np.unique(gid, return_counts=True)
+                feats.append(f.astype(np.int64))
+                counts.append(c.astype(np.int64))
+                self._word_id[w] = len(self._word_id)
+            sizes = np.fromiter((len(f) for f in feats), np.int64, len(feats))
+            self._sizes = np.concatenate([self._sizes, sizes])
+            self._starts = np.concatenate([self._starts, len(self._flat_feat)
+                                           + offsets_of(sizes)[:-1]])
+            if feats:
+                self._flat_feat = np.concatenate([self._flat_feat, *feats])
+                self._flat_cnt = np.concatenate([self._flat_cnt, *counts])
+            get = self._word_id.get
+            ids = [get(w, -1) for w in words]
+        return np.array(ids, dtype=np.int64)
+
+    def _reset_store(self) -> None:
+        self._word_id = {}
+        empty = np.zeros(0, dtype=np.int64)
+        self._sizes, self._starts, self._flat_feat, self._flat_cnt = empty, empty, empty, empty
 
     def _bags(self, words: list[str]) -> tuple[IntArray, IntArray, IntArray]:
         """Per word: feature ids and counts, concatenated, and the number of rows per word."""
-        bags = [self._bag(w) for w in words]
-        sizes = np.fromiter((len(b[0]) for b in bags), np.int64, len(bags))
-        if not sizes.sum():
+        wid = self._word_ids(words)
+        sizes = self._sizes[wid]
+        total = int(sizes.sum())
+        if not total:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, sizes
-        feats = np.concatenate([b[0] for b in bags])
-        counts = np.concatenate([b[1] for b in bags])
-        return feats, counts, sizes
+        idx = np.repeat(self._starts[wid] - offsets_of(sizes)[:-1], sizes) + np.arange(
+            total, dtype=np.int64)
+        return self._flat_feat[idx], self._flat_cnt[idx], sizes
 
     def _join(self, grid: PairGrid) -> _Join:
         """Entity n-gram rows and their occurrences in the targets of the batch; computed once
