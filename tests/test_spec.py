@@ -48,7 +48,7 @@ def test_an_unknown_name_lists_the_valid_ones() -> None:
 
 def test_an_unknown_key_lists_the_valid_ones() -> None:
     with pytest.raises(ConfigError, match=r"aligner 'eflomal': unknown key 'sede'; valid keys: "
-                                          r"bitext, data_dir, .*seed"):
+                                          r"anchor_prior, bitext, data_dir, .*seed"):
         aligners.create("eflomal(sede=3)")
     with pytest.raises(ConfigError, match=r"unknown key 'dd'; valid keys: .*\bd\b"):
         resolve_method("heuristic(dd=3)")
@@ -87,7 +87,7 @@ def test_list_items_carry_their_offsets() -> None:
     (parse_filters, "prose,complete,prose", "at position 15: filter 'prose' is given twice"),
     (aligners.create, "eflomal(seed=3,sede=4)", "invalid aligner spec "
      "'eflomal(seed=3,sede=4)' at position 15: aligner 'eflomal': unknown key 'sede'; valid "
-     "keys: bitext, "),
+     "keys: anchor_prior, bitext, "),
     (translators.create, "ct2(model=m,beem_size=3)", "invalid translator spec "
      "'ct2(model=m,beem_size=3)' at position 12: translator 'ct2': unknown key 'beem_size'; "
      "valid keys: beam_size, compute_type, device, "),  # the base's settings are keys too
