@@ -145,3 +145,35 @@ def test_the_checks_catch_a_planted_upward_import_and_cycle(planted: Path) -> No
         "xlner/align/util.py:2: xlner.align.util (align) imports xlner.project.base (project), "
         "a higher layer"]
     assert package_cycles(planted) == ["xlner.align <-> xlner.project"]
+
+
+TESTS = Path(__file__).resolve().parent
+CONCERNS = {
+    # The CLI is tested by what the commands do, across command modules.
+    "cli/test_cli", "cli/test_cli_translate", "cli/test_errors", "cli/test_fuzz",
+    "cli/test_interrupt", "cli/test_kill_points", "cli/test_options",
+    "cli/test_pipeline_commands",
+    # The house itself: these layers, the README's commands and figures.
+    "test_layers", "test_readme",
+}
+
+
+def unmirrored(tests: Path, package: Path) -> list[str]:
+    """Test files ``tests/<dir>/test_<name>.py`` with no module ``xlner/<dir>/<name>.py`` (or
+    package ``xlner/<dir>/<name>/``) to mirror, other than the named concerns."""
+    out = []
+    for path in sorted(tests.rglob("test_*.py")):
+        rel = path.relative_to(tests).with_suffix("")
+        target = package / rel.parent / rel.name.removeprefix("test_")
+        if str(rel) not in CONCERNS and not (target.with_suffix(".py").is_file()
+                                             or target.is_dir()):
+            out.append(str(rel))
+    return out
+
+
+def test_test_files_mirror_modules(tmp_path: Path) -> None:
+    assert unmirrored(TESTS, PACKAGE) == []
+    planted = tmp_path / "tests" / "project"
+    planted.mkdir(parents=True)
+    (planted / "test_scores_misc.py").write_text("")
+    assert unmirrored(tmp_path / "tests", PACKAGE) == ["project/test_scores_misc"]

@@ -7,13 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xlner.bench.parallel import bench_parallel, format_table
-from xlner.cli.common import (
-    add_data_options,
-    add_input_options,
-    add_param_option,
-    int_list,
-    merge_params,
-)
+from xlner.cli import common
 from xlner.errors import ConfigError
 from xlner.files import write_json
 from xlner.project.recipes import split_methods
@@ -45,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                        help="keep each language's alignment here and reuse it while the words "
                        "and aligner settings are the same")
         _json_option(e)
-        add_input_options(e, run_parallel, corpus=False)
+        common.add_input_options(e, run_parallel, corpus=False)
     b = bench.add_parser("translate-batching", help="translator: sentences/s one at a time vs "
                          "batched (default: a tiny NLLB-style model built locally)")
     b.add_argument("--translator", default=None,
@@ -67,7 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     b.add_argument("--kind", default="bert", choices=["bert", "xlmr"],
                    help="tiny encoder style (default bert)")
     b.add_argument("--pairs", type=int, default=256, help="sentence pairs (default 256)")
-    add_param_option(b, "aligner")
+    common.add_param_option(b, "aligner")
     _batching_options(b, batch_size=32, func=run_align_batching)
 
     s = bench.add_parser("speed", help="sentences/s of the projection step alone (alignments "
@@ -81,9 +75,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     s.add_argument("--repeats", type=int, default=3, help="timed runs per method, best kept")
     s.add_argument("--bitext", action="store_true",
                    help="align Europarl with bitext:en-<lang> added (slower, better links)")
-    add_param_option(s, "aligner", EFLOMAL_PARAM)
+    common.add_param_option(s, "aligner", EFLOMAL_PARAM)
     _json_option(s)
-    add_input_options(s, run_speed, corpus=False)
+    common.add_input_options(s, run_speed, corpus=False)
 
     it = bench.add_parser("image-text", help="image-text parallel corpus: text-only projection "
                           "vs the same method with the visual score (span F1, paired bootstrap)")
@@ -102,17 +96,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     it.add_argument("--visual-mode", default="bonus", choices=["bonus", "fused", "tiebreak"],
                     help="bonus: re-ranks pairs the text scores allow (default); fused: an "
                     "ordinary term; tiebreak: decides ties only")
-    add_param_option(it, "visual", "visual scorer parameter key=value (text, image, grid, "
+    common.add_param_option(it, "visual", "visual scorer parameter key=value (text, image, grid, "
                      "threshold, device, batch_size, text_model, missing; repeatable)")
     it.add_argument("--aligner", default="eflomal")
-    add_param_option(it, "aligner")
+    common.add_param_option(it, "aligner")
     it.add_argument("--samples", type=int, default=1000, help="bootstrap resamples")
     it.add_argument("--seed", type=int, default=0)
     it.add_argument("--on-missing", default="error", choices=["error", "report"],
                     help="missing or unreadable images: fail listing them (default) or keep "
                     "the records, each reported as a failed sentence")
     _json_option(it)
-    add_data_options(it)
+    common.add_data_options(it)
     it.set_defaults(func=run_image_text)
 
     vb = bench.add_parser("visual-batching", help="visual scorer: candidates/s one pair at a "
@@ -132,9 +126,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     sc.add_argument("--method", default="heuristic", help="projection method (default heuristic)")
     sc.add_argument("--langs", default=None, help="nllb-conll2003 languages (default all)")
     sc.add_argument("--seed", type=int, default=0, help="eflomal seed (default 0)")
-    add_param_option(sc, "aligner", EFLOMAL_PARAM)
+    common.add_param_option(sc, "aligner", EFLOMAL_PARAM)
     _json_option(sc)
-    add_data_options(sc)
+    common.add_data_options(sc)
     sc.set_defaults(func=run_scale)
 
     m = bench.add_parser("masakhaner-nllb", help="MasakhaNER 2.0 translate-train on NLLB "
@@ -151,7 +145,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "misc=block,anchors,consistency,no-failed,prose,repair,join)")
     m.add_argument("--tagger", default=None, help="tagger spec trained on every label set "
                    "(default crf(algorithm=ap,max_iterations=10))")
-    m.add_argument("--seeds", default=[1, 2, 3], type=int_list,
+    m.add_argument("--seeds", default=[1, 2, 3], type=common.int_list,
                    help="train once per seed and report the mean (default 1,2,3)")
     add_aligner_options(m)
     m.add_argument("--no-gold", action="store_true", help="skip the gold upper bound")
@@ -168,7 +162,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "(default $XLNER_CACHE_DIR/bench/masakhaner-nllb)")
     m.add_argument("--no-resume", action="store_true", help="recompute every stage")
     _json_option(m)
-    add_input_options(m, run_masakhaner, corpus=False)
+    common.add_input_options(m, run_masakhaner, corpus=False)
 
 
 def _json_option(parser: argparse.ArgumentParser) -> None:
@@ -186,7 +180,7 @@ def _batching_options(parser: argparse.ArgumentParser, batch_size: int,
 
 def add_aligner_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--aligner", default="eflomal")
-    add_param_option(parser, "aligner")
+    common.add_param_option(parser, "aligner")
     parser.add_argument("--no-bitext", action="store_true",
                         help="do not add bitext:en-<lang> to the aligner's data")
 
@@ -203,7 +197,7 @@ def run_masakhaner(args: argparse.Namespace) -> int:
     from xlner.bench.masakhaner import DEFAULT_SETUPS, DEFAULT_TAGGER, bench_masakhaner_nllb
     from xlner.bench.masakhaner import format_table as masakhaner_table
 
-    params = merge_params(args.aligner_param)
+    params = common.merge_params(args.aligner_param)
     out = bench_masakhaner_nllb(
         args.langs.split(",") if args.langs else None, split_methods(args.methods),
         setups=args.setup or list(DEFAULT_SETUPS), tagger=args.tagger or DEFAULT_TAGGER,
@@ -241,8 +235,8 @@ def run_image_text(args: argparse.Namespace) -> int:
         out = bench_image_text(
             data, args.langs.split(",") if args.langs else None, visual_model=model,
             method=args.method, src_lang=args.src_lang, visual_weight=args.visual_weight,
-            visual_mode=args.visual_mode, visual_params=merge_params(args.visual_param),
-            aligner=args.aligner, aligner_params=merge_params(args.aligner_param),
+            visual_mode=args.visual_mode, visual_params=common.merge_params(args.visual_param),
+            aligner=args.aligner, aligner_params=common.merge_params(args.aligner_param),
             samples=args.samples, seed=args.seed)
     return _finish(args, format_image_text(out["results"]), out)
 
@@ -256,7 +250,7 @@ def run_visual_batching(args: argparse.Namespace) -> int:
 
 
 def run_parallel(args: argparse.Namespace) -> int:
-    params = merge_params(args.aligner_param)
+    params = common.merge_params(args.aligner_param)
     corpus = getattr(args, "corpus", None) or "europarl-ner"
     out = bench_parallel(
         corpus, args.langs.split(",") if args.langs else None, split_methods(args.methods),
@@ -285,7 +279,7 @@ def run_translate_batching(args: argparse.Namespace) -> int:
 def run_align_batching(args: argparse.Namespace) -> int:
     from xlner.bench.align_batching import bench_tiny, format_batching
 
-    params = merge_params(args.aligner_param)
+    params = common.merge_params(args.aligner_param)
     out = bench_tiny(args.aligner, pairs=args.pairs, batch_size=args.batch_size,
                      device=args.device, kind=args.kind, params=params, model=args.model)
     return _finish(args, format_batching(out), out)
@@ -302,7 +296,7 @@ def run_scale(args: argparse.Namespace) -> int:
     out = bench_scale(sizes, parse_engines(args.engines), data_dir=args.data_dir,
                       langs=args.langs.split(",") if args.langs else None, method=args.method,
                       shard_size=args.shard_size, seed=args.seed,
-                      aligner_params=merge_params(args.aligner_param),
+                      aligner_params=common.merge_params(args.aligner_param),
                       on_row=(lambda part: write_json(args.json, part)) if args.json else None)
     return _finish(args, format_scale_table(out["results"]), out)
 
@@ -310,7 +304,7 @@ def run_scale(args: argparse.Namespace) -> int:
 def run_speed(args: argparse.Namespace) -> int:
     from xlner.bench.speed import bench_speed, format_speed_table
 
-    params = merge_params(args.aligner_param)
+    params = common.merge_params(args.aligner_param)
     langs = [] if args.langs.strip().lower() == "none" else args.langs.split(",")
     out = bench_speed(split_methods(args.methods), langs=langs, synthetic=args.synthetic,
                       repeats=args.repeats, data_dir=args.data_dir,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_input_options, load_input
+from xlner.cli import common
 from xlner.evaluate.metrics import evaluate
 from xlner.files import write_json
 from xlner.signature import make_signature
@@ -15,12 +15,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--gold", required=True, help="gold CoNLL file or corpus name")
     p.add_argument("--pred", required=True, help="predicted CoNLL file (same words)")
     p.add_argument("--json", default=None, help="also write the scores as JSON")
-    add_input_options(p, run)
+    common.add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:
-    gold = load_input(args.gold, args, labelled=True, role="gold")
-    pred = load_input(args.pred, args, labelled=True, role="pred")
+    gold = common.load_input(args.gold, args, labelled=True, role="gold")
+    pred = common.load_input(args.pred, args, labelled=True, role="pred")
     scores = evaluate(gold.sentences, pred.sentences)
     print(scores.table())
     if args.json:

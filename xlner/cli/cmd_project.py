@@ -5,20 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from xlner.cli.common import (
-    add_input_options,
-    add_limit_options,
-    add_output_format_options,
-    add_param_option,
-    add_print_config,
-    eprint,
-    input_from_args,
-    limits_from_args,
-    merge_params,
-    seed_param,
-    seed_value,
-    write_dataset_output,
-)
+from xlner.cli import common
 from xlner.errors import ConfigError, XlnerError
 from xlner.files import check_output
 from xlner.pipelines.config import RunConfig, project_config
@@ -39,17 +26,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--method", default=DEFAULT_METHOD,
                    help=f"projection method spec (default {DEFAULT_METHOD}: the best across "
                    f"languages measured); one of: {', '.join(method_names())}")
-    add_param_option(p, "method", "method parameter key=value[,key=value] (repeatable)",
+    common.add_param_option(p, "method", "method parameter key=value[,key=value] (repeatable)",
                      alias=True)
     p.add_argument("--candidates", default=None, help="candidate extractor (matching methods)")
     p.add_argument("--scores", default=None, help="scores and weights (matching methods)")
     p.add_argument("--aligner", default="eflomal", help="aligner name or spec")
-    add_param_option(p, "aligner")
+    common.add_param_option(p, "aligner")
     p.add_argument("--bitext", action="append", default=None,
                    help="extra bitext for statistical aligners: bitext:en-<lang> or a directory")
     p.add_argument("--symmetrize", default=None,
                    help="symmetrisation (default: the one the method is tuned for)")
-    p.add_argument("--seed", default=None, type=seed_value, help="aligner random seed")
+    p.add_argument("--seed", default=None, type=common.seed_value, help="aligner random seed")
     p.add_argument("--links", default=None,
                    help="precomputed Pharaoh links instead of aligning: symmetrised links, or "
                    "the forward links when --links-reverse is given")
@@ -73,30 +60,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--workers", type=int, default=1,
                    help="processes (local) or CPUs of a local Ray (default 1)")
     p.add_argument("--ray-address", default=None, help="join this Ray cluster")
-    add_limit_options(p)
-    add_print_config(p)
-    add_output_format_options(p)
-    add_input_options(p, run)
+    common.add_limit_options(p)
+    common.add_print_config(p)
+    common.add_output_format_options(p)
+    common.add_input_options(p, run)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run configuration the project flags describe."""
-    overrides = merge_params(args.method_param)
+    overrides = common.merge_params(args.method_param)
     if args.candidates:
         overrides["candidates"] = args.candidates
     if args.scores:
         overrides["scores"] = args.scores
-    params = merge_params(args.aligner_param)
+    params = common.merge_params(args.aligner_param)
     if args.seed is not None:
-        params["seed"] = seed_param(args.seed)
+        params["seed"] = common.seed_param(args.seed)
     return project_config(
-        source=input_from_args(args.source, args), target=input_from_args(args.target, args),
+        source=common.input_from_args(args.source, args),
+        target=common.input_from_args(args.target, args),
         out=args.out, method=args.method, method_params=overrides, aligner=args.aligner,
         aligner_params=params, bitexts=args.bitext or (), symmetrize=args.symmetrize,
         links=args.links, links_reverse=args.links_reverse, data_dir=args.data_dir,
         download=not args.no_download,
         resume=not args.no_resume, shard_size=args.shard_size, engine=args.engine,
-        workers=args.workers, ray_address=args.ray_address, limits=limits_from_args(args))
+        workers=args.workers, ray_address=args.ray_address, limits=common.limits_from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,32 +106,33 @@ def run(args: argparse.Namespace) -> int:
     from xlner.pipelines.run import run_project
 
     result = run_project(config, write_corpus=args.out_format == "conll")
-    write_dataset_output(result.run.corpus.sentences, args.out, result.signature, args)
+    common.write_dataset_output(result.run.corpus.sentences, args.out, result.signature, args)
     return report_project(result, config)
 
 
 def report_sharded(result: ShardedResult) -> int:
     reused = sum(s.reused for s in result.shards)
-    eprint(f"{len(result.shards)} shards ({reused} reused) on {result.engine} with "
+    common.eprint(f"{len(result.shards)} shards ({reused} reused) on {result.engine} with "
            f"{result.workers} workers, {result.seconds:.1f} s")
     if result.failed:
         for s in result.failed:
-            eprint(f"shard {s.index} failed: {s.error}")
+            common.eprint(f"shard {s.index} failed: {s.error}")
         raise XlnerError(f"{len(result.failed)} of {len(result.shards)} shards failed "
                          f"(the others are in {result.out}.shards/; rerun to retry them)")
     assert result.report is not None
-    eprint(result.report.summary())
-    eprint(f"wrote {result.out}")
+    common.eprint(result.report.summary())
+    common.eprint(f"wrote {result.out}")
     return 1 if result.report.failed else 0
 
 
 def report_project(result: ProjectResult, config: RunConfig) -> int:
     """Print a project run's summary; exit 1 (partial) when sentences failed (reported)."""
     if result.reused:
-        eprint(f"reusing the alignment in {result.reused[0]} (--no-resume to recompute)")
+        common.eprint(f"reusing the alignment in {result.reused[0]} (--no-resume to recompute)")
     dropped = result.signature["params"].get("dropped_outside_label_set") or {}
     for label, count in dropped.items():
-        eprint(f"{count} projected {label} spans left out: the source label set has no {label}")
-    eprint(result.run.report.summary())
-    eprint(f"wrote {config.out}")
+        common.eprint(f"{count} projected {label} spans left out: "
+                      f"the source label set has no {label}")
+    common.eprint(result.run.report.summary())
+    common.eprint(f"wrote {config.out}")
     return 1 if result.run.report.failed else 0

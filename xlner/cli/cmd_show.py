@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from xlner.align import read_pharaoh
-from xlner.cli.common import add_corpus_options, add_data_options, eprint, load_input
+from xlner.cli import common
 from xlner.errors import InputError
 from xlner.evaluate.viewer import write_viewer
 
@@ -23,17 +23,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "sentence (drawn between the words; needs --source)")
     p.add_argument("--title", default=None, help="page title (default: the projected file)")
     p.add_argument("--out", required=True, help="output HTML file")
-    add_corpus_options(p)
-    add_data_options(p)
+    common.add_corpus_options(p)
+    common.add_data_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    pred = load_input(args.projected, args, labelled=True)
-    gold = load_input(args.gold, args, labelled=True) if args.gold else None
-    source = load_input(args.source, args, labelled=True) if args.source else None
+    pred = common.load_input(args.projected, args, labelled=True)
+    gold = common.load_input(args.gold, args, labelled=True) if args.gold else None
+    source = common.load_input(args.source, args, labelled=True) if args.source else None
     if args.links and source is None:
-        eprint("xlner show: --links needs --source (the words the links start from)")
+        common.eprint("xlner show: --links needs --source (the words the links start from)")
         return 2
     if args.links and not Path(args.links).is_file():
         raise InputError("links file not found", source=args.links)
@@ -43,5 +43,5 @@ def run(args: argparse.Namespace) -> int:
     out = write_viewer(args.out, pred.sentences, gold=None if gold is None else gold.sentences,
                        source=None if source is None else source.sentences, links=links,
                        names=names, title=args.title or f"xlner: {args.projected}")
-    eprint(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, {len(pred)} sentences)")
+    common.eprint(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, {len(pred)} sentences)")
     return 0

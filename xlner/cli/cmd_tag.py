@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import add_input_options, eprint, load_input
+from xlner.cli import common
 from xlner.pipelines.tagging import tag_file
 
 
@@ -15,12 +15,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="CoNLL (labels, if any, are ignored), text (one sentence a line) or "
                    "corpus name")
     p.add_argument("--out", required=True, help="output CoNLL (plus .signature.json)")
-    add_input_options(p, run)
+    common.add_input_options(p, run)
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_input(args.input, args, labelled=False, role="input")
+    corpus = common.load_input(args.input, args, labelled=False, role="input")
     tagged = tag_file(args.model, corpus, args.out)
     n = sum(len(s.entities) for s in tagged)
-    eprint(f"tagged {len(tagged)} sentences ({n} entities); wrote {args.out}")
+    common.eprint(f"tagged {len(tagged)} sentences ({n} entities); wrote {args.out}")
     return 0

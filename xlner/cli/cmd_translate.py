@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import (
-    add_input_options,
-    add_param_option,
-    add_text_options,
-    eprint,
-    load_input,
-    merge_params,
-)
+from xlner.cli import common
 from xlner.signature import make_signature
 
 
@@ -25,15 +18,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--translator", default="nllb",
                    help="translator spec, e.g. nllb, 'nllb(beam_size=4,device=cuda)', "
                    "'ct2(model=DIR)' (default nllb = facebook/nllb-200-3.3B)")
-    add_param_option(p, "translator", alias=True)
+    common.add_param_option(p, "translator", alias=True)
     p.add_argument("--src-lang", required=True, help="source language code (hau, de, ...)")
     p.add_argument("--tgt-lang", default="en", help="target language code (default en)")
     p.add_argument("--chunk-size", type=int, default=1024,
                    help="sentences per translator call between progress saves")
     p.add_argument("--no-resume", action="store_true",
                    help="start again even if a partial translation exists")
-    add_text_options(p)
-    add_input_options(p, run, corpus=False)
+    common.add_text_options(p)
+    common.add_input_options(p, run, corpus=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     from xlner.translate.run import translate_to_file
 
     # the labels of a CoNLL input are not used here, so they are not read (nor validated)
-    corpus = load_input(args.input, args, labelled=False, role="input")
-    params = merge_params(args.translator_param)
+    corpus = common.load_input(args.input, args, labelled=False, role="input")
+    params = common.merge_params(args.translator_param)
     translator = create_translator(args.translator, **params)
     sentences = [" ".join(s.words) for s in corpus]
     signature = make_signature(
@@ -51,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
     translate_to_file(translator, sentences, args.out, args.src_lang, args.tgt_lang,
                       chunk_size=args.chunk_size, resume=not args.no_resume,
                       signature=signature)
-    eprint(f"wrote {len(sentences)} translations to {args.out}")
+    common.eprint(f"wrote {len(sentences)} translations to {args.out}")
     return 0

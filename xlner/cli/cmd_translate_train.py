@@ -5,19 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from xlner.cli.common import (
-    add_alias,
-    add_input_options,
-    add_limit_options,
-    add_output_format_options,
-    add_param_option,
-    add_print_config,
-    eprint,
-    input_from_args,
-    limits_from_args,
-    merge_params,
-    write_dataset_output,
-)
+from xlner.cli import common
 from xlner.pipelines.config import Evaluate, RunConfig, Train, translate_train_config
 from xlner.pipelines.filters import FILTERS, PROSE, WITHOUT
 from xlner.pipelines.repair import RepairReport
@@ -44,13 +32,13 @@ def add_translator_options(p: argparse.ArgumentParser) -> None:
                        choices=choices,
                        help="word splitting of the translations (auto: whitespace for CoNLL "
                        "caches, which are split already, else xlner)")
-    add_alias(group, "--split", "translations_tokenize", choices=choices)
+    common.add_alias(group, "--split", "translations_tokenize", choices=choices)
 
 
 def add_alignment_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("alignment")
     group.add_argument("--aligner", default="eflomal", help="aligner spec (default eflomal)")
-    add_param_option(group, "aligner")
+    common.add_param_option(group, "aligner")
     group.add_argument("--no-bitext", action="store_true",
                        help="do not add bitext:en-<lang> to the aligner's data")
     group.add_argument("--anchors", action="store_true",
@@ -59,11 +47,11 @@ def add_alignment_options(p: argparse.ArgumentParser) -> None:
                        "(Londra'da)")
     p.add_argument("--no-resume", action="store_true",
                    help="recompute every stage even when a finished one is in --out")
-    add_print_config(p)
+    common.add_print_config(p)
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
-    return merge_params(args.aligner_param)
+    return common.merge_params(args.aligner_param)
 
 
 def make_translator(args: argparse.Namespace) -> object:
@@ -112,15 +100,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="rename/drop classes of the evaluation gold, e.g. DATE=O")
     p.add_argument("--out", required=True, help="output directory (stages are resumed)")
     add_alignment_options(p)
-    add_limit_options(p)
-    add_output_format_options(p)
-    add_input_options(p, run)
+    common.add_limit_options(p)
+    common.add_output_format_options(p)
+    common.add_input_options(p, run)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run configuration the translate-train flags describe."""
     return translate_train_config(
-        lang=args.lang, source=input_from_args(args.source, args),
+        lang=args.lang, source=common.input_from_args(args.source, args),
         translations=args.translations, translator=args.translator, src_lang=args.src_lang,
         tokenizer=args.translations_tokenize, methods=split_methods(args.method),
         aligner=args.aligner,
@@ -129,10 +117,10 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         consistency=False if args.consistency is None else parse_params(args.consistency)
         or True, filters=args.filters, repair=False if args.recall_repair is None
         else parse_params(args.recall_repair) or True, join=args.join, tagger=args.tagger,
-        eval=None if not args.eval else input_from_args(
+        eval=None if not args.eval else common.input_from_args(
             args.eval, args, label_map=args.eval_label_map),
         out=args.out, data_dir=args.data_dir, download=not args.no_download,
-        resume=not args.no_resume, limits=limits_from_args(args))
+        resume=not args.no_resume, limits=common.limits_from_args(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,23 +137,23 @@ def report_translate_train(result: TranslateTrainResult, config: RunConfig,
     train = config.step(Train)
     evaluate = config.step(Evaluate)
     for o in result.outcomes:
-        eprint(f"{o.method}: {o.projection.summary()}")
+        common.eprint(f"{o.method}: {o.projection.summary()}")
         if o.consistency is not None:
-            eprint(f"  {o.consistency.summary()}")
+            common.eprint(f"  {o.consistency.summary()}")
         if isinstance(o.repair, RepairReport):
-            eprint(f"  {o.repair.summary()}")
+            common.eprint(f"  {o.repair.summary()}")
         if isinstance(o.join, JoinReport):
-            eprint(f"  {o.join.summary()}")
-        eprint(f"  filters: {o.filters.summary()}")
-        eprint(f"  training set: {config.out}/{o.slug}/train.conll")
+            common.eprint(f"  {o.join.summary()}")
+        common.eprint(f"  filters: {o.filters.summary()}")
+        common.eprint(f"  training set: {config.out}/{o.slug}/train.conll")
         if args is not None and (args.out_format == "hf" or args.push_to_hub):
-            write_dataset_output(o.train, f"{config.out}/{o.slug}/train.hf",
+            common.write_dataset_output(o.train, f"{config.out}/{o.slug}/train.hf",
                                  {**result.signature, "method": o.method,
                                   "train_key": o.train_key}, args)
         if o.scores is not None and train is not None and evaluate is not None:
-            eprint(f"  {train.tagger} on {config.input(evaluate.input).name}:")
-            eprint("    " + o.scores.table().replace("\n", "\n    "))
+            common.eprint(f"  {train.tagger} on {config.input(evaluate.input).name}:")
+            common.eprint("    " + o.scores.table().replace("\n", "\n    "))
     if result.reused:
-        eprint(f"reused stages: {', '.join(result.reused)}")
-    eprint(f"wrote {config.out}/summary.json")
+        common.eprint(f"reused stages: {', '.join(result.reused)}")
+    common.eprint(f"wrote {config.out}/summary.json")
     return 1 if any(o.projection.failed for o in result.outcomes) else 0

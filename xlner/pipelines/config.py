@@ -413,6 +413,16 @@ def limit_fields(limits: Mapping[str, int | None] | None) -> dict[str, Any]:
                                                      "max_candidates")}
 
 
+def _translate_step(translator: str, params: Mapping[str, Any] | None, translations: str | None,
+                   tokenizer: str) -> Translate:
+    """The translate step of a command line: ``translations`` is the file that a ``cached``
+    translator reads (its ``path``, unless the parameters name one)."""
+    settings = dict(params or {})
+    if translations is not None and translator.split("(")[0].strip() == "cached":
+        settings.setdefault("path", translations)
+    return Translate(translator, settings, tokenizer)
+
+
 def translate_train_config(*, lang: str, source: str | Input = "source",
                            translations: str | None = None, translator: str = "cached",
                            translator_params: Mapping[str, Any] | None = None,
@@ -431,12 +441,9 @@ def translate_train_config(*, lang: str, source: str | Input = "source",
                            limits: Mapping[str, int | None] | None = None) -> RunConfig:
     """A translate-train run from the settings its command line takes (``limits``: as
     :func:`project_config` takes them)."""
-    params = dict(translator_params or {})
-    if translations is not None and translator.split("(")[0].strip() == "cached":
-        params.setdefault("path", translations)
     inputs = {"source": source if isinstance(source, Input) else Input(source)}
     steps: list[Step] = [
-        Translate(translator, params, tokenizer),
+        _translate_step(translator, translator_params, translations, tokenizer),
         Align(aligner, dict(aligner_params or {}), bitext=bitext, anchors=anchors),
         Project(tuple(methods), source_label_map=source_label_map or None,
                 **limit_fields(limits)),
@@ -469,11 +476,8 @@ def translate_test_config(*, lang: str, target: str | Input, tagger: str,
                           limits: Mapping[str, int | None] | None = None) -> RunConfig:
     """A translate-test run from the settings its command line takes (``limits``: as
     :func:`project_config` takes them)."""
-    params = dict(translator_params or {})
-    if translations is not None and translator.split("(")[0].strip() == "cached":
-        params.setdefault("path", translations)
     steps: tuple[Step, ...] = (
-        Translate(translator, params, tokenizer),
+        _translate_step(translator, translator_params, translations, tokenizer),
         Tag(tagger, dict(tagger_params or {}), pred_label_map or None),
         Align(aligner, dict(aligner_params or {}), bitext=bitext, anchors=anchors),
         Project((method,), target_tagger=target_tagger,

@@ -12,15 +12,20 @@ from xlner.project.base import ERROR, FALLBACK, ProjectionResult
 
 @dataclass
 class ProjectionReport:
+    """What a projection run did, built from its results (:meth:`build`) and merged over shards."""
+
     sentences: int = 0
+    """Sentence pairs projected, failed ones included."""
     source_entities: int = 0
+    source_by_class: Counter[str] = field(default_factory=Counter)
     projected_entities: int = 0
     """Target entities written (one source entity may give several with the heuristic)."""
-    landed_source_entities: int = 0
-    unprojected: Counter[str] = field(default_factory=Counter)
-    unprojected_by_class: dict[str, Counter[str]] = field(default_factory=dict)
-    source_by_class: Counter[str] = field(default_factory=Counter)
     projected_by_class: Counter[str] = field(default_factory=Counter)
+    landed_source_entities: int = 0
+    """Source entities with at least one target entity."""
+    unprojected: Counter[str] = field(default_factory=Counter)
+    """Source entities without one, by reason."""
+    unprojected_by_class: dict[str, Counter[str]] = field(default_factory=dict)
     failed: list[dict[str, Any]] = field(default_factory=list)
     fallback: list[dict[str, Any]] = field(default_factory=list)
 

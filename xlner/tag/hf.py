@@ -144,9 +144,8 @@ class HFTagger(Component):
 
     name = "hf"
     version = 1
-    setting_attrs: ClassVar[Mapping[str, str]] = {"model": "model_name",
-                                                  "device": "device_spec",
-                                                  "labels": "train_labels"}
+    setting_attrs: ClassVar[Mapping[str, str]] = {
+        "model": "model_name", "device": "device_spec", "labels": "train_labels"}
     hidden_settings = frozenset({"model", "device", "labels"})
     """:meth:`settings` are the training settings (saved with the model); the description
     adds the model and what training made of it."""
