@@ -34,6 +34,8 @@ def test_bench_speed_on_synthetic_sentences() -> None:
     for row in rows:
         assert row["dataset"] == "synthetic" and row["sentences"] == 15
         assert row["sentences_per_s"] > 0 and row["entities"] > 0
+        assert row["cpu_seconds"] > 0
+        assert row["sentences_per_cpu_s"] == pytest.approx(15 / row["cpu_seconds"])
     assert sum(rows[1]["solver_paths"].values()) == 15
     assert rows[1]["statuses"] == {"ok": 15}
     assert "synthetic" in format_speed_table(rows)
@@ -45,7 +47,7 @@ def test_cli_bench_speed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     rc = main(["bench", "speed", "--langs", "none", "--synthetic", "5", "--repeats", "1",
                "--methods", "ilp", "--json", str(target)])
     assert rc == 0
-    assert "sent/s" in capsys.readouterr().out
+    assert "sent/cpu-s" in capsys.readouterr().out
     data = json.loads(target.read_text())
     assert data["results"][0]["method"] == "ilp"
 

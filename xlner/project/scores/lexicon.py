@@ -37,18 +37,28 @@ class _Table:
         self.lowercase = lowercase
         self.src_vocab: dict[str, int] = {}
         self.tgt_vocab: dict[str, int] = {}
-        self._known: dict[int, tuple[ProjectionInput, IntArray, IntArray]] = {}
-        e_parts, f_parts = [], []
-        for item, lk in zip(batch, link_views(batch, links), strict=True):
-            if not lk.size:
-                continue
-            e_ids = self.ids(item.src_words, self.src_vocab)
-            f_ids = self.ids(item.tgt_words, self.tgt_vocab)
-            self._known[id(item)] = (item, e_ids, f_ids)
-            e_parts.append(e_ids[lk[:, 0]])
-            f_parts.append(f_ids[lk[:, 1]])
-        e = np.concatenate(e_parts) if e_parts else np.zeros(0, dtype=np.int64)
-        f = np.concatenate(f_parts) if f_parts else np.zeros(0, dtype=np.int64)
+        linked = [(item, lk) for item, lk in zip(batch, link_views(batch, links), strict=True)
+                  if lk.size]
+        self._known = {id(item): (item, k) for k, (item, _) in enumerate(linked)}
+        # Word ids of all linked pairs at once: one flat array per side, cut at the offsets.
+        self._src_off = offsets_of(np.fromiter((len(item.src_words) for item, _ in linked),
+                                               dtype=np.int64, count=len(linked)))
+        self._tgt_off = offsets_of(np.fromiter((len(item.tgt_words) for item, _ in linked),
+                                               dtype=np.int64, count=len(linked)))
+        self._src_ids = self.ids([w for item, _ in linked for w in item.src_words],
+                                 self.src_vocab)
+        self._tgt_ids = self.ids([w for item, _ in linked for w in item.tgt_words],
+                                 self.tgt_vocab)
+        if linked:
+            lks = [lk for _, lk in linked]
+            sent = np.repeat(np.arange(len(lks), dtype=np.int64),
+                             np.fromiter((len(lk) for lk in lks), dtype=np.int64,
+                                         count=len(lks)))
+            flat = np.concatenate(lks).astype(np.int64, copy=False)
+            e = self._src_ids[self._src_off[sent] + flat[:, 0]]
+            f = self._tgt_ids[self._tgt_off[sent] + flat[:, 1]]
+        else:
+            e = f = np.zeros(0, dtype=np.int64)
         self.width = max(len(self.tgt_vocab), 1)
         self.keys, self.pair_count = np.unique(e * self.width + f, return_counts=True)
         self.e_count = np.bincount(e, minlength=len(self.src_vocab)).astype(np.float64)
@@ -69,7 +79,9 @@ class _Table:
         from this pair, else looked up: ``-1`` for unseen words)."""
         known = self._known.get(id(item))
         if known is not None and known[0] is item:
-            return known[1], known[2]
+            k = known[1]
+            return (self._src_ids[self._src_off[k]:self._src_off[k + 1]],
+                    self._tgt_ids[self._tgt_off[k]:self._tgt_off[k + 1]])
         return (self.ids(item.src_words, self.src_vocab, add=False),
                 self.ids(item.tgt_words, self.tgt_vocab, add=False))
 
