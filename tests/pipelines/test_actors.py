@@ -96,11 +96,27 @@ def _tiny_translate_test(tmp_path: Path) -> tuple[Any, Path]:
     return config, model
 
 
+def _with_target_tagger(config: Any, model: Path, out: Path) -> Any:
+    """The same run projecting by candidate matching with the target tagger's spans and
+    scores (the same tiny model on the target side)."""
+    import dataclasses
+
+    from xlner.pipelines.config import Project
+
+    method = ("matching(candidates=ngrams:4+tagger,scores=[align=0.5,tagger(mode=span)=0.5],"
+              "solver=ilp)")
+    steps = tuple(dataclasses.replace(s, methods=(method,), target_tagger=str(model),
+                                      target_tagger_params={"device": "cpu"})
+                  if isinstance(s, Project) else s for s in config.steps)
+    return dataclasses.replace(config, steps=steps, out=str(out))
+
+
 @pytest.mark.slow
 def test_ray_translate_test_pools_the_tagger_and_the_aligner(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """translate-test with engine = "ray": the HF tagger and the SimAlign aligner run in actor
-    pools (the driver never runs either model) and every stage equals the local run's."""
+    """translate-test with engine = "ray": the HF tagger, the SimAlign aligner and the target
+    tagger of a matching method run in actor pools (the driver never runs any model) and every
+    stage equals the local run's."""
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
     ray = pytest.importorskip("ray")
@@ -110,9 +126,12 @@ def test_ray_translate_test_pools_the_tagger_and_the_aligner(
     from xlner.pipelines.run import run
     from xlner.tag.hf import HFTagger
 
-    config, _ = _tiny_translate_test(tmp_path)
+    config, model = _tiny_translate_test(tmp_path)
     local = run(config).outcome
     ray_config = dataclasses.replace(config, engine="ray", workers=2, out=str(tmp_path / "ray"))
+    tagged_local = _with_target_tagger(config, model, tmp_path / "local-tt")
+    tagged_ray = _with_target_tagger(ray_config, model, tmp_path / "ray-tt")
+    local_tt = run(tagged_local).outcome
 
     def no_model_here(*args: object, **kwargs: object) -> None:
         raise AssertionError("the model ran in the driver")
@@ -122,8 +141,12 @@ def test_ray_translate_test_pools_the_tagger_and_the_aligner(
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         remote = run(ray_config).outcome
+        remote_tt = run(tagged_ray).outcome
     finally:
         ray.shutdown()
+    assert remote_tt.scores == local_tt.scores
+    mine, theirs = (tmp_path / d / "predictions.conll" for d in ("local-tt", "ray-tt"))
+    assert theirs.read_bytes() == mine.read_bytes()
     assert remote.computed == local.computed and "tagged.conll" in remote.computed
     for rel in ("tagged.conll", "align/links.txt", "predictions.conll",
                 "tagged.conll.signature.json", "align.signature.json"):

@@ -263,15 +263,17 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
                  method: Method, aligned: DirectionalLinks | list[Links], aligner: Aligner, *,
                  upstream: Sequence[Any], target_name: str = "target",
                  anchors: bool = False, target_tagger: Tagger | None = None,
-                 target_tagger_key: Any = None, limits: Limits | None = None) -> Projected:
+                 target_tagger_key: Any = None, limits: Limits | None = None,
+                 tag_run: Callable[..., list[Any]] | None = None) -> Projected:
     """Project ``source``'s entities onto the target words with one method.
 
-    ``target_tagger`` tags the target words (one batched call) for methods that read a target
+    ``target_tagger`` tags the target words (batched) for methods that read a target
     tagger: the ``tagger`` candidate extractor and the ``tagger`` scorer
-    (:func:`xlner.project.scores.tagger.add_target_tags`); ``target_tagger_key`` identifies it
-    in the stage key. A pair over the ``limits`` (default
-    :class:`~xlner.project.limits.Limits`) is reported failed (``over-limit``), the rest
-    projected; limits other than the defaults are part of the stage key.
+    (:func:`xlner.project.scores.tagger.target_tag_extras`; ``tag_run`` tags them in its
+    place, an actor pool); ``target_tagger_key`` identifies it in the stage key. A pair over
+    the ``limits`` (default :class:`~xlner.project.limits.Limits`) is reported failed
+    (``over-limit``), the rest projected; limits other than the defaults are part of the stage
+    key.
 
     Writes ``<relpath>`` (CoNLL), ``<relpath>.report.json`` and ``<relpath>.details.jsonl``
     (per sentence: status, entities, which source entity each came from, unprojected
@@ -306,7 +308,7 @@ def project_step(ws: Workspace, relpath: str, source: Corpus, target: Sequence[S
     if target_tagger is not None:
         from xlner.project.scores.tagger import target_tag_extras
 
-        tags = target_tag_extras(tgt_words, target_tagger)
+        tags = target_tag_extras(tgt_words, target_tagger, run=tag_run)
         extras = [{**e, **t} for e, t in zip(extras or [{} for _ in tgt_words], tags,
                                               strict=True)]
     run = project_corpus(source, tgt_words, projector=method.projector, links=links,

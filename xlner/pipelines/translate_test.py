@@ -46,6 +46,7 @@ from xlner.pipelines.steps import (
 from xlner.pipelines.tagging import PREDICT_BATCH, predict_entities
 from xlner.project.limits import Limits
 from xlner.project.recipes import resolve_method
+from xlner.project.scores.tagger import TAG_BATCH
 from xlner.signature import make_signature
 from xlner.tag.base import Tagger
 from xlner.translate.base import Translator
@@ -130,6 +131,7 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     else:
         model_key = component_key(tagger)
     target_tagger_key: Any = None
+    target_tagger_spec = str(target_tagger) if isinstance(target_tagger, str | Path) else None
     if isinstance(target_tagger, str | Path):
         target_tagger, target_tagger_key = _resolve(target_tagger, target_tagger_params)
     elif target_tagger is not None:
@@ -183,11 +185,14 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
         aligned, align_key, seconds["align"] = align_step(
             ws, tagged.words, target.words, al, upstream=[inputs, split_key],
             entities=[s.entities for s in tagged], limits=limits, run=run_aligner)
-    projected = project_step(ws, "predictions.conll", tagged, target.words, resolved, aligned,
-                             al, upstream=[target.describe(), align_key, tag_st.key],
-                             target_name=target.name, anchors=anchors,
-                             target_tagger=target_tagger, target_tagger_key=target_tagger_key,
-                             limits=limits)
+    with pooled(config if target_tagger_spec else None, "tagger", target_tagger_spec or "",
+                target_tagger_params, "predict", batch_size=TAG_BATCH) as run_target_tagger:
+        projected = project_step(ws, "predictions.conll", tagged, target.words, resolved,
+                                 aligned, al, upstream=[target.describe(), align_key, tag_st.key],
+                                 target_name=target.name, anchors=anchors,
+                                 target_tagger=target_tagger,
+                                 target_tagger_key=target_tagger_key, limits=limits,
+                                 tag_run=run_target_tagger)
     seconds["project"] = projected.seconds
     predictions = Corpus([Sentence(t.words, p.entities, t.origin) for t, p in
                           zip(target, projected.corpus, strict=True)],

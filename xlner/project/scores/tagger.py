@@ -31,7 +31,7 @@ span costs O(classes) whatever its length.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -204,12 +204,24 @@ def tagged_of(item: ProjectionInput, index: int, key: str = TARGET_TAGGED
     return tagged, labels
 
 
+TAG_BATCH = 1024
+"""Target sentences per ``predict`` call (an actor pool's batches are the same)."""
+
+
 def target_tag_extras(targets: Sequence[Sequence[str]], tagger: Tagger,
-                      key: str = TARGET_TAGGED) -> list[dict[str, Any]]:
-    """Tag the target sentences (one batched call): per sentence, the extras the tagger scorer
-    and the tagger candidate extractor read: ``key`` (the :class:`Tagged`),
+                      key: str = TARGET_TAGGED, *, batch_size: int = TAG_BATCH,
+                      run: Callable[[Sequence[Sequence[str]]], list[Tagged]] | None = None
+                      ) -> list[dict[str, Any]]:
+    """Tag the target sentences (``batch_size`` a call; ``run`` tags all of them in the
+    tagger's place, e.g. an actor pool batching the same way): per sentence, the extras the
+    tagger scorer and the tagger candidate extractor read: ``key`` (the :class:`Tagged`),
     ``"target_labels"`` and ``"tagger_spans"``."""
-    tagged = tagger.predict([list(words) for words in targets])
+    sentences = [list(words) for words in targets]
+    if run is not None:
+        tagged = list(run(sentences))
+    else:
+        tagged = [t for k in range(0, len(sentences), batch_size)
+                  for t in tagger.predict(sentences[k:k + batch_size])]
     if len(tagged) != len(targets):
         raise ProjectionError(f"the target tagger returned {len(tagged)} results for "
                               f"{len(targets)} sentences")
@@ -227,5 +239,6 @@ def add_target_tags(batch: Sequence[ProjectionInput], tagger: Tagger,
         item.extras.update(extra)
 
 
-__all__ = ["TAGGER_SPANS", "TARGET_LABELS", "TARGET_TAGGED", "TaggerScorer", "add_target_tags",
-           "class_span_scores", "tagged_of", "tagger_scores", "target_tag_extras"]
+__all__ = ["TAGGER_SPANS", "TAG_BATCH", "TARGET_LABELS", "TARGET_TAGGED", "TaggerScorer",
+           "add_target_tags", "class_span_scores", "tagged_of", "tagger_scores",
+           "target_tag_extras"]
