@@ -277,7 +277,7 @@ def _with_priors(config: RunConfig, folder: Path, sample: Sequence[Pair]
     ``sample`` pairs plus the bitext; shards then align with them, bitext-free."""
     import dataclasses
 
-    from xlner.align.priors import learn_priors
+    from xlner.align.priors import PRIORS_VERSION, learn_priors
     from xlner.files import file_digest
 
     al = config.require(Align)
@@ -286,7 +286,8 @@ def _with_priors(config: RunConfig, folder: Path, sample: Sequence[Pair]
     sample_src = [s.words for s, _, _ in sample]
     sample_tgt = [tuple(t) for _, t, _ in sample]
     path = folder / "priors.txt"
-    key = stage_key("priors", config.digest_view(), sample_src, sample_tgt)
+    key = stage_key("priors", {"priors_version": PRIORS_VERSION, **config.digest_view()},
+                    sample_src, sample_tgt)
     if not (config.resume and _shard_done(path, key)):
         aligner, _ = _components(dataclasses.replace(
             config, steps=tuple(dataclasses.replace(s, priors_sample=None)
