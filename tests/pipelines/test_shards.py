@@ -122,8 +122,8 @@ def test_ray_engine_gives_the_local_output(pairs: Path, tmp_path: Path) -> None:
     assert outs[0] == outs[1]
 
 
-def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
-                                                               tmp_path: Path) -> None:
+def test_shared_priors_are_learnt_once_and_used_by_every_shard(
+        pairs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from xlner.align.priors import read_priors
 
     out = tmp_path / "pri.conll"
@@ -142,6 +142,12 @@ def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
     stamp = priors.stat().st_mtime_ns
     again = project_sharded(config, shard_size=45)
     assert all(s.reused for s in again.shards) and priors.stat().st_mtime_ns == stamp
+    flags = ["project", "--source", str(pairs / "en.conll"), "--target", str(pairs / "sw.conll"),
+             "--method", "ilp", "--out", str(out), "--aligner-param", "seed=3",
+             "--aligner-param", "rel_iterations=0.2", "--priors-sample", "60"]
+    assert main([*flags, "--print-config"]) == 2  # a sample needs shards
+    assert main([*flags, "--shard-size", "45", "--print-config"]) == 0
+    assert "priors_sample = 60" in capsys.readouterr().out
     bad = tmp_path / "bad.txt"
     bad.write_text("LEX\ta\tb\t1\nHMMF\tx\t2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.txt:2: not an eflomal priors line"):

@@ -68,6 +68,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "(with the bitext), so choose it at least the corpus size to get the "
                    "whole-corpus links (shared priors cost 1.5-2 F1 at shards of 200 on "
                    "Europarl de: docs/runs.md)")
+    p.add_argument("--priors-sample", type=int, default=None, metavar="K",
+                   help="with --shard-size and eflomal: align the first K pairs with the bitext "
+                   "once, learn eflomal priors from that run, and align every shard without "
+                   "the bitext, with the priors (docs/runs.md)")
     p.add_argument("--engine", default="local", choices=["local", "ray"],
                    help="where shards run: local process pool (default) or Ray")
     p.add_argument("--workers", type=int, default=1,
@@ -93,7 +97,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         source=input_from_args(args.source, args), target=input_from_args(args.target, args),
         out=args.out, method=args.method, method_params=overrides, aligner=args.aligner,
         aligner_params=params, bitexts=args.bitext or (), symmetrize=args.symmetrize,
-        links=args.links, links_reverse=args.links_reverse, data_dir=args.data_dir,
+        links=args.links, links_reverse=args.links_reverse, priors_sample=args.priors_sample,
+        data_dir=args.data_dir,
         download=not args.no_download,
         resume=not args.no_resume, shard_size=args.shard_size, engine=args.engine,
         workers=args.workers, ray_address=args.ray_address, limits=limits_from_args(args))
@@ -105,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--no-bitext and --bitext contradict each other")
     if args.links_reverse and not args.links:
         raise ConfigError("--links-reverse needs --links FORWARD")
+    if args.priors_sample is not None and (args.shard_size is None or args.priors_sample < 0):
+        raise ConfigError("--priors-sample K needs --shard-size and K >= 0")
     config = config_from_args(args)
     if args.print_config:
         print(config.to_toml(), end="")
