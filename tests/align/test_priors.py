@@ -60,11 +60,12 @@ def _eflomal_priors(tmp_path: Path, reverse: bool, **kw: object) -> list[str]:
 def test_learnt_priors_per_direction_keep_the_mass_of_absent_words(tmp_path: Path) -> None:
     # vocabularies + NULL + one spare word each; haus -> house 200 x 0.01, and haus's
     # translation absent from the batch (home, 100) on the spare target word (id 3)
-    assert _eflomal_priors(tmp_path, False, priors_scale=0.01) == [
+    assert _eflomal_priors(tmp_path, False, priors_scale=0.01, priors_lex_only=True) == [
         "4 4 2 0 0 0 0", "2 2 2", "2 3 1"]
     # reverse: the reverse links' counts; house's only translation is present, and home is
     # absent from the batch (so das -> home has no line)
-    assert _eflomal_priors(tmp_path, True, priors_scale=0.01) == ["4 4 1 0 0 0 0", "2 2 1.5"]
+    assert _eflomal_priors(tmp_path, True, priors_scale=0.01, priors_lex_only=True) == [
+        "4 4 1 0 0 0 0", "2 2 1.5"]
     full = _eflomal_priors(tmp_path, False, priors_scale=1.0, priors_lex_only=False)
     assert full[0] == "4 4 2 2 1 1 1" and full[1:3] == ["2 2 200", "2 3 100"]
     assert full[3:] == ["1 1000", "2 50", "1 900", "2 1 200", "2 1 200"]

@@ -212,3 +212,39 @@ def test_shards_leave_pairs_over_the_limits_out_of_the_alignment(pairs: Path,
     failed = res.report.failed
     assert failed and all("max_words=8" in f["error"] for f in failed)
     assert res.report.unprojected.get("over-limit", 0) > 0
+
+
+def test_with_a_bitext_shards_use_priors_from_the_first_shard_by_default(
+        pairs: Path, tmp_path: Path) -> None:
+    extra_src, extra_tgt = make_pairs(200, seed=6)
+    bitext = tmp_path / "bitext"
+    bitext.mkdir()
+    (bitext / "toy.en").write_text("".join(" ".join(s.words) + "\n" for s in extra_src))
+    (bitext / "toy.sw").write_text("".join(" ".join(s.words) + "\n" for s in extra_tgt))
+
+    def run(name: str, shard_size: int, **kw: object) -> Path:
+        out = tmp_path / f"{name}.conll"
+        res = project_sharded(_config(pairs, out, bitexts=[f"{bitext}:en-sw"],  # type: ignore[arg-type]
+                                      aligner_params={"seed": 3, "rel_iterations": 0.2}, **kw),
+                              shard_size=shard_size)
+        assert not res.failed, res.failed
+        return out
+
+    priors = Path("priors.txt")
+    auto = run("auto", 40)  # 90 pairs: the first 40 with the bitext learn the priors
+    assert (tmp_path / "auto.conll.shards" / priors).is_file()
+    off = run("off", 40, priors_sample=-1)  # every shard with the bitext
+    assert not (tmp_path / "off.conll.shards" / priors).exists()
+
+    def links(out: Path) -> list[object]:
+        return [json.loads(line)["links"] for f in sorted(
+            out.with_name(out.name + ".shards").glob("*.jsonl")) for line in f.open()]
+
+    assert links(auto) != links(off)  # the shards were aligned differently
+    # a corpus of one shard is aligned whole with the bitext, as unsharded
+    whole = run("whole", 100)
+    assert not (tmp_path / "whole.conll.shards" / priors).exists()
+    unsharded = tmp_path / "unsharded.conll"
+    run_project(_config(pairs, unsharded, bitexts=[f"{bitext}:en-sw"],  # type: ignore[arg-type]
+                        aligner_params={"seed": 3, "rel_iterations": 0.2}))
+    assert whole.read_text() == unsharded.read_text()

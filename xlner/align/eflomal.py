@@ -175,8 +175,8 @@ class EflomalAligner(AlignerBase):
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
                  unglue: bool = False, tokenizer: str = "xlner",
                  data_dir: str | Path | None = None, download: bool = True,
-                 priors: str | Path | None = None, priors_scale: float = 0.01,
-                 priors_lex_only: bool = True, one_core: bool = False,
+                 priors: str | Path | None = None, priors_scale: float = 1.0,
+                 priors_lex_only: bool = False, one_core: bool = False,
                  flores: bool = False, anchor_prior: float = 0.0) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
@@ -190,9 +190,9 @@ class EflomalAligner(AlignerBase):
         if priors_scale <= 0:
             raise ConfigError(f"eflomal priors_scale must be positive, not {priors_scale!r}")
         self.priors_scale = float(priors_scale)
-        """Weight of the learnt lexical counts (raw counts of a large run swamp a shard)."""
+        """Weight of the learnt counts (1: the learnt run's counts as they are)."""
         self.priors_lex_only = bool(priors_lex_only)
-        """Leave the learnt HMM jump and fertility priors out (measured: they cost F1)."""
+        """Leave the learnt HMM jump and fertility priors out."""
         self._one_core = bool(one_core)
         """Run the two directions one after the other (a sharded task holds one core); the
         links are the same either way."""

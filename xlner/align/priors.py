@@ -93,9 +93,9 @@ def count_direction(keys_src: Sequence[str], keys_tgt: Sequence[str], links: np.
     last = -1
     fertility = [0] * len(cond)
     for g, word in enumerate(gen):
-        c = linked.get(g)
-        if c is None:
+        if g not in linked:
             continue
+        c = linked[g]
         lex[(word, cond[c]) if reverse else (cond[c], word)] += 1
         jumps[c - last] += 1
         fertility[c] += 1
@@ -122,7 +122,7 @@ def learn_priors(aligner: object, src: Sequence[Words], tgt: Sequence[Words],
     return pri
 
 
-def count_priors(aligner: object, src: Sequence[Words], tgt: Sequence[Words],
+def count_priors(aligner: object, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]],
                  fwd: Sequence[np.ndarray], rev: Sequence[np.ndarray]) -> Priors:
     """The priors of a batch's forward and reverse links, over ``aligner``'s word keys."""
     from xlner.align.eflomal import EflomalAligner
