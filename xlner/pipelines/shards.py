@@ -12,8 +12,9 @@ most ``2 × workers`` shards are in flight, and the final CoNLL and report are a
 reading the shard files one after the other, so its memory is bounded by the shards, not the
 corpus.
 
-Alignment runs per shard: eflomal learns from the shard plus the language pair's bitext, so
-its links (unlike the projection) depend on the shard size; precomputed links give outputs
+Alignment runs per shard: with a bitext, eflomal priors are learnt once from the first shard
+(or ``priors_sample`` pairs) plus the bitext, and every shard is aligned with them instead of
+the bitext (:func:`priors_sample`); its links (unlike the projection) depend on the shard size; precomputed links give outputs
 identical for any shard size and engine. Methods whose scores are estimated from the batch
 (the lexical score of ``ilp+lex``) see one shard at a time.
 """
