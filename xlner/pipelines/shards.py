@@ -15,8 +15,8 @@ corpus.
 Alignment runs per shard: with a bitext, eflomal priors are learnt once from the first shard
 (or ``priors_sample`` pairs) plus the bitext, and every shard is aligned with them instead of
 the bitext (:func:`priors_sample`); its links (unlike the projection) depend on the shard
-size; precomputed links give outputs identical for any shard size and engine. Methods whose scores are estimated from the batch
-(the lexical score of ``ilp+lex``) see one shard at a time.
+size; precomputed links give outputs identical for any shard size and engine. Methods whose
+scores are estimated from the batch (the lexical score of ``ilp+lex``) see one shard at a time.
 """
 
 from __future__ import annotations
