@@ -230,7 +230,7 @@ def test_eflomal_describes_its_priors_bitext_and_identity(tmp_path: Any) -> None
     bitext = Bitext([("a",)], [("b",)], name="bi", digest="sha256:0")
     aligner = EflomalAligner(bitext=bitext, priors=priors, priors_scale=0.5)
     with_priors = {**EFLOMAL, "priors": file_digest(priors), "priors_scale": 0.5,
-                   "priors_lex_only": True}
+                   "priors_lex_only": False}
     assert aligner.describe() == {**with_priors, "bitext": bitext.describe()}
     assert aligner.describe_settings() == with_priors
     assert aligner.identity() == {**with_priors, "bitext": bitext.describe()}

@@ -122,8 +122,8 @@ def test_ray_engine_gives_the_local_output(pairs: Path, tmp_path: Path) -> None:
     assert outs[0] == outs[1]
 
 
-def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
-                                                               tmp_path: Path) -> None:
+def test_shared_priors_are_learnt_once_and_used_by_every_shard(
+        pairs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from xlner.align.priors import read_priors
 
     out = tmp_path / "pri.conll"
@@ -135,12 +135,19 @@ def test_shared_priors_are_learnt_once_and_used_by_every_shard(pairs: Path,
     assert not res.failed and out.exists()
     priors = tmp_path / "pri.conll.shards" / "priors.txt"
     learnt = read_priors(priors)
-    assert learnt.lex and learnt.hmmf and learnt.hmmr and learnt.ferf and learnt.ferr
+    assert learnt.lex and learnt.lexr and learnt.hmmf and learnt.hmmr
+    assert learnt.ferf and learnt.ferr
     # names are copied into the target: some keys pair with themselves
     assert any(src == tgt for src, tgt in learnt.lex)
     stamp = priors.stat().st_mtime_ns
     again = project_sharded(config, shard_size=45)
     assert all(s.reused for s in again.shards) and priors.stat().st_mtime_ns == stamp
+    flags = ["project", "--source", str(pairs / "en.conll"), "--target", str(pairs / "sw.conll"),
+             "--method", "ilp", "--out", str(out), "--aligner-param", "seed=3",
+             "--aligner-param", "rel_iterations=0.2", "--priors-sample", "60"]
+    assert main([*flags, "--print-config"]) == 2  # a sample needs shards
+    assert main([*flags, "--shard-size", "45", "--print-config"]) == 0
+    assert "priors_sample = 60" in capsys.readouterr().out
     bad = tmp_path / "bad.txt"
     bad.write_text("LEX\ta\tb\t1\nHMMF\tx\t2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.txt:2: not an eflomal priors line"):
@@ -205,3 +212,39 @@ def test_shards_leave_pairs_over_the_limits_out_of_the_alignment(pairs: Path,
     failed = res.report.failed
     assert failed and all("max_words=8" in f["error"] for f in failed)
     assert res.report.unprojected.get("over-limit", 0) > 0
+
+
+def test_with_a_bitext_shards_use_priors_from_the_first_shard_by_default(
+        pairs: Path, tmp_path: Path) -> None:
+    extra_src, extra_tgt = make_pairs(200, seed=6)
+    bitext = tmp_path / "bitext"
+    bitext.mkdir()
+    (bitext / "toy.en").write_text("".join(" ".join(s.words) + "\n" for s in extra_src))
+    (bitext / "toy.sw").write_text("".join(" ".join(s.words) + "\n" for s in extra_tgt))
+
+    def run(name: str, shard_size: int, **kw: object) -> Path:
+        out = tmp_path / f"{name}.conll"
+        res = project_sharded(_config(pairs, out, bitexts=[f"{bitext}:en-sw"],  # type: ignore[arg-type]
+                                      aligner_params={"seed": 3, "rel_iterations": 0.2}, **kw),
+                              shard_size=shard_size)
+        assert not res.failed, res.failed
+        return out
+
+    priors = Path("priors.txt")
+    auto = run("auto", 40)  # 90 pairs: the first 40 with the bitext learn the priors
+    assert (tmp_path / "auto.conll.shards" / priors).is_file()
+    off = run("off", 40, priors_sample=-1)  # every shard with the bitext
+    assert not (tmp_path / "off.conll.shards" / priors).exists()
+
+    def links(out: Path) -> list[object]:
+        return [json.loads(line)["links"] for f in sorted(
+            out.with_name(out.name + ".shards").glob("*.jsonl")) for line in f.open()]
+
+    assert links(auto) != links(off)  # the shards were aligned differently
+    # a corpus of one shard is aligned whole with the bitext, as unsharded
+    whole = run("whole", 100)
+    assert not (tmp_path / "whole.conll.shards" / priors).exists()
+    unsharded = tmp_path / "unsharded.conll"
+    run_project(_config(pairs, unsharded, bitexts=[f"{bitext}:en-sw"],  # type: ignore[arg-type]
+                        aligner_params={"seed": 3, "rel_iterations": 0.2}))
+    assert whole.read_text() == unsharded.read_text()

@@ -38,6 +38,7 @@ from typing import IO, Any, ClassVar
 import numpy as np
 
 from xlner.align.base import AlignerBase, Words, check_batch
+from xlner.align.priors import LearntPriors
 from xlner.align.symmetrize import canonical_name, get_method
 from xlner.cache import cache_dir
 from xlner.corpora.text import Bitext
@@ -174,8 +175,8 @@ class EflomalAligner(AlignerBase):
                  identity_prior: float = 1.0, prefix_match: int = 0, truncate: int = 6,
                  unglue: bool = False, tokenizer: str = "xlner",
                  data_dir: str | Path | None = None, download: bool = True,
-                 priors: str | Path | None = None, priors_scale: float = 0.01,
-                 priors_lex_only: bool = True, one_core: bool = False,
+                 priors: str | Path | None = None, priors_scale: float = 1.0,
+                 priors_lex_only: bool = False, one_core: bool = False,
                  flores: bool = False, anchor_prior: float = 0.0) -> None:
         self.symmetrize = canonical_name(symmetrize)
         self._sym = get_method(self.symmetrize)
@@ -189,9 +190,9 @@ class EflomalAligner(AlignerBase):
         if priors_scale <= 0:
             raise ConfigError(f"eflomal priors_scale must be positive, not {priors_scale!r}")
         self.priors_scale = float(priors_scale)
-        """Weight of the learnt lexical counts (raw counts of a large run swamp a shard)."""
+        """Weight of the learnt counts (1: the learnt run's counts as they are)."""
         self.priors_lex_only = bool(priors_lex_only)
-        """Leave the learnt HMM jump and fertility priors out (measured: they cost F1)."""
+        """Leave the learnt HMM jump and fertility priors out."""
         self._one_core = bool(one_core)
         """Run the two directions one after the other (a sharded task holds one core); the
         links are the same either way."""
@@ -213,6 +214,7 @@ class EflomalAligner(AlignerBase):
         :mod:`xlner.align.anchor_priors`)."""
         self.last_forward: list[Links] = []
         self.last_reverse: list[Links] = []
+        self._learnt_cache: tuple[tuple[str, int, int], LearntPriors] | None = None
 
     @property
     def bitext(self) -> Bitext | None:
@@ -336,6 +338,14 @@ class EflomalAligner(AlignerBase):
     def align_both(self, src: Sequence[Words], tgt: Sequence[Words]) -> tuple[list[Links],
                                                                                list[Links]]:
         """Forward and reverse links of the batch, before symmetrisation."""
+        fwd, rev, _, _ = self.align_with_bitext(src, tgt, first=len(src))
+        return fwd, rev
+
+    def align_with_bitext(self, src: Sequence[Words], tgt: Sequence[Words],
+                          first: int | None = None
+                          ) -> tuple[list[Links], list[Links], list[Words], list[Words]]:
+        """Forward and reverse links of the batch followed by the extra bitext aligned with
+        it (the first ``first`` pairs' only, if given), and the extra pairs themselves."""
         check_batch(src, tgt)
         for side, batch in (("source", src), ("target", tgt)):
             for k, words in enumerate(batch):
@@ -360,9 +370,9 @@ class EflomalAligner(AlignerBase):
         tv = _Vocab(self.lowercase, self.truncate, self.unglue)
         src_ids = [sv.encode(s) for s in src] + [sv.encode(s) for s in extra_src]
         tgt_ids = [tv.encode(s) for s in tgt] + [tv.encode(s) for s in extra_tgt]
-        n = len(src)
+        n = len(src_ids) if first is None else min(first, len(src))
         if n == 0:
-            return [], []
+            return [], [], list(extra_src), list(extra_tgt)
         long_cells = sum(len(s) * len(t) for s, t in zip(src_ids, tgt_ids, strict=True)
                          if max(len(s), len(t)) > LONG_PAIR)
         iters = self._iterations(len(src_ids), long_cells)
@@ -379,12 +389,17 @@ class EflomalAligner(AlignerBase):
             env["OMP_NUM_THREADS"] = "1"
         else:
             env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 2) // 2)))
+        learnt = self._learnt() if self.priors else None
+        # with learnt priors, one extra word on each side that never occurs holds the prior
+        # mass of the words absent from the batch (eflomal's denominators stay the whole run's)
+        spare = 1 if learnt is not None else 0
         with tempfile.TemporaryDirectory(prefix="xlner-eflomal-") as tmp:
             s_path, t_path = Path(tmp, "src"), Path(tmp, "tgt")
             with open(s_path, "w") as h:
-                _write_text(h, src_ids, len(sv.index))
+                _write_text(h, src_ids, len(sv.index) + spare)
             with open(t_path, "w") as h:
-                _write_text(h, tgt_ids, len(tv.index))
+                _write_text(h, tgt_ids, len(tv.index) + spare)
+            priors_args: dict[str, list[str]] = {"-f": [], "-r": []}
             if self.identity_prior > 0 or self.priors or self.anchor_prior > 0:
                 p_path = Path(tmp, "priors")
                 anchors: set[tuple[int, int]] = set()
@@ -394,11 +409,16 @@ class EflomalAligner(AlignerBase):
                     words_src, words_tgt = [*src, *extra_src], [*tgt, *extra_tgt]
                     anchors = {(int(src_ids[k][i]), int(tgt_ids[k][j]))
                                for k, i, j in anchor_links(words_src, words_tgt)}
-                self._write_priors(p_path, src_ids, tgt_ids, sv, tv, anchors)
-                extra_args = ["-p", str(p_path)]
-            else:
-                extra_args = []
-            common = [str(binary), *extra_args, "-q", "-m", str(self.model), "-s", str(s_path),
+                if learnt is None:
+                    self._write_priors(p_path, src_ids, tgt_ids, sv, tv, anchors)
+                    priors_args = {"-f": ["-p", str(p_path)], "-r": ["-p", str(p_path)]}
+                else:  # learnt lexical counts differ by direction: one file each
+                    for flag, reverse in (("-f", False), ("-r", True)):
+                        path = Path(tmp, f"priors{flag}")
+                        self._write_priors(path, src_ids, tgt_ids, sv, tv, anchors,
+                                           learnt=learnt, reverse=reverse)
+                        priors_args[flag] = ["-p", str(path)]
+            common = [str(binary), "-q", "-m", str(self.model), "-s", str(s_path),
                       "-t", str(t_path), "-n", str(self.samplers), "-N", str(self.null_prior),
                       "-1", str(iters[0])]
             if self.model >= 2:
@@ -412,7 +432,8 @@ class EflomalAligner(AlignerBase):
                 waves = ([[k] for k in outputs] if self._one_core else [list(outputs)])
                 try:
                     for wave in waves:
-                        started = [subprocess.Popen([*common, flag, str(outputs[flag])], env=env,
+                        started = [subprocess.Popen([*common, *priors_args[flag], flag,
+                                                     str(outputs[flag])], env=env,
                                                     stdout=subprocess.DEVNULL,
                                                     stderr=subprocess.PIPE) for flag in wave]
                         procs += started
@@ -429,11 +450,25 @@ class EflomalAligner(AlignerBase):
                                      f"{err.decode(errors='replace').strip()}")
             fwd = _read_links(outputs["-f"], n)
             rev = _read_links(outputs["-r"], n)
-        return fwd, rev
+        return fwd, rev, list(extra_src), list(extra_tgt)
+
+    def _learnt(self) -> LearntPriors:
+        """The learnt priors file, read once per aligner (shards reuse their aligner)."""
+        assert self.priors is not None
+        stat = os.stat(self.priors)
+        stamp = (self.priors, stat.st_mtime_ns, stat.st_size)
+        if self._learnt_cache is None or self._learnt_cache[0] != stamp:
+            from xlner.align.priors import read_priors
+
+            self._learnt_cache = (stamp, LearntPriors(read_priors(self.priors)))
+        return self._learnt_cache[1]
 
     def _write_priors(self, path: Path, src_ids: list[np.ndarray], tgt_ids: list[np.ndarray],
-                      sv: _Vocab, tv: _Vocab, anchors: set[tuple[int, int]] | None = None
-                      ) -> None:
+                      sv: _Vocab, tv: _Vocab, anchors: set[tuple[int, int]] | None = None,
+                      *, learnt: LearntPriors | None = None, reverse: bool = False) -> None:
+        """eflomal's priors file for the batch: identity and anchor pairs, plus ``learnt``
+        priors (one file per direction: ``reverse`` takes the reverse links' counts; the
+        words after the batch's vocabularies hold the mass of absent words)."""
         inv_s = {v: k for k, v in sv.index.items()}
         inv_t = {v: k for k, v in tv.index.items()}
         def key(w: str) -> str:
@@ -455,39 +490,45 @@ class EflomalAligner(AlignerBase):
             lex = {p: float(self.identity_prior) for p in pairs}
         for p in anchors or ():
             lex[p] = max(lex.get(p, 0.0), self.anchor_prior)
-        if not self.priors:
+        if learnt is None:
             with open(path, "w") as h:
                 h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(lex)} 0 0 0 0\n")
                 for (i, j), alpha in sorted(lex.items()):
                     h.write(f"{i + 1} {j + 1} {alpha:g}\n")
             return
-        from xlner.align.priors import read_priors
-
-        learnt = read_priors(self.priors)
-        for (s_word, t_word), count in learnt.lex.items():
+        scale = self.priors_scale
+        spare_s, spare_t = len(sv.index), len(tv.index)
+        table, totals = learnt.direction(reverse)
+        present: dict[str, float] = {}
+        for (s_word, t_word), count in table.items():
             i, j = sv.index.get(s_word), tv.index.get(t_word)
             if i is not None and j is not None:
-                lex[(i, j)] = lex.get((i, j), 0.0) + count * self.priors_scale
-        if self.priors_lex_only:
-            learnt.hmmf.clear()
-            learnt.hmmr.clear()
-            learnt.ferf.clear()
-            learnt.ferr.clear()
-        ferf = {(sv.index[w], n): a for (w, n), a in learnt.ferf.items() if w in sv.index}
-        ferr = {(tv.index[w], n): a for (w, n), a in learnt.ferr.items() if w in tv.index}
+                lex[(i, j)] = lex.get((i, j), 0.0) + count * scale
+                cond = t_word if reverse else s_word
+                present[cond] = present.get(cond, 0.0) + count
+        # the mass of the conditioning word's translations absent from the batch
+        for cond, total in totals.items():
+            idx = (tv if reverse else sv).index.get(cond)
+            rest = total - present.get(cond, 0.0)
+            if idx is not None and rest > 0:
+                lex[(spare_s, idx) if reverse else (idx, spare_t)] = rest * scale
+        hmmf, hmmr = ({}, {}) if self.priors_lex_only else (learnt.priors.hmmf,
+                                                            learnt.priors.hmmr)
+        ferf = {} if self.priors_lex_only else {
+            (sv.index[w], n): a for (w, n), a in learnt.priors.ferf.items() if w in sv.index}
+        ferr = {} if self.priors_lex_only else {
+            (tv.index[w], n): a for (w, n), a in learnt.priors.ferr.items() if w in tv.index}
         with open(path, "w") as h:
-            h.write(f"{len(sv.index) + 1} {len(tv.index) + 1} {len(lex)} {len(learnt.hmmf)} "
-                    f"{len(learnt.hmmr)} {len(ferf)} {len(ferr)}\n")
+            h.write(f"{len(sv.index) + 2} {len(tv.index) + 2} {len(lex)} {len(hmmf)} "
+                    f"{len(hmmr)} {len(ferf)} {len(ferr)}\n")
             for (i, j), alpha in sorted(lex.items()):
                 h.write(f"{i + 1} {j + 1} {alpha:g}\n")
-            for jump, alpha in sorted(learnt.hmmf.items()):
-                h.write(f"{jump} {alpha:g}\n")
-            for jump, alpha in sorted(learnt.hmmr.items()):
-                h.write(f"{jump} {alpha:g}\n")
-            for (i, n), alpha in sorted(ferf.items()):
-                h.write(f"{i + 1} {n} {alpha:g}\n")
-            for (j, n), alpha in sorted(ferr.items()):
-                h.write(f"{j + 1} {n} {alpha:g}\n")
+            for jumps in (hmmf, hmmr):
+                for jump, alpha in sorted(jumps.items()):
+                    h.write(f"{jump} {alpha * scale:g}\n")
+            for fert in (ferf, ferr):
+                for (i, n), alpha in sorted(fert.items()):
+                    h.write(f"{i + 1} {n} {alpha * scale:g}\n")
 
     def align(self, src: Sequence[Words], tgt: Sequence[Words]) -> list[Links]:
         fwd, rev = self.align_both(src, tgt)
