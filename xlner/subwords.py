@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,12 +52,19 @@ def require_torch() -> tuple[Any, Any]:
 
 
 def from_pretrained(loader: Any, name: str, **kwargs: Any) -> Any:
-    """``loader.from_pretrained(name)``, with a clear error when the model cannot be found."""
+    """``loader.from_pretrained(name)``, with a clear error when the model cannot be found or
+    a local model directory holds damaged files (a truncated weights file, broken JSON)."""
     try:
         return loader.from_pretrained(name, **kwargs)
     except OSError as exc:
         raise ConfigError(f"cannot load {name!r} (a Hugging Face model name with hub access, or "
                           f"a local directory): {exc}") from None
+    except Exception as exc:
+        if not Path(name).is_dir():
+            raise
+        raise ConfigError(f"cannot load the model directory {name!r}: a damaged or incomplete "
+                          f"file ({type(exc).__name__}: {exc}); copy or save the model "
+                          "again") from None
 
 
 def resolve_device(device: str | None) -> Any:

@@ -212,3 +212,120 @@ def test_staged_masakhaner_test_set_strict_then_repaired(data_dir: Path, tmp_pat
     assert main(["align", "--src", name, "--tgt", name, "--aligner", "eflomal(iterations=[1,1,1])",
                  "--symmetrize", "intersection", "--data-dir", str(data_dir), "--out",
                  str(links)]) == 0
+
+
+def test_a_full_disk_is_one_error_line_and_leaves_no_partial_output(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC while an output is written: exit 2, one line saying what to do, nothing under
+    the output's name and no temporary file left beside it."""
+    import errno
+
+    import xlner.files
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "full" / "o.conll"
+    monkeypatch.setattr(xlner.files.os, "fsync", full)
+    rc = main(["project", "--source", str(files["src.conll"]), "--target", str(files["tgt.txt"]),
+               "--links", str(files["links.txt"]), "--links-reverse", str(files["links.txt"]),
+               "--out", str(out)])
+    line = one_error(capsys, "project")
+    assert rc == 2
+    assert "No space left on device; free some space or write elsewhere" in line
+    assert str(out.parent) in line
+    assert [p.name for p in out.parent.iterdir() if not p.name.endswith(".lock")] == []
+
+
+@pytest.mark.parametrize(("damage", "expected"), [
+    ("meta-garbage", "tagger.json: invalid JSON"),
+    ("meta-missing", "not a saved tagger (no tagger.json)"),
+    ("meta-list", "tagger.json: not a JSON object"),
+    ("meta-unknown", "tagger.json: saved by an unknown tagger 'nope'"),
+    ("model-garbage", "model.crfsuite: cannot read the CRF model"),
+    ("model-missing", "saved CRF tagger has no model.crfsuite"),
+])
+def test_a_corrupt_saved_tagger_is_one_error_line(damage: str, expected: str,
+                                                  files: dict[str, Path], tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A damaged model directory (metadata unreadable, missing or naming no backend, the model
+    file garbage or gone) fails `tag` with exit 2 and the file at fault, writing nothing."""
+    model = tmp_path / "model"
+    assert main(["train", "--train", str(files["src.conll"]), "--model", str(model),
+                 "--tagger", "crf(max_iterations=2)"]) == 0
+    meta, weights = model / "tagger.json", model / "model.crfsuite"
+    if damage == "meta-garbage":
+        meta.write_text('{"name": "crf", ', encoding="utf-8")
+    elif damage == "meta-missing":
+        meta.unlink()
+    elif damage == "meta-list":
+        meta.write_text("[]", encoding="utf-8")
+    elif damage == "meta-unknown":
+        meta.write_text('{"name": "nope"}', encoding="utf-8")
+    elif damage == "model-garbage":
+        weights.write_bytes(weights.read_bytes()[:40])
+    else:
+        weights.unlink()
+    capsys.readouterr()
+    out = tmp_path / "tagged.conll"
+    rc = main(["tag", "--model", str(model), "--input", str(files["tgt.txt"]), "--out", str(out)])
+    line = one_error(capsys, "tag")
+    assert rc == 2
+    assert expected in line
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def saved_hf_tagger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tests.tag.test_hf_tagger import synthetic
+    from xlner.bench.tiny_encoders import build_tiny_encoder
+    from xlner.tag.hf import HFTagger
+
+    root = tmp_path_factory.mktemp("hf")
+    encoder = build_tiny_encoder(root / "enc", [" ".join(s.words) for s in synthetic(100, 9)])
+    tagger = HFTagger(encoder, epochs=1, batch_size=16, device="cpu", seed=0)
+    tagger.train(synthetic(20, seed=1))
+    tagger.save(root / "saved")
+    return root / "saved"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("damage", "expected"), [
+    ("weights-truncated", "a damaged or incomplete file (SafetensorError"),
+    ("weights-missing", "no file named model.safetensors"),
+    ("config-garbage", "is not a valid JSON file"),
+    ("tokenizer-garbage", "a damaged or incomplete file (JSONDecodeError"),
+])
+def test_a_corrupt_transformers_model_directory_is_one_error_line(
+        damage: str, expected: str, saved_hf_tagger: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The files transformers reads (weights, config, tokenizer) damaged or missing: exit 2
+    with the directory named, not an internal error."""
+    import shutil
+
+    text = tmp_path / "in.txt"
+    text.write_text("ka Amara lo\nmi nu\n", encoding="utf-8")
+    model = tmp_path / "model"
+    shutil.copytree(saved_hf_tagger, model)
+    argv = ["tag", "--model", str(model), "--input", str(text), "--out", str(tmp_path / "o.conll")]
+    if damage == "weights-truncated":
+        weights = model / "model.safetensors"
+        weights.write_bytes(weights.read_bytes()[:100])
+    elif damage == "weights-missing":
+        (model / "model.safetensors").unlink()
+    elif damage == "config-garbage":
+        (model / "config.json").write_text("{oops", encoding="utf-8")
+    else:
+        (model / "tokenizer.json").write_text("{oops", encoding="utf-8")
+    capsys.readouterr()
+    rc = main(argv)
+    line = one_error(capsys, "tag")
+    assert rc == 2
+    assert expected in line and str(model) in line
+    assert not (tmp_path / "o.conll").exists()
+    shutil.rmtree(model)
+    shutil.copytree(saved_hf_tagger, model)
+    assert main(argv) == 0  # the same directory undamaged tags

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from xlner.errors import InputError
 from xlner.registry import taggers
 from xlner.tag.base import META_FILE, Tagged, Tagger, read_meta
 from xlner.tag.crf import CRFTagger
@@ -28,7 +29,12 @@ def load_tagger(path: str | Path) -> Tagger:
 
 
 def _load_saved(path: str | Path, **overrides: Any) -> Tagger:
-    cls = taggers.entry(str(read_meta(path).get("name"))).load()
+    name = read_meta(path).get("name")
+    if not isinstance(name, str) or name not in taggers:
+        raise InputError(f"saved by an unknown tagger {name!r} (known: "
+                         f"{', '.join(taggers.names())}); save the model again",
+                         source=Path(path) / META_FILE)
+    cls = taggers.entry(name).load()
     return cls.load(path, **overrides)  # type: ignore[attr-defined,no-any-return]
 
 

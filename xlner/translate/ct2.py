@@ -20,8 +20,9 @@ from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any
 
-from xlner.errors import ConfigError, XlnerError
+from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.signature import make_signature, write_sidecar
+from xlner.subwords import from_pretrained
 from xlner.translate.seq2seq import (
     Seq2SeqTranslator,
     TokenizerHandle,
@@ -104,8 +105,8 @@ def convert_to_ct2(model: str | Path, output: str | Path, *, quantization: str |
     output = Path(output)
     if output.exists() and not force:
         raise ConfigError(f"{output} exists; pass force to replace it")
-    tokenizer = AutoTokenizer.from_pretrained(str(model), revision=revision)
-    config = AutoConfig.from_pretrained(str(model), revision=revision)
+    tokenizer = from_pretrained(AutoTokenizer, str(model), revision=revision)
+    config = from_pretrained(AutoConfig, str(model), revision=revision)
     family = detect_family(str(config.model_type), type(tokenizer).__name__)
     limit = int(getattr(config, "max_position_embeddings", 0) or 1024)
     tok_limit = getattr(tokenizer, "model_max_length", None)
@@ -166,8 +167,12 @@ class CT2Translator(Seq2SeqTranslator):
                               "convert a checkpoint with xlner convert-ct2")
         meta: dict[str, Any] = {}
         if (folder / META_FILE).exists():
-            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        tokenizer = AutoTokenizer.from_pretrained(self.tokenizer or str(folder))
+            try:
+                meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON: {exc}; convert the model again",
+                                 source=folder / META_FILE) from None
+        tokenizer = from_pretrained(AutoTokenizer, self.tokenizer or str(folder))
         family = meta.get("family") or family_from_tokenizer(type(tokenizer).__name__)
         if self.family != "auto" and family != self.family:
             raise ConfigError(f"model {model!r} is a {family} model, not {self.family}")
@@ -178,9 +183,14 @@ class CT2Translator(Seq2SeqTranslator):
         device = self.device
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-        net = ctranslate2.Translator(str(folder), device=device, device_index=self.device_index,
-                                     compute_type=self.compute_type,
-                                     intra_threads=self.threads or 0)
+        try:
+            net = ctranslate2.Translator(str(folder), device=device,
+                                         device_index=self.device_index,
+                                         compute_type=self.compute_type,
+                                         intra_threads=self.threads or 0)
+        except RuntimeError as exc:  # a truncated or foreign model.bin, a device it lacks
+            raise InputError(f"cannot load the CTranslate2 model on {device}: {exc}",
+                             source=folder) from None
         handle = TokenizerHandle(str(folder), family, tokenizer, net, int(limit))
         handle.device = device
         return handle

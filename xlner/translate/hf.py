@@ -18,6 +18,7 @@ from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from xlner.errors import ConfigError
+from xlner.subwords import from_pretrained
 from xlner.translate.seq2seq import Seq2SeqTranslator, TokenizerHandle, detect_family
 
 log = logging.getLogger(__name__)
@@ -105,17 +106,14 @@ class HFTranslator(Seq2SeqTranslator):
 
         kwargs: dict[str, Any] = {"revision": self.revision,
                                   "local_files_only": self.local_files_only}
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(model, **kwargs)
-            config = AutoConfig.from_pretrained(model, **kwargs)
-        except OSError as exc:
-            raise ConfigError(f"cannot load translation model {model!r}: {exc}") from None
+        tokenizer = from_pretrained(AutoTokenizer, model, **kwargs)
+        config = from_pretrained(AutoConfig, model, **kwargs)
         family = detect_family(str(config.model_type), type(tokenizer).__name__)
         if self.family != "auto" and family != self.family:
             raise ConfigError(f"model {model!r} is a {family} model, not {self.family}")
         device = resolve_device(self.device)
         dtype = resolve_dtype(self.dtype, device)
-        net = AutoModelForSeq2SeqLM.from_pretrained(model, dtype=dtype, **kwargs)
+        net = from_pretrained(AutoModelForSeq2SeqLM, model, dtype=dtype, **kwargs)
         net.to(device).eval()
         limit = int(getattr(config, "max_position_embeddings", 0) or 1024)
         tok_limit = getattr(tokenizer, "model_max_length", None)
