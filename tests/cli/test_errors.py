@@ -280,7 +280,7 @@ def test_a_corrupt_saved_tagger_is_one_error_line(damage: str, expected: str,
 def saved_hf_tagger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from tests.tag.test_hf_tagger import synthetic
+    from tests.tag.test_hf import synthetic
     from xlner.bench.tiny_encoders import build_tiny_encoder
     from xlner.tag.hf import HFTagger
 
