@@ -270,3 +270,26 @@ def test_lex_recipe_projects_alike_on_the_supported_and_the_full_grid(
     assert sum(len(r.entities) for r in fast) > 0
     assert [(r.entities, r.sources, r.unprojected) for r in fast] == [
         (r.entities, r.sources, r.unprojected) for r in full]
+
+
+@pytest.mark.parametrize("scores", ["align(null_weight=0)=1,ortho=0.1@0.6,lexicon=0.5@0.2",
+                                    "ortho=1@0.3", "ortho(n=3)=1@0.9,lexicon=1@0.5"])
+def test_thresholded_supports_give_the_full_grids_problems(
+        monkeypatch: pytest.MonkeyPatch, scores: str) -> None:
+    """Terms with a threshold give a smaller support (only what a pair reaching it needs);
+    the solver still gets exactly the entries of the full grid."""
+    import dataclasses
+
+    from xlner.bench.speed import synthetic_batch
+    from xlner.project.scores import FusionScorer
+
+    batch = synthetic_batch(30, min_len=10, max_len=30, entities=(1, 6), seed=4)
+    projector = MatchingProjector("ngrams:6+aligned", scores)
+    projector.scorer.prepare(batch)  # type: ignore[attr-defined]
+    fast = projector.problems(batch)
+    monkeypatch.setattr(FusionScorer, "support", lambda self, grid: None)
+    full = projector.problems(batch)
+    assert len(fast.score) > 0
+    for field in dataclasses.fields(fast):
+        a, b = getattr(fast, field.name), getattr(full, field.name)
+        assert np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b, field.name

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.project.scores.grids import random_item
+from tests.project.scores.grids import check_floor_support, random_item
 from xlner.data import Entity
 from xlner.project.base import ProjectionInput
 from xlner.project.candidates import ngram_spans
@@ -85,3 +85,30 @@ def test_lexicon_supported_grid_keeps_every_positive_pair(seed: int, prepared: b
     assert set(full_pos) <= set(sub_all)
     assert all(math.isclose(sub_all[k], v) for k, v in full_pos.items())
     assert all(v == 0 for k, v in sub_all.items() if k not in full_pos)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.05, 0.2, 0.5, 0.9]))
+def test_lexicon_floor_support_keeps_every_pair_reaching_the_floor(seed: int, floor: float
+                                                                   ) -> None:
+    from xlner.project.scores import LexiconScorer
+
+    rng = np.random.default_rng(seed)
+    batch = [random_item(rng, ["EU", "Union", "der", "Rat", "rat"]) for _ in range(6)]
+    spans = [ngram_spans(len(b.tgt_words), int(rng.integers(1, 5))) for b in batch]
+    scorer = LexiconScorer(links="links")
+    scorer.prepare(batch)
+    check_floor_support(scorer, batch, spans, floor)
+
+
+def test_lexicon_floor_support_leaves_out_weak_positions() -> None:
+    from xlner.project.scores import LexiconScorer
+
+    rng = np.random.default_rng(1)
+    batch = [random_item(rng, ["EU", "Union", "der", "Rat", "rat", "a", "b"]) for _ in range(40)]
+    spans = [ngram_spans(len(b.tgt_words), 3) for b in batch]
+    scorer = LexiconScorer(links="links")
+    scorer.prepare(batch)
+    base = PairGrid.build(batch, spans, pairs=False)
+    assert len(scorer.support(base, floor=0.3)[0]) < len(scorer.support(base)[0]) / 2
+    assert check_floor_support(scorer, batch, spans, 0.3) > 0

@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.project.scores.grids import random_item
+from tests.project.scores.grids import check_floor_support, random_item
 from xlner.project.candidates import ngram_spans
 from xlner.project.scores import OrthoScorer, PairGrid, score_matrices
 from xlner.project.scores.ortho import char_ngrams, normalize, similarity
@@ -140,3 +142,26 @@ def test_ortho_bag_store_gives_the_same_scores_when_shared_and_when_reset(
         assert np.array_equal(small.score(PairGrid.build(batch, sp)), w)
     assert 0 < len(small._word_id) <= len(vocab)
     assert any(v.any() for v in want)
+
+
+NAMES = ["Paris", "Pariss", "Parisien", "Bonn", "Bo", "de", "Delors", "Delor", "x", "la"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.3, 0.6, 0.9]), st.integers(1, 3))
+def test_ortho_floor_support_keeps_every_pair_reaching_the_floor(seed: int, floor: float,
+                                                                 n: int) -> None:
+    rng = np.random.default_rng(seed)
+    batch = [random_item(rng, NAMES) for _ in range(6)]
+    spans = [ngram_spans(len(b.tgt_words), int(rng.integers(1, 6))) for b in batch]
+    check_floor_support(OrthoScorer(n=n), batch, spans, floor)
+
+
+def test_ortho_floor_support_leaves_out_words_that_cannot_reach_it() -> None:
+    rng = np.random.default_rng(8)
+    batch = [random_item(rng, NAMES) for _ in range(40)]
+    spans = [ngram_spans(len(b.tgt_words), 4) for b in batch]
+    scorer = OrthoScorer()
+    base = PairGrid.build(batch, spans, pairs=False)
+    assert len(scorer.support(base, floor=0.6)[0]) < len(scorer.support(base)[0]) / 2
+    assert check_floor_support(scorer, batch, spans, 0.6) > 0

@@ -112,9 +112,13 @@ class AlignScorer(Component):
         base = grid.ent_sent * width
         p_aligned = (np.searchsorted(src_keys, base + grid.ent_end)
                      - np.searchsorted(src_keys, base + grid.ent_start))
-        tgt_keys = np.unique(sent * width + links[:, 1])
-        pbase = grid.ent_sent[pe] * width
-        t_aligned = np.searchsorted(tgt_keys, pbase + ce) - np.searchsorted(tgt_keys, pbase + cs)
+        # Per sentence, cumulative counts of the linked target positions: one difference a span.
+        blocks = offsets_of(grid.tgt_len + 1)
+        linked = np.zeros(int(blocks[-1]), dtype=np.int64)
+        linked[blocks[sent] + links[:, 1] + 1] = 1
+        linked = np.cumsum(linked)
+        pbase = blocks[grid.ent_sent[pe]]
+        t_aligned = linked[pbase + ce] - linked[pbase + cs]
         lam = self.null_weight
         p_eff = p_aligned + lam * (p_len - p_aligned)
         t_eff = t_aligned + lam * (t_len - t_aligned)

@@ -162,7 +162,9 @@ class Scorer(Protocol):
     A scorer may also have ``support(grid) -> (ent, pos) | None``: target positions ``pos[k]``
     supporting entity ``ent[k]`` such that a candidate containing none of its entity's support
     positions scores 0 (``None``: no such guarantee). The matching projector then scores only
-    the supported pairs.
+    the supported pairs. A scorer with ``accepts_floor = True`` takes ``floor`` (the fusion
+    term's threshold) in ``score`` (pairs certain to score below it may be left at 0) and in
+    ``support`` (only the positions a span scoring ``>= floor`` must contain).
     """
 
     name: str

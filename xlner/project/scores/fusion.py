@@ -86,7 +86,11 @@ class FusionScorer(Component):
         if any(getattr(t.scorer, "support", None) is None for t in terms):
             return None  # checked first: no support is computed in vain
         for term in terms:
-            found = term.scorer.support(grid)  # type: ignore[attr-defined]
+            # A scorer taking a floor gives only the support of pairs reaching the threshold:
+            # the others are 0 after it.
+            kwargs = {"floor": term.threshold} if term.threshold > 0 and getattr(
+                term.scorer, "accepts_floor", False) else {}
+            found = term.scorer.support(grid, **kwargs)  # type: ignore[attr-defined]
             if found is None:
                 return None
             ents.append(found[0])

@@ -66,12 +66,14 @@ class _Table:
 
     def ids(self, words: Sequence[str], vocab: dict[str, int], add: bool = True) -> IntArray:
         """Word ids (``-1`` for words the table has never seen when ``add`` is false)."""
-        keys = [w.lower() for w in words] if self.lowercase else words
+        # Each distinct word is lower-cased and looked up once; ids follow first occurrence.
+        distinct = dict.fromkeys(words)
+        keys = {w: w.lower() for w in distinct} if self.lowercase else {w: w for w in distinct}
         if add:
-            found = [vocab.setdefault(k, len(vocab)) for k in keys]
+            word_id = {w: vocab.setdefault(k, len(vocab)) for w, k in keys.items()}
         else:
-            get = vocab.get
-            found = [get(k, -1) for k in keys]
+            word_id = {w: vocab.get(k, -1) for w, k in keys.items()}
+        found = list(map(word_id.__getitem__, words))
         return np.array(found, dtype=np.int64) if found else np.zeros(0, dtype=np.int64)
 
     def sentence_ids(self, item: ProjectionInput) -> tuple[IntArray, IntArray]:
@@ -121,6 +123,7 @@ class LexiconScorer(Component):
 
     name = "lexicon"
     version = 1
+    accepts_floor = True
 
     def __init__(self, links: str | None = "union", lowercase: bool = True) -> None:
         self.links = None if links in (None, "links") else canonical_name(str(links))
@@ -133,7 +136,9 @@ class LexiconScorer(Component):
         self._table = None if batch is None else _Table(batch, self.links, self.lowercase)
         self._last = None
 
-    def score(self, grid: PairGrid) -> FloatArray:
+    def score(self, grid: PairGrid, floor: float = 0.0) -> FloatArray:
+        """Scores of the grid's pairs (``floor`` is for :meth:`support`; every pair is
+        scored)."""
         out = np.zeros(grid.n_pairs)
         if grid.n_pairs == 0:
             return out
@@ -157,19 +162,38 @@ class LexiconScorer(Component):
         self._last = (grid, table, out)
         return out
 
-    def support(self, grid: PairGrid) -> tuple[IntArray, IntArray]:
+    def support(self, grid: PairGrid, floor: float = 0.0) -> tuple[IntArray, IntArray]:
         """Target positions whose word was linked to a word of the entity somewhere in the
-        table's batch: a span without one scores 0 (both of its means are 0)."""
+        table's batch: a span without one scores 0 (both of its means are 0). With
+        ``floor > 0`` (fusion passes its threshold) only the positions where ``P(f | e)`` or
+        ``P(e | f)`` reaches ``floor`` for a word of the entity: both means are at most the
+        largest of these in the span, so a span without one scores below ``floor``."""
         table = self._table or _Table(grid.batch, self.links, self.lowercase)
         ents, poss = [], []
         for lo, _hi, cells in self._all_cells(grid, table):
-            hit = cells.c_ef > 0
+            if floor > 0:
+                p_e_given_f, p_f_given_e = self._probabilities(cells)
+                hit = np.maximum(p_e_given_f, p_f_given_e) >= floor * (1 - 1e-9)
+            else:
+                hit = cells.c_ef > 0
             ents.append(cells.word_ent[cells.cell_word[hit]] + lo)
             poss.append(cells.cell_pos[hit])
         if not ents:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
         return np.concatenate(ents), np.concatenate(poss)
+
+    @staticmethod
+    def _probabilities(cells: _Cells) -> tuple[FloatArray, FloatArray]:
+        """``P(e | f)`` and ``P(f | e)`` of every cell (0 where the words were never linked)."""
+        table, c_ef, n_cells = cells.table, cells.c_ef, cells.n_cells
+        c_e = table.e_count[np.maximum(cells.cell_e, 0)] if len(table.e_count) else \
+            np.zeros(n_cells)
+        c_f = table.f_count[np.maximum(cells.cell_f, 0)] if len(table.f_count) else \
+            np.zeros(n_cells)
+        p_e_given_f = np.divide(c_ef, c_f, out=np.zeros(n_cells), where=c_ef > 0)
+        p_f_given_e = np.divide(c_ef, c_e, out=np.zeros(n_cells), where=c_ef > 0)
+        return p_e_given_f, p_f_given_e
 
     @staticmethod
     def _groups(grid: PairGrid) -> list[tuple[int, int]]:
@@ -220,13 +244,10 @@ class LexiconScorer(Component):
     def _score_entities(self, grid: PairGrid, cells: _Cells, g_lo: int, g_hi: int,
                         p_lo: int, p_hi: int) -> FloatArray:
         """Scores of pairs ``p_lo:p_hi``, whose entities are ``g_lo:g_hi`` (their cells)."""
-        (e_len, word_ent, word_off, w_blk, n_cells, cell_word, cell_pos, cell_e, cell_f,
-         c_ef, table) = cells
+        e_len, word_ent, word_off, w_blk = cells.e_len, cells.word_ent, cells.word_off, cells.w_blk
+        n_cells, cell_word, cell_pos = cells.n_cells, cells.cell_word, cells.cell_pos
         ent_sent = grid.ent_sent[g_lo:g_hi]
-        c_e = table.e_count[np.maximum(cell_e, 0)] if len(table.e_count) else np.zeros(n_cells)
-        c_f = table.f_count[np.maximum(cell_f, 0)] if len(table.f_count) else np.zeros(n_cells)
-        p_e_given_f = np.divide(c_ef, c_f, out=np.zeros(n_cells), where=c_ef > 0)
-        p_f_given_e = np.divide(c_ef, c_e, out=np.zeros(n_cells), where=c_ef > 0)
+        p_e_given_f, p_f_given_e = self._probabilities(cells)
         # a: per entity and target position the best entity word, summed over the span.
         sizes = grid.tgt_len[ent_sent] + 1
         e_blk = offsets_of(sizes)
@@ -237,28 +258,40 @@ class LexiconScorer(Component):
         pe = grid.pair_ent[p_lo:p_hi] - g_lo
         pc = grid.pair_cand[p_lo:p_hi]
         cs, ce = grid.cand_start[pc], grid.cand_end[pc]
-        a = (cum[e_blk[pe] + ce] - cum[e_blk[pe] + cs]) / (ce - cs)
+        span = ce - cs
+        eb = e_blk[pe]
+        a = (cum[eb + ce] - cum[eb + cs]) / span
         # b: per entity word the best span word, from range-maximum tables (level k holds the
-        # maximum over [i, i + 2^k) within the word's row).
-        longest = int((ce - cs).max())
-        levels = [p_f_given_e]
+        # maximum over [i, i + 2^k) within the word's row), one word of the entities at a time.
+        longest = int(span.max())
+        rmq = np.empty((longest.bit_length(), n_cells))
+        rmq[0] = p_f_given_e
         step = 1
-        while 2 * step <= longest:
-            prev = levels[-1]
+        for k in range(1, len(rmq)):
+            prev = rmq[k - 1]
             shifted = np.zeros(n_cells)
             shifted[:-step] = prev[step:]
             same = np.zeros(n_cells, dtype=bool)
             same[:-step] = cell_word[step:] == cell_word[:-step]
-            levels.append(np.maximum(prev, np.where(same, shifted, 0.0)))
+            np.maximum(prev, np.where(same, shifted, 0.0), out=rmq[k])
             step *= 2
-        rmq = np.stack(levels)
+        flat = rmq.ravel()
+        floor_log2 = np.array([0] + [n.bit_length() - 1 for n in range(1, longest + 1)],
+                              dtype=np.int64)
+        lvl = floor_log2[span]
+        row = lvl * n_cells
+        first = row + cs
+        second = row + ce - (1 << lvl)
         plen = e_len[pe]
-        rep = np.repeat(np.arange(len(pe), dtype=np.int64), plen)
-        words = np.repeat(word_off[pe], plen) + np.arange(int(plen.sum()), dtype=np.int64) - \
-            np.repeat(offsets_of(plen)[:-1], plen)
-        span = (ce - cs)[rep]
-        lvl = np.floor(np.log2(span)).astype(np.int64)
-        base = w_blk[words]
-        top = np.maximum(rmq[lvl, base + cs[rep]], rmq[lvl, base + ce[rep] - (1 << lvl)])
-        b = np.bincount(rep, weights=top, minlength=len(pe)) / plen
+        word = word_off[pe]
+        b = np.zeros(len(pe))
+        for j in range(int(plen.max())):
+            if j:  # the pairs whose entity has a word j
+                sel = np.flatnonzero(plen > j)
+                base = w_blk[word[sel] + j]
+                b[sel] += np.maximum(flat.take(base + first[sel]), flat.take(base + second[sel]))
+            else:
+                base = w_blk[word]
+                b += np.maximum(flat.take(base + first), flat.take(base + second))
+        b /= plen
         return np.asarray(0.5 * (a + b), dtype=np.float64)

@@ -92,6 +92,7 @@ MAX_WORD_TYPES = 500_000
 
 class _Join(NamedTuple):
     tcum: npt.NDArray[Any]
+    traw: npt.NDArray[Any]
     sent_block: IntArray
     r_ent: IntArray
     r_cnt: npt.NDArray[Any]
@@ -207,8 +208,8 @@ class OrthoScorer(Component):
         tl = np.bincount(sent_block[t_sent] + t_pos + 1,
                          weights=np.bincount(t_word, weights=t_cnt, minlength=len(tgt_words)),
                          minlength=int(blocks[-1]))
-        tcum = np.cumsum(tl)
-        tcum -= np.repeat(tcum[blocks[:-1]], lengths + 1)
+        traw = np.cumsum(tl)  # non-decreasing over the whole batch: searchable
+        tcum = traw - np.repeat(traw[blocks[:-1]], lengths + 1)
         # Entity bags, one row per (entity, n-gram) with its count.
         src_words = [w for s in with_ents.tolist() for e in batch[s].entities
                      for w in batch[s].src_words[e[0]:e[1]]]
@@ -231,12 +232,50 @@ class OrthoScorer(Component):
         ev_row = np.repeat(np.arange(len(want), dtype=np.int64), n)
         ev = order[np.arange(int(n.sum()), dtype=np.int64) - np.repeat(offsets_of(n)[:-1] - lo, n)]
         ev_pos, ev_cnt = t_pos[t_word[ev]], t_cnt[ev]
-        return _Join(tcum, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt)
+        return _Join(tcum, traw, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt)
 
-    def support(self, grid: PairGrid) -> tuple[IntArray, IntArray]:
-        """Target words sharing an n-gram with each entity: a span without one scores 0."""
+    def support(self, grid: PairGrid, floor: float = 0.0) -> tuple[IntArray, IntArray]:
+        """Target words sharing an n-gram with each entity: a span without one scores 0. With
+        ``floor > 0`` (fusion passes its threshold) only the words a span scoring ``>= floor``
+        must contain (:meth:`_floor_support`)."""
         join = self._join(grid)
-        return join.r_ent[join.ev_row], join.ev_pos
+        ent, pos = join.r_ent[join.ev_row], join.ev_pos
+        if floor <= 0 or not len(ent):
+            return ent, pos
+        return self._floor_support(grid, join, ent, pos, floor)
+
+    @staticmethod
+    def _floor_support(grid: PairGrid, join: _Join, ent: IntArray, pos: IntArray,
+                       floor: float) -> tuple[IntArray, IntArray]:
+        """Support positions for spans scoring ``>= floor``.
+
+        With ``P`` the entity's n-gram count, ``S`` the span's and ``o_w = Σ_g min(p_g, w_g)``
+        per span word (their sum bounds the shared count, as in :meth:`score`), a span scoring
+        ``>= θ`` has ``θ·S <= (2 - θ)·P`` and ``Σ_w x_w >= θ·P`` for ``x_w = 2·o_w - θ·|w|``.
+        So it contains a word with ``x_w > 0``, and every one of its words lies within that
+        word's *window* (the positions reachable by a run of at most ``(2 - θ)·P / θ``
+        n-grams); the positive ``x`` in the window sum to ``>= θ·P``. Positions failing this
+        are left out; the margins (``1e-9``) keep rounding on the safe side."""
+        width = int(grid.tgt_len.max()) + 2
+        keys, inv = np.unique(ent * width + pos, return_inverse=True)
+        shared = np.bincount(inv, weights=np.minimum(join.ev_cnt, join.r_cnt[join.ev_row]),
+                             minlength=len(keys))
+        ue, up = keys // width, keys % width  # sorted by entity, then position
+        sent = grid.ent_sent[ue]
+        tb = join.sent_block[sent]
+        word = join.traw[tb + up + 1] - join.traw[tb + up]
+        p_len = join.p_len[ue]
+        cap = p_len * ((2.0 - floor) / floor) * (1 + 1e-9)
+        x = 2.0 * shared - floor * word
+        gain = np.concatenate([[0.0], np.cumsum(np.maximum(x, 0.0))])
+        first = np.maximum(np.searchsorted(join.traw, join.traw[tb + up + 1] - cap, "left"),
+                           tb) - tb
+        last = np.minimum(np.searchsorted(join.traw, join.traw[tb + up] + cap, "right") - 2,
+                          tb + grid.tgt_len[sent] - 1) - tb
+        lo = np.searchsorted(keys, ue * width + first, "left")
+        hi = np.searchsorted(keys, ue * width + last, "right")
+        keep = (x > 0) & (word <= cap) & (gain[hi] - gain[lo] >= floor * p_len * (1 - 1e-9))
+        return ue[keep], up[keep]
 
     def score(self, grid: PairGrid, floor: float = 0.0) -> FloatArray:
         """Scores of the grid's pairs; with ``floor > 0`` pairs whose upper bound is below
@@ -244,7 +283,7 @@ class OrthoScorer(Component):
         out = np.zeros(grid.n_pairs)
         if grid.n_pairs == 0:
             return out
-        tcum, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt = self._join(grid)
+        tcum, _, sent_block, r_ent, r_cnt, r_off, p_len, ev_row, ev_pos, ev_cnt = self._join(grid)
         # Upper bound of the shared n-gram count of each span: Σ over its words of
         # Σ_g min(p_g, w_g) (>= Σ_g min(p_g, t_g)); 0 means nothing shared.
         sizes = grid.tgt_len[grid.ent_sent] + 1
