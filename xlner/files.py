@@ -209,6 +209,27 @@ def text_digest(parts: Iterator[str] | list[str]) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def private_folder(parent: str | Path, prefix: str) -> Path:
+    """A new folder ``<parent>/<prefix><pid>-<random>`` for one process's temporary work,
+    after removing the folders of that prefix left by processes that no longer run (a run
+    killed with SIGKILL cannot clean up after itself; the next one does)."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    for path in parent.glob(f"{prefix}*"):
+        pid = path.name[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
 def write_json(path: str | Path, data: Any) -> None:
     """``data`` as indented UTF-8 JSON with a final newline, written atomically."""
     with atomic_write(path) as handle:

@@ -47,7 +47,7 @@ from xlner.cache import cache_dir
 from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
-from xlner.files import file_digest
+from xlner.files import file_digest, private_folder
 from xlner.progress import stage
 from xlner.registry import aligners
 
@@ -97,9 +97,7 @@ def seed_shim() -> Path | None:
     compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_dead_builds(target.parent)
-    build = Path(tempfile.mkdtemp(prefix=f"{BUILD_PREFIX}{os.getpid()}-", dir=target.parent))
+    build = private_folder(target.parent, BUILD_PREFIX)
     try:
         built = build / target.name
         proc = subprocess.Popen([compiler, "-O2", "-shared", "-fPIC", "-o", str(built),
@@ -155,20 +153,6 @@ def _group_running(pgid: int) -> bool:
         if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
             return True
     return False
-
-
-def _remove_dead_builds(folder: Path) -> None:
-    """Remove the build folders left by killed processes (their pid no longer runs)."""
-    for path in folder.glob(f"{BUILD_PREFIX}*"):
-        pid = path.name[len(BUILD_PREFIX):].split("-", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(path, ignore_errors=True)
-        except PermissionError:
-            continue
 
 
 GLUED = re.compile(r"^[^\W\d_A-Z]{1,6}[-'’]?(?=[A-Z])")
