@@ -230,6 +230,19 @@ def private_folder(parent: str | Path, prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
 
 
+@contextlib.contextmanager
+def scratch_folder(prefix: str, parent: str | Path | None = None) -> Iterator[Path]:
+    """A :func:`private_folder` (in the temporary folder unless ``parent``), removed on exit;
+    what a killed process leaves is removed by the next one."""
+    import shutil
+
+    folder = private_folder(tempfile.gettempdir() if parent is None else parent, prefix)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def write_json(path: str | Path, data: Any) -> None:
     """``data`` as indented UTF-8 JSON with a final newline, written atomically."""
     with atomic_write(path) as handle:

@@ -32,7 +32,6 @@ import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -47,7 +46,7 @@ from xlner.cache import cache_dir
 from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
-from xlner.files import file_digest, private_folder
+from xlner.files import file_digest, private_folder, scratch_folder
 from xlner.progress import stage
 from xlner.registry import aligners
 
@@ -449,7 +448,7 @@ class EflomalAligner(AlignerBase):
         # with learnt priors, one extra word on each side that never occurs holds the prior
         # mass of the words absent from the batch (eflomal's denominators stay the whole run's)
         spare = 1 if learnt is not None else 0
-        with tempfile.TemporaryDirectory(prefix="xlner-eflomal-") as tmp:
+        with scratch_folder("xlner-eflomal-") as tmp:  # a killed run's: swept by the next
             s_path, t_path = Path(tmp, "src"), Path(tmp, "tgt")
             with open(s_path, "w") as h:
                 _write_text(h, src_ids, len(sv.index) + spare)

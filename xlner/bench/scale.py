@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -29,7 +27,7 @@ from xlner.bench.table import format_rows
 from xlner.corpora.conll import iter_conll
 from xlner.data import Sentence
 from xlner.errors import ConfigError
-from xlner.files import file_digest, private_folder, write_json
+from xlner.files import file_digest, scratch_folder, write_json
 from xlner.pipelines.config import project_config
 from xlner.pipelines.shards import ENGINES, project_sharded
 from xlner.signature import make_signature
@@ -198,8 +196,7 @@ def _measure(files: Sequence[tuple[Path, Path]], n: int, engine: str, workers: i
              aligner_params: dict[str, Any] | None, work_dir: str | Path | None
              ) -> dict[str, Any]:
     """One row: ``n`` pairs aligned and projected by ``engine`` with ``workers``."""
-    tmp = private_folder(work_dir or tempfile.gettempdir(), "xlner-scale-")
-    try:
+    with scratch_folder("xlner-scale-", work_dir) as tmp:
         config = project_config(source="memory", target="memory", out=tmp / "out.conll",
                                 method=method, aligner_params={"seed": seed,
                                                                **(aligner_params or {})},
@@ -226,8 +223,6 @@ def _measure(files: Sequence[tuple[Path, Path]], n: int, engine: str, workers: i
             "shards": len(res.shards), "distinct_pairs": distinct,
             "repeated": n > distinct, "output_digest": file_digest(tmp / "out.conll"),
             "load_average": list(os.getloadavg())}
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _signature(sizes: Sequence[int], engines: Sequence[tuple[str, int]], langs: list[str],
