@@ -1,13 +1,14 @@
-"""File helpers: JSON written atomically, model directory digests."""
+"""File helpers: JSON written atomically, model directory digests, private work folders."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from xlner.files import file_digest, model_digest, write_json
+from xlner.files import file_digest, model_digest, private_folder, write_json
 
 
 def test_write_json_is_indented_utf8_and_leaves_the_old_file_on_error(tmp_path: Path) -> None:
@@ -29,3 +30,20 @@ def test_model_digest_covers_the_files_but_not_the_signature(tmp_path: Path) -> 
     assert digest == {"weights.bin": file_digest(tmp_path / "weights.bin")}
     (tmp_path / "weights.bin").write_bytes(b"\x00\x02")
     assert model_digest(tmp_path) != digest
+
+
+def test_private_folder_sweeps_only_the_folders_of_dead_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / f".w-{dead.pid}-abc").mkdir()  # left by a killed process
+    (tmp_path / f".w-{os.getppid()}-def").mkdir()  # a live process's
+    (tmp_path / ".w-notapid").mkdir()
+    (tmp_path / f".other-{dead.pid}-x").mkdir()  # another prefix
+    mine = private_folder(tmp_path, ".w-")
+    assert mine.name.startswith(f".w-{os.getpid()}-") and mine.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [mine.name, f".w-{os.getppid()}-def", ".w-notapid", f".other-{dead.pid}-x"])
+    assert private_folder(tmp_path, ".w-") != mine and mine.is_dir()  # its own live pid kept

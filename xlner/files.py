@@ -209,6 +209,40 @@ def text_digest(parts: Iterator[str] | list[str]) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def private_folder(parent: str | Path, prefix: str) -> Path:
+    """A new folder ``<parent>/<prefix><pid>-<random>`` for one process's temporary work,
+    after removing the folders of that prefix left by processes that no longer run (a run
+    killed with SIGKILL cannot clean up after itself; the next one does)."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    for path in parent.glob(f"{prefix}*"):
+        pid = path.name[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str, parent: str | Path | None = None) -> Iterator[Path]:
+    """A :func:`private_folder` (in the temporary folder unless ``parent``), removed on exit;
+    what a killed process leaves is removed by the next one."""
+    import shutil
+
+    folder = private_folder(tempfile.gettempdir() if parent is None else parent, prefix)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def write_json(path: str | Path, data: Any) -> None:
     """``data`` as indented UTF-8 JSON with a final newline, written atomically."""
     with atomic_write(path) as handle:

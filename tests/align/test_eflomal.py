@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -221,3 +225,63 @@ def test_max_bitext_reads_the_kept_pairs_only_and_aligns_as_before(tmp_path: Pat
     assert len(files.bitext or ()) == 40
     with pytest.raises(InputError, match=r"t\.en:61: byte"):
         EflomalAligner(bitext=f"{d}:en-de", tokenizer="whitespace").align(src[:2], tgt[:2])
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir() or shutil.which("cc") is None,
+                    reason="needs /proc and a C compiler")
+def test_a_shim_compile_killed_leaves_nothing_behind(tmp_path: Path) -> None:
+    """``xlner align`` (seeded eflomal) interrupted or killed while the seeding shim compiles:
+    no file under the shim's final name, none of the compiler's temporary files in the
+    user's ``TMPDIR``, no compiler left running; the next run builds the shim and sweeps
+    what a killed build left."""
+    from tests.cli.test_interrupt import environment, xlner
+
+    mark = tmp_path / "cc-started"
+    wrapper = tmp_path / "slow-cc"  # a compiler that writes a temporary file, then waits
+    wrapper.write_text('#!/bin/sh\nmktemp "${TMPDIR:-/tmp}/cc-own.XXXXXX" >/dev/null\n'
+                       f'echo $$ > {mark}.tmp && mv {mark}.tmp {mark}\nsleep 60\n'
+                       f'exec {shutil.which("cc")} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    (tmp_path / "a.txt").write_text("the house\na red house\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("das haus\nein rotes haus\n", encoding="utf-8")
+    env = environment(tmp_path / "user-tmp")
+    lib = Path(env["XLNER_CACHE_DIR"]) / "lib"
+    args = ["align", "--src", str(tmp_path / "a.txt"), "--tgt", str(tmp_path / "b.txt"),
+            "--out", str(tmp_path / "l.txt")]
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        mark.unlink(missing_ok=True)
+        proc = xlner(args, dict(env, CC=str(wrapper)))
+        deadline = time.monotonic() + 60
+        while not mark.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, sig
+            time.sleep(0.01)
+        cc = int(mark.read_text())
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        assert b"Traceback" not in err, err.decode()
+        assert list((tmp_path / "user-tmp").iterdir()) == [], sig
+        assert not (tmp_path / "l.txt").exists()
+        assert not list(lib.glob("*.so")), sig
+        if sig == signal.SIGKILL:  # nobody left to stop the compiler: it runs on, in its folder
+            assert [p.name.split("-")[2] for p in lib.iterdir()] == [str(proc.pid)]
+            assert _running(cc)
+            os.killpg(cc, signal.SIGKILL)
+        else:
+            assert proc.returncode == 130, err.decode()
+            assert not _running(cc), sig
+            assert list(lib.iterdir()) == [], sig
+    rerun = xlner(args, env)
+    _, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err.decode()
+    assert [p.suffix for p in lib.iterdir()] == [".so"]  # the killed build's folder swept
+    assert list((tmp_path / "user-tmp").iterdir()) == []
+    assert (tmp_path / "l.txt").read_text(encoding="utf-8").count("\n") == 2

@@ -42,3 +42,28 @@ def test_engine_spec_and_rss() -> None:
         block = bytearray(64 * 2**20)  # the sampler sees this process grow
         block[::4096] = b"x" * len(block[::4096])
     assert rss.peak > 64 * 2**20
+
+
+def test_progress_keeps_the_rows_of_an_interrupted_run(tmp_path: Path) -> None:
+    from xlner.bench.scale import bench_scale
+
+    data = write_data_dir(tmp_path / "data", "swa", n=40, seed=3)
+    progress = tmp_path / "s.json.partial"
+    kw = {"data_dir": data, "shard_size": 20, "aligner_params": {"rel_iterations": 0.05},
+          "work_dir": tmp_path, "progress": progress}
+    first = bench_scale([30], [("local", 1)], **kw)["results"]
+    assert json.loads(progress.read_text())["results"] == first
+    stored = json.loads(progress.read_text())
+    stored["results"][0]["seconds"] = 1234.0  # as if measured by the interrupted run
+    progress.write_text(json.dumps(stored))
+    rows = bench_scale([30, 50], [("local", 1)], **kw)["results"]  # a row more: same settings?
+    assert [r["seconds"] == 1234.0 for r in rows] == [False, False]  # sizes differ: not kept
+    stored["settings"] = json.loads(progress.read_text())["settings"]
+    progress.write_text(json.dumps(stored))
+    rows = bench_scale([30, 50], [("local", 1)], **kw)["results"]
+    assert rows[0]["seconds"] == 1234.0 and rows[0]["resumed"] and "resumed" not in rows[1]
+    assert rows[0]["output_digest"] == first[0]["output_digest"]
+    again = bench_scale([30, 50], [("local", 1)], **kw, resume=False)["results"]
+    assert again[0]["seconds"] != 1234.0 and "resumed" not in again[0]
+    assert [r["output_digest"] for r in again] == [r["output_digest"] for r in rows]
+    assert not list(tmp_path.glob("xlner-scale-*"))  # scratch folders removed

@@ -74,8 +74,11 @@ def test_interrupted_alignment_kills_eflomal_and_cleans_up(
         sig: signal.Signals, parallel_files: tuple[Path, Path], tmp_path: Path) -> None:
     src, tgt = parallel_files
     tmp = tmp_path / f"tmp-{sig.name}"
+    # iterations enough for seconds of eflomal (killed once seen; 12,000 took 0.2 s, too short
+    # a window to catch under load); the shim's compiler runs outside TMPDIR, so the wait below
+    # sees eflomal itself
     proc = xlner(["align", "--src", str(src), "--tgt", str(tgt), "--aligner",
-                  "eflomal(iterations=[2000,2000,8000])", "--out", str(tmp_path / "l.txt")],
+                  "eflomal(iterations=[50000,50000,400000])", "--out", str(tmp_path / "l.txt")],
                  environment(tmp))
     deadline = time.monotonic() + 60
     while not eflomal_processes(str(tmp)):

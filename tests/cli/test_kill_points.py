@@ -1,4 +1,5 @@
-"""``translate``, ``translate-train`` and ``bench parallel`` killed (SIGKILL, SIGINT, SIGTERM)
+"""``translate``, ``translate-train``, ``bench parallel``, ``bench masakhaner-nllb`` and
+``bench scale`` killed (SIGKILL, SIGINT, SIGTERM)
 at 10 random points each: no final name ever holds a partial file, and the rerun resumes,
 recomputes only what was unfinished and writes byte-identical outputs."""
 
@@ -22,23 +23,76 @@ POINTS = 10
 SIGNALS = (signal.SIGKILL, signal.SIGINT, signal.SIGTERM)
 
 
+TIMED = ("created", "seconds", "load_average", "peak_rss_mb", "sentences_per_second",
+         "resumed", "reused", "computed")
+"""Keys of JSON outputs that hold timings or say how a result was made (not what it is: a
+resumed run reuses stages, an uninterrupted one computes them): ``*_seconds``,
+``*_per_second``, ``*_per_task_second`` and these."""
+
+
+def untimed(data: bytes, root: Path) -> object:
+    """A JSON output without its :data:`TIMED` keys, the run's cache folder ``root`` (which
+    differs between the reference run and the others) written as ``<cache>``."""
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in TIMED
+                    and not k.endswith(("_seconds", "_per_second", "_per_task_second"))}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        if isinstance(value, str):
+            return value.replace(str(root), "<cache>")
+        return value
+
+    return strip(json.loads(data))
+
+
+def visible_files(folder: Path) -> dict[str, Path]:
+    """Files under ``folder`` by relative path, temporary (dot-named) ones left out."""
+    return {str(p.relative_to(folder)): p for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith(".")
+                                       for part in p.relative_to(folder).parts)}
+
+
 def kill_at_random_points(args: Sequence[str], out: Path, files: Sequence[str],
                           env: dict[str, str], seed: int,
                           before_rerun: Callable[[Path], object] | None = None,
-                          out_flag: str = "--out") -> tuple[dict[str, bytes], str, object]:
+                          out_flag: str = "--out", trees: Sequence[str] = (),
+                          timed: bool = False) -> tuple[dict[str, bytes], str, object]:
     """Run ``args + --out`` once uninterrupted (its own cache), then ``POINTS`` times killed
     at a random moment (``out`` shared); after each kill every file of ``files`` (relative to
-    the output) is either absent or complete. Returns the reference bytes, the rerun's stderr
-    and what ``before_rerun(out)`` said about the unfinished state."""
+    the output) and every file of the folders ``trees`` (relative to the cache folder: work
+    folders) is either absent or complete. Returns the reference bytes, the rerun's stderr
+    and what ``before_rerun(out)`` said about the unfinished state. ``timed``: JSON files
+    are compared :func:`untimed`, all others byte for byte."""
     ref = out.parent / "reference" / out.name
+    ref_cache, cache = out.parent / "c0", Path(env["XLNER_CACHE_DIR"])
     t0 = time.monotonic()
-    first = xlner([*args, out_flag, str(ref)], dict(env, XLNER_CACHE_DIR=str(out.parent / "c0")))
+    first = xlner([*args, out_flag, str(ref)], dict(env, XLNER_CACHE_DIR=str(ref_cache)))
     _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err.decode()
     duration = time.monotonic() - t0
     base = ref if ref.is_dir() else ref.parent
     expected = {name: (base / name).read_bytes() for name in files}
     target = out if ref.is_dir() else out.parent
+    in_trees = {f"{tree}/{name}": path for tree in trees
+                for name, path in visible_files(ref_cache / tree).items()}
+    assert not trees or in_trees
+
+    def same(name: str, data: bytes, path: Path, root: Path) -> bool:
+        if timed and name.endswith(".json"):
+            return untimed(path.read_bytes(), root) == untimed(data, ref_cache)
+        return path.read_bytes() == data
+
+    def check(final: bool, point: object) -> None:
+        for name, data in expected.items():
+            if final or (target / name).exists():
+                assert same(name, data, target / name, cache), (point, name)
+        for name, path in in_trees.items():
+            if final or (cache / name).exists():
+                assert same(name, path.read_bytes(), cache / name, cache), (point, name)
+        for tree in trees:  # nothing under a final name that the reference lacks
+            assert {f"{tree}/{n}" for n in visible_files(cache / tree)} <= set(in_trees), point
+
     rng = random.Random(seed)
     for point in range(POINTS):
         proc = xlner([*args, out_flag, str(out)], env)
@@ -46,15 +100,14 @@ def kill_at_random_points(args: Sequence[str], out: Path, files: Sequence[str],
         proc.send_signal(SIGNALS[point % len(SIGNALS)])
         _, err = proc.communicate(timeout=300)
         assert b"Traceback" not in err, err.decode()
-        for name, data in expected.items():
-            if (target / name).exists():
-                assert (target / name).read_bytes() == data, (point, name)
+        check(False, point)
     state = before_rerun(out) if before_rerun is not None else None
     rerun = xlner([*args, out_flag, str(out)], env)
     _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err.decode()
-    for name, data in expected.items():
-        assert (target / name).read_bytes() == data, name
+    check(True, "rerun")
+    for tree in trees:
+        assert {f"{tree}/{n}" for n in visible_files(cache / tree)} == set(in_trees)
     return expected, err.decode(), state
 
 
@@ -140,3 +193,70 @@ def test_bench_parallel_killed_at_random_points(tmp_path: Path) -> None:
     # a finished alignment stage is read back, not recomputed (its files untouched)
     for path in stages:
         assert path.stat().st_mtime_ns == done[path], path
+
+
+@pytest.mark.slow
+def test_bench_masakhaner_killed_at_random_points(tmp_path: Path) -> None:
+    """Every stage file of the work folder and the JSON: absent or complete after each kill,
+    identical to the uninterrupted run's after the rerun (JSON without timings), and every
+    stage finished before the rerun read back, not rewritten."""
+    data = write_data_dir(tmp_path / "data", "zul", n=160, seed=1)
+    args = ["bench", "masakhaner-nllb", "--data-dir", str(data), "--langs", "zul", "--tagger",
+            "crf(algorithm=ap,max_iterations=5)", "--seeds", "1,2", "--no-download",
+            "--setup", "no-failed"]
+    env = environment(tmp_path / "t")
+    work = Path(env["XLNER_CACHE_DIR"]) / "bench" / "masakhaner-nllb"
+
+    def finished(_: Path) -> dict[Path, int]:  # the stages (not the summary every run writes)
+        return {p: p.stat().st_mtime_ns for p in visible_files(work).values()
+                if not p.name.startswith("summary.")}
+
+    out = tmp_path / "run" / "m.json"
+    _, _, done = kill_at_random_points(args, out, ["m.json"], env, seed=5,
+                                       before_rerun=finished, out_flag="--json",
+                                       trees=["bench/masakhaner-nllb"], timed=True)
+    assert isinstance(done, dict)
+    for path, mtime in done.items():  # recomputes only what was unfinished
+        assert path.stat().st_mtime_ns == mtime, path
+
+
+@pytest.mark.slow
+def test_bench_scale_killed_at_random_points(tmp_path: Path) -> None:
+    """The JSON appears only complete; the rows measured before a kill are kept (the progress
+    file beside the JSON) and only the others measured again; every row's projected output
+    (its digest) is the uninterrupted run's; no scratch folder of a killed run survives."""
+    data = write_data_dir(tmp_path / "data", "swa", n=60, seed=3)
+    args = ["bench", "scale", "--data-dir", str(data), "--sizes", "150,300", "--engines",
+            "local:1,local:2", "--shard-size", "100", "--aligner-param", "rel_iterations=0.5"]
+    env = environment(tmp_path / "t")
+
+    def kept_rows(out: Path) -> int:
+        partial = out.with_name(out.name + ".partial")  # a finished run removed it
+        if not partial.exists():
+            return 0
+        return len(json.loads(partial.read_text(encoding="utf-8"))["results"])
+
+    out = tmp_path / "run" / "s.json"
+    _, _, kept = kill_at_random_points(args, out, ["s.json"], env, seed=6,
+                                       before_rerun=kept_rows, out_flag="--json", timed=True)
+    rows = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert len(rows) == 4 and len({r["output_digest"] for r in rows}) == 2
+    assert [r.get("resumed", False) for r in rows] == [k < kept for k in range(4)]
+    assert not out.with_name("s.json.partial").exists()
+    assert not list((tmp_path / "t").glob("xlner-scale-*"))
+    # the pool workers of the killed runs died with their driver
+    assert running_with(str(data)) == []
+
+
+def running_with(marker: str) -> list[int]:
+    """Pids of the processes whose command line holds ``marker`` (zombies aside)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmd = (entry / "cmdline").read_bytes().decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if marker in cmd and state != "Z":
+            pids.append(int(entry.name))
+    return pids

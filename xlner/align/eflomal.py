@@ -24,13 +24,15 @@ segmentation as the sentences being aligned.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import re
 import shutil
+import signal
 import subprocess
-import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -44,7 +46,7 @@ from xlner.cache import cache_dir
 from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
-from xlner.files import file_digest
+from xlner.files import file_digest, private_folder, scratch_folder
 from xlner.progress import stage
 from xlner.registry import aligners
 
@@ -77,7 +79,13 @@ def eflomal_binary() -> Path:
 
 
 def seed_shim() -> Path | None:
-    """Path of the compiled seeding shim, building it on first use; ``None`` if no compiler."""
+    """Path of the compiled seeding shim, building it on first use; ``None`` if no compiler.
+
+    The compiler runs in a private folder beside the shim (its own temporary files included:
+    ``TMPDIR`` points there) in a process group of its own, and the result is renamed into
+    place: an interrupted build kills the whole compiler group and removes the folder, a
+    killed one leaves only that folder, which the next build removes. The final name never
+    holds a partial file, and nothing is written to the user's folders."""
     source = Path(__file__).with_name("eflomal_seed.c")
     import hashlib
 
@@ -88,15 +96,62 @@ def seed_shim() -> Path | None:
     compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}")
-    result = subprocess.run([compiler, "-O2", "-shared", "-fPIC", "-o", str(tmp), str(source),
-                             "-ldl"], capture_output=True, text=True)
-    if result.returncode != 0:
-        log.warning("could not compile the eflomal seeding shim: %s", result.stderr.strip())
-        return None
-    os.replace(tmp, target)
+    build = private_folder(target.parent, BUILD_PREFIX)
+    try:
+        built = build / target.name
+        proc = subprocess.Popen([compiler, "-O2", "-shared", "-fPIC", "-o", str(built),
+                                 str(source), "-ldl"], env=dict(os.environ, TMPDIR=str(build)),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate()
+        except BaseException:  # interrupted: stop the compiler and everything it started
+            _kill_group(proc)
+            raise
+        if proc.returncode != 0:
+            log.warning("could not compile the eflomal seeding shim: %s",
+                        err.decode(errors="replace").strip())
+            return None
+        os.replace(built, target)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
     return target
+
+
+BUILD_PREFIX = ".build-eflomal_seed-"
+"""Private build folders of :func:`seed_shim`: ``.build-eflomal_seed-<pid>-<random>``."""
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill ``proc``'s process group (the compiler driver and its passes) and wait until no
+    member is left, so that nothing writes into the build folder after it is removed."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while _group_running(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _group_running(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (zombies, which write nothing, aside)."""
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
 
 
 GLUED = re.compile(r"^[^\W\d_A-Z]{1,6}[-'’]?(?=[A-Z])")
@@ -393,7 +448,7 @@ class EflomalAligner(AlignerBase):
         # with learnt priors, one extra word on each side that never occurs holds the prior
         # mass of the words absent from the batch (eflomal's denominators stay the whole run's)
         spare = 1 if learnt is not None else 0
-        with tempfile.TemporaryDirectory(prefix="xlner-eflomal-") as tmp:
+        with scratch_folder("xlner-eflomal-") as tmp:  # a killed run's: swept by the next
             s_path, t_path = Path(tmp, "src"), Path(tmp, "tgt")
             with open(s_path, "w") as h:
                 _write_text(h, src_ids, len(sv.index) + spare)

@@ -11,12 +11,12 @@ Ray's processes), sampled every 0.1 s.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import tee
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,12 @@ from xlner.bench.table import format_rows
 from xlner.corpora.conll import iter_conll
 from xlner.data import Sentence
 from xlner.errors import ConfigError
+from xlner.files import file_digest, scratch_folder, write_json
 from xlner.pipelines.config import project_config
 from xlner.pipelines.shards import ENGINES, project_sharded
 from xlner.signature import make_signature
+
+log = logging.getLogger(__name__)
 
 
 def parse_engines(text: str) -> list[tuple[str, int]]:
@@ -138,55 +141,88 @@ def bench_scale(sizes: Sequence[int], engines: Sequence[tuple[str, int]], *,
                 data_dir: str | Path | None = None, langs: Sequence[str] | None = None,
                 method: str = "heuristic", shard_size: int = 10000, seed: int = 0,
                 aligner_params: dict[str, Any] | None = None,
-                work_dir: str | Path | None = None,
-                on_row: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+                work_dir: str | Path | None = None, progress: str | Path | None = None,
+                resume: bool = True) -> dict[str, Any]:
     """Time align + project for each size and engine (fresh shards each time). The pairs are
     streamed from the files into the sharded run, so no process holds the whole corpus.
-    ``on_row`` gets the result so far (signature and rows) after each row: long runs keep
-    what they measured."""
+    Each row names the digest of the projected CoNLL (the same for every engine).
+
+    ``progress`` is a JSON file that holds the rows measured so far (rewritten atomically
+    after each row): a long run that is interrupted keeps what it measured, and a rerun with
+    the same settings keeps those rows and measures only the missing ones (each row says
+    ``resumed``; ``resume=False`` measures all again). The caller removes it once the
+    result is written."""
     files, langs = pair_files(data_dir, langs)
     distinct = sum(1 for _ in stream_pairs(files))
+    signature = _signature(sizes, engines, langs, distinct, method, shard_size, seed,
+                           aligner_params)
+    settings = {k: signature[k] for k in ("xlner", "command", "inputs", "components", "params")}
+    earlier = _measured(progress, settings) if progress is not None and resume else {}
+    if earlier:
+        log.warning("bench scale: keeping %d row(s) measured earlier with the same settings "
+                    "(%s); --no-resume measures them again", len(earlier), progress)
     results = []
     for n in sizes:
         for engine, workers in engines:
-            tmp = Path(tempfile.mkdtemp(prefix="xlner-scale-", dir=work_dir))
-            try:
-                config = project_config(source="memory", target="memory",
-                                        out=tmp / "out.conll", method=method,
-                                        aligner_params={"seed": seed,
-                                                        **(aligner_params or {})},
-                                        resume=False)
-                source, target = tee(repeated_pairs(files, n))
-                t0 = time.perf_counter()
-                with PeakRSS() as rss:
-                    res = project_sharded(config, shard_size=shard_size, engine=engine,
-                                          workers=workers, source=(s for s, _ in source),
-                                          target=(t for _, t in target))
-                seconds = time.perf_counter() - t0
-                if res.failed:
-                    raise ConfigError(f"{len(res.failed)} shards failed: {res.failed[0].error}")
-                align = sum(s.align_seconds for s in res.shards)
-                project = sum(s.project_seconds for s in res.shards)
-                results.append({
-                    "n": n, "engine": engine, "workers": workers,
-                    "seconds": round(seconds, 2), "peak_rss_mb": round(rss.peak / 2**20, 1),
-                    "sentences_per_second": round(n / seconds, 1),
-                    "steps": {"align": {"task_seconds": round(align, 2),
-                                        "sentences_per_task_second": round(n / align, 1)},
-                              "project": {"task_seconds": round(project, 2),
-                                          "sentences_per_task_second":
-                                          round(n / project, 1)}},
-                    "shards": len(res.shards), "distinct_pairs": distinct,
-                    "repeated": n > distinct, "load_average": list(os.getloadavg())})
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-            if on_row is not None:
-                on_row({"signature": _signature(sizes, engines, langs, distinct, method,
-                                                shard_size, seed, aligner_params),
-                        "results": list(results)})
-    signature = _signature(sizes, engines, langs, distinct, method, shard_size, seed,
-                           aligner_params)
+            row = earlier.get((n, engine, workers))
+            if row is None:
+                row = _measure(files, n, engine, workers, distinct, method=method,
+                               shard_size=shard_size, seed=seed,
+                               aligner_params=aligner_params, work_dir=work_dir)
+            results.append(row)
+            if progress is not None:
+                write_json(progress, {"settings": settings, "results": results})
     return {"signature": signature, "results": results}
+
+
+def _measured(progress: str | Path, settings: dict[str, Any]
+              ) -> dict[tuple[int, str, int], dict[str, Any]]:
+    """The rows of an earlier run's progress file with the same settings (else none)."""
+    try:
+        data = json.loads(Path(progress).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("bench scale: ignoring the unreadable progress file %s (%s)", progress, exc)
+        return {}
+    if not isinstance(data, dict) or data.get("settings") != settings:
+        return {}
+    return {(r["n"], r["engine"], r["workers"]): dict(r, resumed=True)
+            for r in data.get("results", [])}
+
+
+def _measure(files: Sequence[tuple[Path, Path]], n: int, engine: str, workers: int,
+             distinct: int, *, method: str, shard_size: int, seed: int,
+             aligner_params: dict[str, Any] | None, work_dir: str | Path | None
+             ) -> dict[str, Any]:
+    """One row: ``n`` pairs aligned and projected by ``engine`` with ``workers``."""
+    with scratch_folder("xlner-scale-", work_dir) as tmp:
+        config = project_config(source="memory", target="memory", out=tmp / "out.conll",
+                                method=method, aligner_params={"seed": seed,
+                                                               **(aligner_params or {})},
+                                resume=False)
+        source, target = tee(repeated_pairs(files, n))
+        t0 = time.perf_counter()
+        with PeakRSS() as rss:
+            res = project_sharded(config, shard_size=shard_size, engine=engine,
+                                  workers=workers, source=(s for s, _ in source),
+                                  target=(t for _, t in target))
+        seconds = time.perf_counter() - t0
+        if res.failed:
+            raise ConfigError(f"{len(res.failed)} shards failed: {res.failed[0].error}")
+        align = sum(s.align_seconds for s in res.shards)
+        project = sum(s.project_seconds for s in res.shards)
+        return {
+            "n": n, "engine": engine, "workers": workers,
+            "seconds": round(seconds, 2), "peak_rss_mb": round(rss.peak / 2**20, 1),
+            "sentences_per_second": round(n / seconds, 1),
+            "steps": {"align": {"task_seconds": round(align, 2),
+                                "sentences_per_task_second": round(n / align, 1)},
+                      "project": {"task_seconds": round(project, 2),
+                                  "sentences_per_task_second": round(n / project, 1)}},
+            "shards": len(res.shards), "distinct_pairs": distinct,
+            "repeated": n > distinct, "output_digest": file_digest(tmp / "out.conll"),
+            "load_average": list(os.getloadavg())}
 
 
 def _signature(sizes: Sequence[int], engines: Sequence[tuple[str, int]], langs: list[str],

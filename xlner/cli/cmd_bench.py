@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from xlner.bench.parallel import bench_parallel, format_table
@@ -126,6 +127,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     sc.add_argument("--method", default="heuristic", help="projection method (default heuristic)")
     sc.add_argument("--langs", default=None, help="nllb-conll2003 languages (default all)")
     sc.add_argument("--seed", type=int, default=0, help="eflomal seed (default 0)")
+    sc.add_argument("--no-resume", action="store_true",
+                    help="measure every row again, even those an interrupted run with the same "
+                    "settings kept in JSON.partial (with --json)")
     common.add_param_option(sc, "aligner", EFLOMAL_PARAM)
     _json_option(sc)
     common.add_data_options(sc)
@@ -293,12 +297,17 @@ def run_scale(args: argparse.Namespace) -> int:
         sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     except ValueError:
         raise ConfigError(f"--sizes {args.sizes!r}: expected integers, e.g. 10000,100000") from None
+    # rows measured so far, kept beside the JSON until it is written (an interrupted run resumes)
+    progress = Path(f"{args.json}.partial") if args.json else None
     out = bench_scale(sizes, parse_engines(args.engines), data_dir=args.data_dir,
                       langs=args.langs.split(",") if args.langs else None, method=args.method,
                       shard_size=args.shard_size, seed=args.seed,
                       aligner_params=common.merge_params(args.aligner_param),
-                      on_row=(lambda part: write_json(args.json, part)) if args.json else None)
-    return _finish(args, format_scale_table(out["results"]), out)
+                      progress=progress, resume=not args.no_resume)
+    _finish(args, format_scale_table(out["results"]), out)
+    if progress is not None:  # the rows are in the JSON now
+        progress.unlink(missing_ok=True)
+    return 0
 
 
 def run_speed(args: argparse.Namespace) -> int:

@@ -21,9 +21,11 @@ scores are estimated from the batch (the lexical score of ``ilp+lex``) see one s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -219,16 +221,82 @@ def run_local(tasks: Iterable[Task], workers: int) -> Iterator[ShardOutcome]:
         return
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
+                               initargs=(os.getpid(),))
+    try:
         pending: set[Future[ShardOutcome]] = set()
         for task in tasks:
-            pending.add(pool.submit(run_shard, *task))
+            pending.add(pool.submit(_pool_shard, *task))
             if len(pending) >= 2 * workers:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             yield from (f.result() for f in done)
+    except BaseException:  # interrupted or failed: stop the workers (and their eflomal runs)
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+_IN_TASK = False
+"""In a pool worker: whether a shard is being run (a stop signal then ends it cleanly)."""
+
+
+def _worker_start(driver: int) -> None:
+    """A pool worker: the driver handles interrupts (a terminal's Ctrl-C reaches the whole
+    process group) and stops the workers with SIGTERM, which ends a running shard as an
+    interrupt does (its eflomal processes stopped); the worker dies with the driver
+    (Linux), so a killed run leaves no idle worker behind."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != driver:  # the driver died before that took effect
+        os._exit(EXIT_STOPPED)
+
+
+EXIT_STOPPED = 130
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    if _IN_TASK:
+        raise KeyboardInterrupt(f"signal {signum}")
+    os._exit(EXIT_STOPPED)
+
+
+def _pool_shard(*task: Any) -> ShardOutcome:
+    """:func:`run_shard` in a pool worker; a stop signal ends the worker once the shard's
+    subprocesses are stopped."""
+    global _IN_TASK
+    _IN_TASK = True
+    try:
+        return run_shard(*task)
+    except KeyboardInterrupt:
+        os._exit(EXIT_STOPPED)
+    finally:
+        _IN_TASK = False
+
+
+def _stop_workers(pool: Any) -> None:
+    """Stop a process pool's workers now (SIGTERM, then SIGKILL after 5 s) and let the pool
+    go without waiting for its shards."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            proc.terminate()
+    for proc in procs:
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run_ray(tasks: Iterable[Task], workers: int, address: str | None = None

@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import numpy as np
 from xlner.corpora.schemes import decode, to_iob2
 from xlner.data import Sentence
 from xlner.errors import ConfigError, InputError, XlnerError
-from xlner.files import atomic_write
+from xlner.files import atomic_write, scratch_folder
 from xlner.progress import stage
 from xlner.protocols import Component, init_parameters
 from xlner.registry import taggers
@@ -261,7 +260,7 @@ class CRFTagger(Component):
         elif self.algorithm == "l2sgd":
             params["c2"] = self.c2
         trainer.set_params(params)
-        with tempfile.TemporaryDirectory(prefix="xlner-crf-") as tmp:
+        with scratch_folder("xlner-crf-") as tmp:
             path = os.path.join(tmp, MODEL_FILE)
             if self.algorithm != "lbfgs":
                 seed_crfsuite(self.seed)
