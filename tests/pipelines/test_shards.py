@@ -248,3 +248,23 @@ def test_with_a_bitext_shards_use_priors_from_the_first_shard_by_default(
     run_project(_config(pairs, unsharded, bitexts=[f"{bitext}:en-sw"],  # type: ignore[arg-type]
                         aligner_params={"seed": 3, "rel_iterations": 0.2}))
     assert whole.read_text() == unsharded.read_text()
+
+
+def test_shards_weigh_the_shared_priors_by_the_default_scale(pairs: Path, tmp_path: Path
+                                                             ) -> None:
+    from xlner.pipelines.shards import SHARD_PRIORS_SCALE
+
+    def links(name: str, **params: object) -> list[object]:
+        out = tmp_path / f"{name}.conll"
+        config = project_config(source=str(pairs / "en.conll"), target=str(pairs / "sw.conll"),
+                                out=out, method="ilp",
+                                aligner_params={"seed": 3, "rel_iterations": 0.2, **params},
+                                priors_sample=60)
+        assert not project_sharded(config, shard_size=45).failed
+        return [json.loads(line)["links"] for f in sorted(
+            out.with_name(out.name + ".shards").glob("shard-*.jsonl")) for line in f.open()]
+
+    assert SHARD_PRIORS_SCALE == 4.0
+    default = links("default")
+    assert default == links("four", priors_scale=4.0)
+    assert default != links("one", priors_scale=1.0)

@@ -53,9 +53,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="align and project in shards of this many pairs, written to "
                    "OUT.shards/ and resumed shard by shard; with eflomal and a bitext, the "
                    "first shard is aligned with the bitext once, eflomal priors are learnt "
-                   "from that run and every shard is aligned with them instead of the bitext "
-                   "(Europarl de, shards of 200: -0.6 F1 against whole-corpus links, mean of 3 "
-                   "seeds; es +0.7: docs/runs.md); a corpus of up to one shard is aligned whole")
+                   "from that run and every shard is aligned with them, weighed x4 "
+                   "(priors_scale), instead of the bitext (Europarl, shards of 200, mean of 3 "
+                   "seeds: de -0.43 F1 against whole-corpus links, es +0.45: docs/runs.md); a "
+                   "corpus of up to one shard is aligned whole")
     p.add_argument("--priors-sample", type=int, default=None, metavar="K",
                    help="with --shard-size: learn the eflomal priors from the first K pairs "
                    "(plus the bitext) instead of the first shard; -1: no priors, every shard "

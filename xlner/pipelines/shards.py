@@ -340,6 +340,12 @@ ENGINE_RUNNERS: dict[str, Callable[..., Iterator[ShardOutcome]]] = {"local": run
 Pair = tuple[Sentence, Words, "np.ndarray | None"]
 
 
+SHARD_PRIORS_SCALE = 4.0
+"""Weight of the shared priors in each shard's alignment unless ``priors_scale`` is set:
+Europarl-NER de, shards of 200, seeds 0-2, ``ilp+lex+adj``: x1 -0.60, x2 -0.77, x4 -0.43 F1
+against whole-corpus alignment; es x1 +0.43, x4 +0.45 (docs/runs.md)."""
+
+
 def _with_priors(config: RunConfig, folder: Path, sample: Sequence[Pair]
                  ) -> tuple[RunConfig, str]:
     """Learn eflomal priors once (a stage: ``priors.txt`` in the shard folder) from the
@@ -368,7 +374,8 @@ def _with_priors(config: RunConfig, folder: Path, sample: Sequence[Pair]
         learn_priors(learner, sample_src, sample_tgt, path)
         write_sidecar(path, {"key": key, "sample": len(sample),
                              "seconds": round(time.perf_counter() - t0, 3)})
-    params = {**{k: v for k, v in al.params.items() if k != "bitext"}, "priors": str(path)}
+    params = {**{k: v for k, v in al.params.items() if k != "bitext"}, "priors": str(path),
+              "priors_scale": float(al.params.get("priors_scale", SHARD_PRIORS_SCALE))}
     shard_align = dataclasses.replace(al, params=params, bitexts=(), priors_sample=None)
     log.info("eflomal priors %s (%s)", path, file_digest(path))
     return dataclasses.replace(config, steps=tuple(shard_align if isinstance(s, Align) else s
@@ -482,7 +489,9 @@ def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str =
         more = list(islice(pairs, 1))
         if more or al.priors_sample is not None:
             config, priors_key = _with_priors(config, folder, sample)
-            settings = {**settings, "priors": priors_key}
+            # the shards' own settings (the priors and their weight) key every shard
+            settings = {**settings, "priors": priors_key,
+                        "priors_scale": config.require(Align).params["priors_scale"]}
         # else: the corpus fits in the sample: its shards align with the bitext, as unsharded
         pairs = chain(sample, more, pairs)
     report = ProjectionReport(sentences=0)
