@@ -194,6 +194,44 @@ def test_long_pairs_cap_the_iteration_schedule() -> None:
     assert aligner._iterations(100_000, long_cells=10 * 300 * 300) == aligner._iterations(100_000)
 
 
+@pytest.mark.parametrize("spec", ["eflomal(iterations=[3,2,7])", "eflomal(iterations=(3,2,7))",
+                                  "eflomal(iterations=3:2:7)"])
+def test_explicit_iterations_reach_the_binary(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spec's ``iterations`` (text) become the three counts eflomal is given (they used to
+    reach it as characters of the text: ``-1 [ -2 3 -3 ,``, a run of nearly no iterations)."""
+    import subprocess
+
+    import xlner.align.eflomal as module
+
+    calls: list[list[str]] = []
+    real = subprocess.Popen
+
+    class Recording(real):  # type: ignore[misc, valid-type]
+        def __init__(self, args: list[str], *rest: object, **options: object) -> None:
+            calls.append([str(a) for a in args])
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(module.subprocess, "Popen", Recording)
+    aligner = create_aligner(spec)
+    assert isinstance(aligner, EflomalAligner) and aligner.iterations == (3, 2, 7)
+    assert aligner._iterations(10) == (3, 2, 7)
+    src, tgt, _ = synthetic_corpus(20)
+    aligner.align(src, tgt)
+    runs = [c for c in calls if Path(c[0]).name == "eflomal"]
+    assert len(runs) == 2
+    for args in runs:
+        given = {args[k]: args[k + 1] for k in range(len(args) - 1)
+                 if args[k] in ("-1", "-2", "-3")}
+        assert given == {"-1": "3", "-2": "2", "-3": "7"}
+
+
+@pytest.mark.parametrize("value", [1000, "1000", "1,2", "[1.5,2,3]", "[1,-2,3]", "a,b,c",
+                                   (1, 2, 3, 4), True])
+def test_malformed_iterations_are_a_config_error(value: object) -> None:
+    with pytest.raises(ConfigError, match="three non-negative integers"):
+        EflomalAligner(iterations=value)  # type: ignore[arg-type]
+
+
 def test_a_few_long_sentences_align_in_bounded_time() -> None:
     import random
     import time

@@ -4,6 +4,7 @@ output and its rerun gives byte-identical outputs; two runs on one output are re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -94,6 +95,39 @@ def test_interrupted_alignment_kills_eflomal_and_cleans_up(
     time.sleep(0.2)
     assert eflomal_processes(str(tmp)) == []
     assert [p.name for p in tmp.iterdir()] == []
+    assert not (tmp_path / "l.txt").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_eflomal_dies_with_a_killed_driver(tmp_path: Path) -> None:
+    """SIGKILL of the driver while eflomal aligns: its eflomal runs (which would go on for
+    seconds to minutes, writing their scratch folder) die with it."""
+    src_s, tgt_s = toy_pair(20000, seed=9)
+    src, tgt = tmp_path / "src.conll", tmp_path / "tgt.txt"
+    write_conll(src, src_s)
+    tgt.write_text("".join(" ".join(s.words) + "\n" for s in tgt_s), encoding="utf-8")
+    tmp = tmp_path / "tmp-kill"
+    # many iterations: eflomal alone would run for about a minute
+    proc = xlner(["align", "--src", str(src), "--tgt", str(tgt), "--aligner", "eflomal",
+                  "--aligner-param", "rel_iterations=30", "--out", str(tmp_path / "l.txt")],
+                 environment(tmp))
+    deadline = time.monotonic() + 60
+    while len(eflomal_processes(str(tmp))) < 2:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert time.monotonic() < deadline, "eflomal never started"
+        time.sleep(0.01)
+    running = eflomal_processes(str(tmp))
+    proc.kill()
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 5
+    while eflomal_processes(str(tmp)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = eflomal_processes(str(tmp))
+    for pid in left:  # the old behaviour: stop them here, not at the end of the suite
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert left == [], running
     assert not (tmp_path / "l.txt").exists()
 
 

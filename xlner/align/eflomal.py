@@ -47,6 +47,7 @@ from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import file_digest, private_folder, scratch_folder
+from xlner.processes import dies_with_parent
 from xlner.progress import stage
 from xlner.registry import aligners
 
@@ -116,6 +117,36 @@ def seed_shim() -> Path | None:
     finally:
         shutil.rmtree(build, ignore_errors=True)
     return target
+
+
+def _iteration_counts(value: object) -> tuple[int, int, int] | None:
+    """``iterations`` as three counts (IBM1, HMM, fertility): a sequence of three integers or
+    the text a spec gives (``iterations=[10,10,1000]``, ``(10,10,1000)``, ``10:10:1000``)."""
+    if value is None:
+        return None
+    parts: list[object]
+    if isinstance(value, str):
+        parts = [p.strip() for p in re.split(r"[,:]", value.strip().strip("()[]"))]
+    elif isinstance(value, Sequence):
+        parts = list(value)
+    else:
+        parts = [value]
+    counts: list[int] = []
+    for part in parts:
+        if isinstance(part, bool):
+            break
+        try:
+            count = int(part)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            break
+        if count < 0 or str(count) != str(part).strip().lstrip("+"):
+            break
+        counts.append(count)
+    if len(counts) != 3 or len(parts) != 3:
+        raise ConfigError(f"eflomal iterations must be three non-negative integers (IBM1, HMM, "
+                          f"fertility model), e.g. iterations=[10,10,1000], not {value!r}; "
+                          "rel_iterations=X scales the default schedule")
+    return (counts[0], counts[1], counts[2])
 
 
 BUILD_PREFIX = ".build-eflomal_seed-"
@@ -240,6 +271,7 @@ class EflomalAligner(AlignerBase):
         if not isinstance(truncate, int) or truncate < 0:
             raise ConfigError(f"eflomal truncate must be a non-negative integer, not {truncate!r}")
         self.unglue = bool(unglue)
+        self.iterations = _iteration_counts(iterations)
         self.priors = None if priors is None else str(priors)
         """eflomal priors learnt beforehand (:mod:`xlner.align.priors`), added per batch."""
         if priors_scale <= 0:
@@ -487,10 +519,13 @@ class EflomalAligner(AlignerBase):
                 waves = ([[k] for k in outputs] if self._one_core else [list(outputs)])
                 try:
                     for wave in waves:
+                        # a killed driver takes its eflomal runs with it (Linux)
                         started = [subprocess.Popen([*common, *priors_args[flag], flag,
                                                      str(outputs[flag])], env=env,
                                                     stdout=subprocess.DEVNULL,
-                                                    stderr=subprocess.PIPE) for flag in wave]
+                                                    stderr=subprocess.PIPE,
+                                                    preexec_fn=dies_with_parent())
+                                   for flag in wave]
                         procs += started
                         results += [proc.communicate() for proc in started]
                 except BaseException:  # interrupted (SIGINT, SIGTERM): no orphaned eflomal runs

@@ -1,0 +1,60 @@
+"""Children started with :func:`xlner.processes.dies_with_parent` die with their parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+MIDDLE = """
+import subprocess, sys, time
+from xlner.processes import dies_with_parent
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]{options})
+print(child.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("with_parent", [True, False])
+def test_a_child_dies_with_its_killed_parent(with_parent: bool) -> None:
+    options = ", preexec_fn=dies_with_parent()" if with_parent else ""
+    middle = subprocess.Popen([sys.executable, "-c", MIDDLE.format(options=options)],
+                              stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert middle.stdout is not None
+    child = int(middle.stdout.readline())
+    assert alive(child)
+    middle.kill()
+    middle.wait()
+    deadline = time.monotonic() + 5
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    survived = alive(child)
+    if survived:
+        os.kill(child, signal.SIGKILL)
+    assert survived is not with_parent  # without it, the child outlives its parent
+
+
+def test_a_child_whose_parent_is_already_gone_exits() -> None:
+    code = ("from xlner.processes import die_with_parent, EXIT_ORPHANED\n"
+            "import os\n"
+            "die_with_parent(os.getppid() + 1, prctl=lambda option, sig: 0)\n"
+            "raise SystemExit(0)\n")
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(REPO)),
+                          check=False)
+    assert done.returncode == 130
