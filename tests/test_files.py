@@ -1,4 +1,5 @@
-"""File helpers: JSON written atomically, model directory digests, private work folders."""
+"""File helpers: JSON written atomically, folders renamed into place whole, model directory
+digests, private work folders."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from xlner.files import file_digest, model_digest, private_folder, write_json
+from xlner.files import _umask, file_digest, model_digest, private_folder, write_json
 
 
 def test_write_json_is_indented_utf8_and_leaves_the_old_file_on_error(tmp_path: Path) -> None:
@@ -47,3 +48,30 @@ def test_private_folder_sweeps_only_the_folders_of_dead_processes(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [mine.name, f".w-{os.getppid()}-def", ".w-notapid", f".other-{dead.pid}-x"])
     assert private_folder(tmp_path, ".w-") != mine and mine.is_dir()  # its own live pid kept
+
+
+def test_atomic_folder_appears_whole_and_replaces_only_its_own(tmp_path: Path) -> None:
+    from xlner.errors import InputError
+    from xlner.files import atomic_folder
+
+    out = tmp_path / "model"
+    with pytest.raises(RuntimeError), atomic_folder(out, keep=("meta.json",)) as folder:
+        (folder / "meta.json").write_text("1", encoding="utf-8")
+        raise RuntimeError("killed while writing")
+    assert not out.exists() and list(tmp_path.iterdir()) == []  # nothing under the name
+    with atomic_folder(out, keep=("meta.json",)) as folder:
+        (folder / "meta.json").write_text("1", encoding="utf-8")
+        assert not out.exists()
+    assert (out / "meta.json").read_text(encoding="utf-8") == "1"
+    assert (out.stat().st_mode & 0o777) == 0o777 & ~_umask()
+    with atomic_folder(out, keep=("meta.json",)) as folder:  # replaces a folder it wrote
+        (folder / "other").write_text("2", encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == ["other"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    with pytest.raises(InputError, match="not a folder this command wrote"), \
+            atomic_folder(out, keep=("meta.json",)):
+        pass
+    assert (out / "other").exists()  # refused, never deleted
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file"), atomic_folder(tmp_path / "file"):
+        pass

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from xlner._version import __version__
-from xlner.data import Entity, Sentence, Span
 
 if TYPE_CHECKING:
     from xlner.api import align as align
@@ -26,6 +25,9 @@ if TYPE_CHECKING:
     from xlner.api import run as run
     from xlner.api import translate_test as translate_test
     from xlner.api import translate_train as translate_train
+    from xlner.data import Entity as Entity
+    from xlner.data import Sentence as Sentence
+    from xlner.data import Span as Span
 
 _API = ("align", "evaluate", "load_corpus", "project", "run", "translate_test",
         "translate_train")
@@ -35,11 +37,18 @@ _PACKAGES = {"align", "evaluate", "project"}
 __all__ = ["Entity", "Sentence", "Span", "__version__", *_API]
 
 
+_DATA = ("Entity", "Sentence", "Span")
+"""The core data model, imported on first use too: ``import xlner`` (the first step of every
+command) does no work a start-up interrupt could land in."""
+
+
 def __getattr__(name: str) -> Any:
-    if name not in _API:
-        raise AttributeError(f"module 'xlner' has no attribute {name!r}")
     import importlib
 
+    if name in _DATA:
+        return getattr(importlib.import_module("xlner.data"), name)
+    if name not in _API:
+        raise AttributeError(f"module 'xlner' has no attribute {name!r}")
     api = importlib.import_module("xlner.api")
     if name in _PACKAGES:
         return importlib.import_module(f"xlner.{name}")
@@ -47,4 +56,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+    return sorted(set(globals()) | set(_API) | set(_DATA))

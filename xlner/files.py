@@ -243,6 +243,46 @@ def scratch_folder(prefix: str, parent: str | Path | None = None) -> Iterator[Pa
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def atomic_folder(path: str | Path, keep: tuple[str, ...] = ()) -> Iterator[Path]:
+    """A folder written in a private sibling (``.<name>.partial-<pid>-...``) and renamed to
+    ``path`` once the block ends without error: ``path`` never holds a partial folder (a run
+    killed while writing leaves only the sibling, which the next run removes). An existing
+    ``path`` is replaced only when it is empty or holds one of the files ``keep`` names (a
+    folder this writer made before): anything else is refused, never deleted. The folder
+    gets the usual permissions (``0777`` less the umask)."""
+    import shutil
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise InputError("is a file; give a directory path to write", source=path)
+    if path.is_dir() and any(path.iterdir()) and not any((path / n).exists() for n in keep):
+        raise InputError("exists and is not a folder this command wrote (none of "
+                         f"{', '.join(keep) or 'its files'}); give a new or empty directory",
+                         source=path)
+    try:
+        tmp = private_folder(path.parent, f".{path.name}.partial-")
+    except OSError as exc:
+        raise _os_error(exc, path, "write") from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        if path.is_dir():  # swapped out, then removed: a kill in between leaves no folder
+            old = private_folder(path.parent, f".{path.name}.old-")
+            os.rmdir(old)
+            path.rename(old)
+            tmp.rename(path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(path)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _os_error(exc, path, "write") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_json(path: str | Path, data: Any) -> None:
     """``data`` as indented UTF-8 JSON with a final newline, written atomically."""
     with atomic_write(path) as handle:

@@ -30,9 +30,10 @@ resumed run reuses stages, an uninterrupted one computes them): ``*_seconds``,
 ``*_per_second``, ``*_per_task_second`` and these."""
 
 
-def untimed(data: bytes, root: Path) -> object:
-    """A JSON output without its :data:`TIMED` keys, the run's cache folder ``root`` (which
-    differs between the reference run and the others) written as ``<cache>``."""
+def untimed(data: bytes, root: Path, out: Path | None = None) -> object:
+    """A JSON output without its :data:`TIMED` keys, the run's cache folder ``root`` and
+    output path ``out`` (which differ between the reference run and the others) written as
+    ``<cache>`` and ``<out>``."""
     def strip(value: object) -> object:
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if k not in TIMED
@@ -40,7 +41,8 @@ def untimed(data: bytes, root: Path) -> object:
         if isinstance(value, list):
             return [strip(v) for v in value]
         if isinstance(value, str):
-            return value.replace(str(root), "<cache>")
+            value = value.replace(str(root), "<cache>")
+            return value if out is None else value.replace(str(out), "<out>")
         return value
 
     return strip(json.loads(data))
@@ -57,21 +59,31 @@ def kill_at_random_points(args: Sequence[str], out: Path, files: Sequence[str],
                           env: dict[str, str], seed: int,
                           before_rerun: Callable[[Path], object] | None = None,
                           out_flag: str = "--out", trees: Sequence[str] = (),
-                          timed: bool = False) -> tuple[dict[str, bytes], str, object]:
+                          timed: bool = False,
+                          after_kill: Callable[[Path, object], object] | None = None
+                          ) -> tuple[dict[str, bytes], str, object]:
     """Run ``args + --out`` once uninterrupted (its own cache), then ``POINTS`` times killed
     at a random moment (``out`` shared); after each kill every file of ``files`` (relative to
-    the output) and every file of the folders ``trees`` (relative to the cache folder: work
-    folders) is either absent or complete. Returns the reference bytes, the rerun's stderr
-    and what ``before_rerun(out)`` said about the unfinished state. ``timed``: JSON files
-    are compared :func:`untimed`, all others byte for byte."""
+    the output; ``["*"]``: every visible file the reference wrote there) and every file of
+    the folders ``trees`` (relative to the cache folder: work folders) is either absent or
+    complete, and ``after_kill(out, point)`` may check more. ``{out}`` in ``args`` stands
+    for the run's output path (more outputs beside or in it). Returns the reference bytes,
+    the rerun's stderr and what ``before_rerun(out)`` said about the unfinished state.
+    ``timed``: JSON files are compared :func:`untimed`, all others byte for byte."""
     ref = out.parent / "reference" / out.name
     ref_cache, cache = out.parent / "c0", Path(env["XLNER_CACHE_DIR"])
+
+    def argv(path: Path) -> list[str]:
+        return [a.replace("{out}", str(path)) for a in args] + [out_flag, str(path)]
+
     t0 = time.monotonic()
-    first = xlner([*args, out_flag, str(ref)], dict(env, XLNER_CACHE_DIR=str(ref_cache)))
+    first = xlner(argv(ref), dict(env, XLNER_CACHE_DIR=str(ref_cache)))
     _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err.decode()
     duration = time.monotonic() - t0
     base = ref if ref.is_dir() else ref.parent
+    if list(files) == ["*"]:
+        files = sorted(visible_files(base))
     expected = {name: (base / name).read_bytes() for name in files}
     target = out if ref.is_dir() else out.parent
     in_trees = {f"{tree}/{name}": path for tree in trees
@@ -80,7 +92,8 @@ def kill_at_random_points(args: Sequence[str], out: Path, files: Sequence[str],
 
     def same(name: str, data: bytes, path: Path, root: Path) -> bool:
         if timed and name.endswith(".json"):
-            return untimed(path.read_bytes(), root) == untimed(data, ref_cache)
+            return (untimed(path.read_bytes(), root, out)
+                    == untimed(data, ref_cache, ref))
         return path.read_bytes() == data
 
     def check(final: bool, point: object) -> None:
@@ -95,14 +108,16 @@ def kill_at_random_points(args: Sequence[str], out: Path, files: Sequence[str],
 
     rng = random.Random(seed)
     for point in range(POINTS):
-        proc = xlner([*args, out_flag, str(out)], env)
+        proc = xlner(argv(out), env)
         time.sleep(rng.uniform(0.0, duration))
         proc.send_signal(SIGNALS[point % len(SIGNALS)])
         _, err = proc.communicate(timeout=300)
         assert b"Traceback" not in err, err.decode()
         check(False, point)
+        if after_kill is not None:
+            after_kill(out, point)
     state = before_rerun(out) if before_rerun is not None else None
-    rerun = xlner([*args, out_flag, str(out)], env)
+    rerun = xlner(argv(out), env)
     _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err.decode()
     check(True, "rerun")
@@ -260,3 +275,110 @@ def running_with(marker: str) -> list[int]:
         if marker in cmd and state != "Z":
             pids.append(int(entry.name))
     return pids
+
+
+@pytest.fixture(scope="module")
+def tagged_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A synthetic data directory and a CRF tagger trained on it, shared by the tests below
+    (their reference runs use the same model)."""
+    from xlner.cli.main import main
+
+    root = tmp_path_factory.mktemp("tagged")
+    data = write_data_dir(root / "data", "swa", n=160, seed=4)
+    model = root / "crf"
+    assert main(["train", "--train", "masakhaner2:swa:train", "--data-dir", str(data),
+                 "--no-download", "--model", str(model), "--tagger",
+                 "crf(max_iterations=30)"]) == 0
+    return data, model
+
+
+def finished_stages(out: Path, outputs: Sequence[str] = ()) -> set[str]:
+    """The stages of ``out`` whose signature was written (a stage's last file), the
+    command's other ``outputs`` aside."""
+    return {p.name[:-len(".signature.json")] for p in out.glob("*.signature.json")} \
+        - set(outputs)
+
+
+@pytest.mark.slow
+def test_translate_test_killed_at_random_points(tagged_data: tuple[Path, Path],
+                                                tmp_path: Path) -> None:
+    """Every stage, the predictions and the scores: absent or complete after each kill; the
+    rerun reuses exactly the stages finished before it and writes the reference's files."""
+    data, model = tagged_data
+    args = ["translate-test", "--target", "europarl-ner:swa", "--translations",
+            "europarl-ner:en", "--tagger", str(model), "--lang", "swa", "--data-dir",
+            str(data), "--no-download", "--no-bitext", "--pred", "{out}/pred.conll",
+            "--json", "{out}/run.json"]
+    out = tmp_path / "run" / "ts"
+    _, _, done = kill_at_random_points(args, out, ["*"], environment(tmp_path / "t"), seed=7,
+                                       timed=True, before_rerun=lambda o: finished_stages(
+                                           o, ["pred.conll"]))
+    stages = json.loads((out / "run.json").read_text(encoding="utf-8"))["stages"]
+    assert set(stages["reused"]) == done, stages  # recomputes only what was unfinished
+    assert set(stages["reused"]) | set(stages["computed"]) == finished_stages(
+        out, ["pred.conll"])
+
+
+@pytest.mark.slow
+def test_model_transfer_killed_at_random_points(tagged_data: tuple[Path, Path],
+                                                tmp_path: Path) -> None:
+    """One tagging pass, no stages: a killed run leaves the predictions, their signature
+    and the scores absent or complete, and the rerun writes the reference's files."""
+    data, model = tagged_data
+    args = ["model-transfer", "--tagger", str(model), "--target", "masakhaner2:swa:test",
+            "--data-dir", str(data), "--no-download", "--json", "{out}.json"]
+    out = tmp_path / "run" / "mt.conll"
+    expected, _, _ = kill_at_random_points(
+        args, out, ["mt.conll", "mt.conll.signature.json", "mt.conll.json"],
+        environment(tmp_path / "t"), seed=8, timed=True)
+    assert expected["mt.conll"].count(b"\n\n") == 80  # every sentence of the target
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_train_killed_at_random_points(tagged_data: tuple[Path, Path],
+                                       tmp_path: Path) -> None:
+    """CRF training does not resume (crfsuite keeps no checkpoints): a killed run restarts.
+    The model directory appears whole or not at all (written aside, renamed), the rerun's
+    model is byte-identical, and no killed run's folder survives the rerun."""
+    data, _ = tagged_data
+    args = ["train", "--train", "masakhaner2:swa:train", "--data-dir", str(data),
+            "--no-download", "--tagger", "crf(max_iterations=60)"]
+    files = ["model.crfsuite", "tagger.json", "signature.json"]
+
+    def whole(out: Path, point: object) -> None:
+        assert not out.exists() or sorted(p.name for p in out.iterdir()) == sorted(files), point
+
+    out = tmp_path / "run" / "model"
+    kill_at_random_points(args, out, files, environment(tmp_path / "t"), seed=9,
+                          out_flag="--model", timed=True, after_kill=whole)
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # swept
+    assert not list((tmp_path / "t").iterdir())  # the CRF's scratch folders swept
+
+
+@pytest.mark.slow
+def test_sharded_project_killed_at_random_points(tmp_path: Path) -> None:
+    """``project --shard-size`` on a local pool of 2 workers, the driver killed: every shard
+    and the merged output absent or complete, the rerun recomputes only the missing shards,
+    and no pool worker or eflomal run of a killed driver survives it."""
+    from tests.cli.test_interrupt import eflomal_processes
+    from tests.toydata import toy_pair
+    from xlner.corpora.conll import write_conll
+
+    src_s, tgt_s = toy_pair(600, seed=9)
+    src, tgt = tmp_path / "src.conll", tmp_path / "tgt.txt"
+    write_conll(src, src_s)
+    tgt.write_text("".join(" ".join(s.words) + "\n" for s in tgt_s), encoding="utf-8")
+    args = ["project", "--source", str(src), "--target", str(tgt), "--method", "ilp+lex",
+            "--shard-size", "100", "--engine", "local", "--workers", "2"]
+    env = environment(tmp_path / "t")
+
+    def finished_shards(out: Path) -> int:
+        return len(list(out.with_name(out.name + ".shards").glob("*.signature.json")))
+
+    out = tmp_path / "run" / "p.conll"
+    expected, err, done = kill_at_random_points(args, out, ["*"], env, seed=10, timed=True,
+                                                before_rerun=finished_shards)
+    assert sum(name.endswith(".jsonl") for name in expected) == 6
+    assert f"6 shards ({done} reused)" in err, err  # only the missing shards recomputed
+    assert running_with(str(src)) == [] and eflomal_processes(str(tmp_path / "t")) == []

@@ -101,11 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure the user can cause ends in one ``error:`` line (exit 2),
     a traceback only with ``--debug``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser(command_of(argv))
     try:
+        parser = _parser(command_of(argv))
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors (2), --help and --version (0)
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # while starting: nothing was written yet
+        print("xlner: interrupted while starting; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     previous = None

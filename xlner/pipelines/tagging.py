@@ -12,9 +12,9 @@ from xlner.corpora.conll import write_conll
 from xlner.corpora.corpus import Corpus
 from xlner.data import Entity, Sentence
 from xlner.errors import InputError
-from xlner.files import model_digest, write_json
+from xlner.files import atomic_folder, model_digest, write_json
 from xlner.signature import make_signature, write_sidecar
-from xlner.tag.base import Tagged, Tagger
+from xlner.tag.base import META_FILE, Tagged, Tagger
 
 SIGNATURE_FILE = "signature.json"
 """A saved model's signature, inside its directory (it travels with the model)."""
@@ -34,14 +34,15 @@ def train_tagger(train: Corpus, model_dir: str | Path | None, *, tagger: str = "
     model.train(train.sentences, None if dev is None else dev.sentences)
     seconds = time.perf_counter() - t0
     if model_dir is not None:
-        model_dir = Path(model_dir)
-        model.save(model_dir)
         signature = make_signature(
             "train", inputs={"train": train.describe(),
                              "dev": None if dev is None else dev.describe()},
             components={"tagger": model},
             params={"labels": model.labels, "seconds": round(seconds, 3)})
-        write_json(model_dir / SIGNATURE_FILE, signature)
+        # written aside and renamed: the directory is never a partial model
+        with atomic_folder(model_dir, keep=(SIGNATURE_FILE, META_FILE)) as folder:
+            model.save(folder)
+            write_json(folder / SIGNATURE_FILE, signature)
     return model
 
 

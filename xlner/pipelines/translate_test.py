@@ -154,9 +154,12 @@ def translate_test(target: Corpus, translator: Translator, tagger: Tagger | str 
     t0 = time.perf_counter()
     if ws.reuse(tag_st):
         assert tag_st.path is not None
-        tagged = read_conll(tag_st.path, name="tagged translations")
-        if tagged.words != [tuple(w) for w in words]:
+        read = read_conll(tag_st.path, name="tagged translations")
+        if read.words != [tuple(w) for w in words]:
             raise ConfigError(f"{tag_st.path} does not hold the translations' words; delete it")
+        # described by content as when tagged now: a resumed run's outputs are the same
+        tagged = Corpus([Sentence(s.words, s.entities) for s in read],
+                        name="tagged translations")
     else:
         tag_st.start()
         with pooled(config if tagger_spec else None, "tagger", tagger_spec or "",
