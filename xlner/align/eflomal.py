@@ -19,7 +19,9 @@ made of a short lower-case prefix glued to a capitalised name on the name alone
 locative prefixes otherwise make every form of a name a different rare word. ``tokenizer``
 (default ``xlner``) splits the extra bitext into words; a word segmenter or a language code
 (``zh``, ``ja``, ``th``: :mod:`xlner.corpora.segment`) for scripts without spaces, the same
-segmentation as the sentences being aligned.
+segmentation as the sentences being aligned. The schedule: ``rel_iterations`` (default 1)
+scales the default (``5000/sqrt(pairs)`` fertility-model iterations, a quarter of that for
+IBM1 and HMM); ``iterations=[a,b,c]`` gives the three counts themselves.
 """
 
 from __future__ import annotations
