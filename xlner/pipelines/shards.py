@@ -216,11 +216,12 @@ shard, the output path and the key the output must carry."""
 TaskFn = Callable[..., ShardOutcome]
 
 
-def run_local(tasks: Iterable[Task], workers: int, fn: TaskFn = run_shard
+def run_local(tasks: Iterable[Task], workers: int, fn: TaskFn | None = None
               ) -> Iterator[ShardOutcome]:
     """Shards on a process pool of ``workers`` (1: in this process), as they finish; at most
     ``2 × workers`` shards are in flight, so the driver holds a bounded part of the corpus.
-    ``fn`` runs one task (:func:`run_shard`: align and project; :func:`align_shard`)."""
+    ``fn`` runs one task (default :func:`run_shard`: align and project; :func:`align_shard`)."""
+    fn = fn or run_shard
     if workers <= 1:
         for task in tasks:
             yield fn(*task)
@@ -306,7 +307,7 @@ def _stop_workers(pool: Any) -> None:
 
 
 def run_ray(tasks: Iterable[Task], workers: int, address: str | None = None,
-            fn: TaskFn = run_shard) -> Iterator[ShardOutcome]:
+            fn: TaskFn | None = None) -> Iterator[ShardOutcome]:
     """Shards as Ray tasks (one CPU each; ``workers`` CPUs for a local Ray, ``address`` to join
     a cluster), as they finish; at most ``2 × workers`` in flight. ``fn``: as
     :func:`run_local`."""
@@ -322,7 +323,7 @@ def run_ray(tasks: Iterable[Task], workers: int, address: str | None = None,
             ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
         started = True
     try:
-        remote: Any = ray.remote(num_cpus=1)(fn)
+        remote: Any = ray.remote(num_cpus=1)(fn or run_shard)
         config_refs: dict[int, Any] = {}
         pending: list[Any] = []
         for config, shard, path, key in tasks:
@@ -344,7 +345,7 @@ ENGINE_RUNNERS: dict[str, Callable[..., Iterator[ShardOutcome]]] = {"local": run
 
 
 def run_engine(engine: str, tasks: Iterable[Task], workers: int,
-               ray_address: str | None = None, fn: TaskFn = run_shard
+               ray_address: str | None = None, fn: TaskFn | None = None
                ) -> Iterator[ShardOutcome]:
     """The shard tasks on ``engine`` (:data:`ENGINES`), as they finish."""
     if engine not in ENGINE_RUNNERS:
