@@ -17,6 +17,10 @@ Alignment runs per shard: with a bitext, eflomal priors are learnt once from the
 the bitext (:func:`priors_sample`); its links (unlike the projection) depend on the shard
 size; precomputed links give outputs identical for any shard size and engine. Methods whose
 scores are estimated from the batch (the lexical score of ``ilp+lex``) see one shard at a time.
+
+Translate-train (``shard_size`` in its configuration) aligns its corpus the same way and projects
+it whole: :class:`ShardedAlignment` runs eflomal shard by shard on the same engines, with the
+same shared priors, and concatenates the shards' links (``OUT/align.shards/``).
 """
 
 from __future__ import annotations
