@@ -156,3 +156,29 @@ def test_dev_split_and_repair_setup(data: Path, tmp_path: Path,
     assert evals == ["eval.dev.json", "eval.dev.json.signature.json"]
     with pytest.raises(ConfigError, match="split must be"):
         bench_masakhaner_nllb(["zul"], split="train", data_dir=data, work_dir=tmp_path)
+
+
+def test_sharded_alignment_reaches_the_benchmark(data: Path, tmp_path: Path) -> None:
+    """``--shard-size``: each language's corpus is aligned in shards with shared priors
+    (learnt with the bitext), recorded in the signature; the rows are those of any run."""
+    from tests.synthetic_parallel import make_pairs
+
+    bsrc, btgt = make_pairs(100, seed=9)
+    folder = data / "bitext" / "en-zul"
+    folder.mkdir(parents=True)
+    (folder / "toy.en").write_text("".join(" ".join(s.words) + "\n" for s in bsrc))
+    (folder / "toy.zul").write_text("".join(" ".join(s.words) + "\n" for s in btgt))
+    out = tmp_path / "bench.json"
+    rc = main(["bench", "masakhaner-nllb", "--data-dir", str(data), "--langs", "zul",
+               "--tagger", TAGGER, "--seeds", "1", "--work-dir", str(tmp_path / "w"),
+               "--no-download", "--setup", "no-failed", "--no-gold", "--methods", "ilp",
+               "--aligner-param", "rel_iterations=0.2", "--shard-size", "60",
+               "--json", str(out)])
+    assert rc == 0
+    result = json.loads(out.read_text())
+    assert result["signature"]["params"]["shard_size"] == 60
+    assert [r["labels"] for r in result["results"]] == ["tprojection", "ilp"]
+    shards = tmp_path / "w" / "zul" / "projection" / "align.shards"
+    assert sorted(p.name for p in shards.glob("*.jsonl")) == [
+        "shard-00000.jsonl", "shard-00001.jsonl", "shard-00002.jsonl"]  # 160 pairs
+    assert (shards / "priors.txt").is_file()

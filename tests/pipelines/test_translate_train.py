@@ -349,3 +349,190 @@ def test_join_rewrites_the_training_set_last_and_is_a_stage_setting(
     assert again.outcomes[0].train == outcome.train and again.outcomes[0].join == report["join"]
     with pytest.raises(ConfigError, match="unknown word-joining rule"):
         run_tt(source, CachedTranslator(cache), "swa", None, join="hyphens", **kwargs)
+
+
+# -- eflomal's alignment in shards (shard_size) ----------------------------------------------------
+EFLOMAL: dict[str, Any] = {"seed": 3, "rel_iterations": 0.2}
+UNSHARDED = {  # recorded at 9b7eb54, before translate-train could align in shards
+    "keys": {"align": "sha256:8551b2a21126c85524e02081425090fed62e1d19a143d7d0092c7790edef328c",
+             "ilp/projected.conll":
+                 "sha256:6f0a1aa82cd2d54e6a6e7f9e35443f4050cd54eb8e93360e5165105dee9e75f0",
+             "ilp/train.conll":
+                 "sha256:9803b2032602b6b2668df625eb89d8ce6eaea1b82debc9221773cb98929df9bd"},
+    "files": {"align/forward.txt":
+                  "6243440eb3c8a241c334fe51aed154f14c0ea27fc49bf96b82afba6693dd6a1f",
+              "align/reverse.txt":
+                  "d194795f3b042430b191fb43c7e7d2b4dfa0f6b9065c76ffdd8db5fb46aafc64",
+              "ilp/projected.conll":
+                  "f5d6f7cdae49a3763b3cefbbf7a06034554b0905d23bb04153e4aac2ffdc516d",
+              "ilp/train.conll":
+                  "f5d6f7cdae49a3763b3cefbbf7a06034554b0905d23bb04153e4aac2ffdc516d"}}
+
+
+@pytest.fixture()
+def toy_bitext_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """120 toy pairs translated by a cache, ``bitext:en-swa`` of 200 other pairs in a data
+    directory; paths relative to ``tmp_path`` (the stage keys hold the cache's path)."""
+    monkeypatch.chdir(tmp_path)
+    src, tgt = make_pairs(120, seed=31)
+    Path("translations.txt").write_text("".join(" ".join(s.words) + "\n" for s in tgt),
+                                        encoding="utf-8")
+    bsrc, btgt = make_pairs(200, seed=32)
+    folder = Path("data/bitext/en-swa")
+    folder.mkdir(parents=True)
+    (folder / "toy.en").write_text("".join(" ".join(s.words) + "\n" for s in bsrc))
+    (folder / "toy.swa").write_text("".join(" ".join(s.words) + "\n" for s in btgt))
+
+    def run(out: str, **settings: Any) -> TranslateTrainResult:
+        config = translate_train_config(lang="swa", out=out, tokenizer="whitespace",
+                                        methods=("ilp",), aligner_params=EFLOMAL,
+                                        data_dir="data", download=False, **settings)
+        return translate_train(config, source=Corpus(src, name="synthetic-en"),
+                               translator=CachedTranslator("translations.txt"))
+
+    run.src, run.tgt = src, tgt  # type: ignore[attr-defined]
+    return run
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_unsharded_runs_and_runs_of_one_shard_are_as_before(toy_bitext_run: Any) -> None:
+    """The unsharded stage keys and outputs are those of the code before sharding; a shard
+    size of at least the corpus aligns it whole, with the same keys and files."""
+    for out, settings in (("whole", {}), ("one-shard", {"shard_size": 120})):
+        toy_bitext_run(out, **settings)
+        for rel, key in UNSHARDED["keys"].items():
+            sig = json.loads(Path(out, f"{rel}.signature.json").read_text())
+            assert sig["key"] == key, (out, rel)
+        for rel, digest in UNSHARDED["files"].items():
+            assert _digest(Path(out, rel)) == digest, (out, rel)
+        assert not Path(out, "align.shards").exists()
+    summary = json.loads(Path("whole/summary.json").read_text())
+    assert "shard_size" not in summary["signature"]["params"]
+    summary = json.loads(Path("one-shard/summary.json").read_text())
+    assert summary["signature"]["params"]["shard_size"] == 120
+
+
+def test_sharded_alignment_uses_priors_learnt_from_the_first_shard(
+        toy_bitext_run: Any, tmp_path: Path) -> None:
+    from xlner.align import EflomalAligner, read_pharaoh
+    from xlner.align.priors import learn_priors
+    from xlner.pipelines.shards import SHARD_PRIORS_SCALE
+    from xlner.pipelines.steps import make_aligner
+
+    result = toy_bitext_run("sharded", shard_size=50)
+    forward = read_pharaoh(Path("sharded/align/forward.txt"))
+    reverse = read_pharaoh(Path("sharded/align/reverse.txt"))
+    src = [s.words for s in toy_bitext_run.src]
+    tgt = [s.words for s in toy_bitext_run.tgt]
+    # the same by hand: priors from the first 50 pairs + the bitext, then 3 shards with them
+    learner = make_aligner("eflomal", EFLOMAL, lang="swa", data_dir="data",
+                           download=False)
+    learn_priors(learner, src[:50], tgt[:50], tmp_path / "priors.txt")
+    assert (tmp_path / "priors.txt").read_bytes() == \
+        Path("sharded/align.shards/priors.txt").read_bytes()
+    shard = EflomalAligner(**EFLOMAL, priors=tmp_path / "priors.txt",
+                           priors_scale=SHARD_PRIORS_SCALE, one_core=True)
+    no_priors = EflomalAligner(**EFLOMAL, one_core=True)
+    expected: tuple[list[Any], list[Any]] = ([], [])
+    alone: list[Any] = []
+    for start in (0, 50, 100):
+        f, r = shard.align_both(src[start:start + 50], tgt[start:start + 50])
+        expected[0].extend(f)
+        expected[1].extend(r)
+        alone.extend(no_priors.align_both(src[start:start + 50], tgt[start:start + 50])[0])
+
+    def same(a: list[Any], b: list[Any]) -> bool:
+        return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+    assert same(forward, expected[0]) and same(reverse, expected[1])
+    assert not same(forward, alone)  # the shards did use the priors
+    assert _digest(Path("sharded/align/forward.txt")) != UNSHARDED["files"]["align/forward.txt"]
+    assert sorted(p.name for p in Path("sharded/align.shards").glob("shard-*.jsonl")) == [
+        "shard-00000.jsonl", "shard-00001.jsonl", "shard-00002.jsonl"]
+    sig = json.loads(Path("sharded/align.signature.json").read_text())
+    assert sig["params"]["shards"] == {
+        "shard_size": 50, "priors_sample": 50, "priors_scale": SHARD_PRIORS_SCALE,
+        "priors_version": 2, "shard_bitext": [], "total": 3, "reused": 0}
+    assert sig["key"] != UNSHARDED["keys"]["align"]
+    assert result.signature["params"]["shard_size"] == 50
+    # no priors: every shard aligned with the bitext, a different alignment (and key)
+    toy_bitext_run("off", shard_size=50, priors_sample=-1)
+    assert not Path("off/align.shards/priors.txt").exists()
+    off = read_pharaoh(Path("off/align/forward.txt"))
+    assert not same(off, forward)
+    with_bitext = make_aligner("eflomal", {**EFLOMAL, "one_core": True}, lang="swa",
+                               data_dir="data", download=False)
+    assert same(off, [f for start in (0, 50, 100) for f in with_bitext.align_both(
+        src[start:start + 50], tgt[start:start + 50])[0]])
+
+
+def test_sharded_alignment_resumes_shard_by_shard_and_reports_a_failed_shard(
+        toy_bitext_run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlner.errors import XlnerError
+
+    monkeypatch.setenv("XLNER_FAIL_SHARD", "1")
+    with pytest.raises(XlnerError, match=r"1 of 3 alignment shards failed \(shard 1: "
+                       "XlnerError: shard 1: failure injected"):
+        toy_bitext_run("run", shard_size=50)
+    shards = Path("run/align.shards")
+    assert (shards / "shard-00000.jsonl").is_file() and (shards / "shard-00002.jsonl").is_file()
+    assert not (shards / "shard-00001.jsonl").exists() and not Path("run/align").exists()
+    stamps = {p.name: p.stat().st_mtime_ns for p in shards.iterdir()}
+    monkeypatch.delenv("XLNER_FAIL_SHARD")
+    first = toy_bitext_run("run", shard_size=50, workers=2)  # resumed on 2 processes
+    sig = json.loads(Path("run/align.signature.json").read_text())
+    assert sig["params"]["shards"]["reused"] == 2 and "align" in first.computed
+    after = {p.name: p.stat().st_mtime_ns for p in shards.iterdir()}
+    assert {k: v for k, v in after.items() if "00001" not in k} == stamps  # priors too
+    # the same links as a run that never failed
+    toy_bitext_run("fresh", shard_size=50)
+    assert Path("run/align/forward.txt").read_bytes() == \
+        Path("fresh/align/forward.txt").read_bytes()
+    again = toy_bitext_run("run", shard_size=50)
+    assert again.computed == []
+    # another shard size is another alignment
+    other = toy_bitext_run("run", shard_size=40)
+    assert "align" in other.computed and "ilp/projected.conll" in other.computed
+
+
+def test_sharded_translate_train_settings(toy_bitext_run: Any,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from xlner.cli.main import main
+
+    with pytest.raises(ConfigError, match="sharded alignment is for the eflomal aligner"):
+        toy_bitext_run("x", shard_size=50, aligner="simalign")
+    with pytest.raises(ConfigError, match="at least 1"):
+        toy_bitext_run("x", shard_size=0)
+    with pytest.raises(ConfigError, match="unknown engine"):
+        toy_bitext_run("x", shard_size=50, engine="spark")
+    assert not Path("x").exists()  # refused before anything ran
+    flags = ["translate-train", "--source", "src.conll", "--translations", "translations.txt",
+             "--lang", "swa", "--out", "cli", "--aligner-param", "seed=3",
+             "--aligner-param", "rel_iterations=0.2", "--method", "ilp",
+             "--data-dir", "data", "--no-download"]
+    assert main([*flags, "--priors-sample", "20", "--print-config"]) == 2
+    assert main([*flags, "--shard-size", "50", "--workers", "2", "--print-config"]) == 0
+    toml = capsys.readouterr().out
+    assert "shard_size = 50" in toml and "workers = 2" in toml
+    from xlner.corpora.conll import write_conll
+
+    write_conll(Path("src.conll"), toy_bitext_run.src)
+    Path("run.toml").write_text(toml, encoding="utf-8")
+    assert main(["run", "run.toml"]) == 0
+    assert Path("cli/align.shards/shard-00002.jsonl").is_file()
+    toy_bitext_run("api", shard_size=50)
+    assert Path("cli/align/forward.txt").read_bytes() == Path("api/align/forward.txt").read_bytes()
+
+
+@pytest.mark.slow
+def test_sharded_alignment_on_ray_gives_the_local_links(toy_bitext_run: Any) -> None:
+    pytest.importorskip("ray")
+    toy_bitext_run("local", shard_size=50)
+    toy_bitext_run("ray", shard_size=50, engine="ray", workers=2)
+    for rel in ("align/forward.txt", "align/reverse.txt", "ilp/train.conll"):
+        assert Path("ray", rel).read_bytes() == Path("local", rel).read_bytes()

@@ -218,7 +218,9 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                           peer_setups: Sequence[str] = (),
                           work_dir: str | Path | None = None,
                           data_dir: str | Path | None = None, download: bool = True,
-                          resume: bool = True, split: str = "test") -> dict[str, Any]:
+                          resume: bool = True, split: str = "test",
+                          shard_size: int | None = None, priors_sample: int | None = None,
+                          engine: str = "local", workers: int = 1) -> dict[str, Any]:
     """Run the benchmark; ``langs=None`` takes every language present in the data.
 
     Every label set trains the same tagger once per seed in ``seeds`` (the tagger's ``seed``
@@ -232,7 +234,9 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
     ``join[=RULE]`` and the filters that decide on the source alone, ``prose[:R]``,
     ``without:CLASS``).
     ``split="dev"`` scores on MasakhaNER's dev split instead of test, to choose settings
-    without looking at the test set.
+    without looking at the test set. ``shard_size`` aligns each language's corpus with
+    eflomal in shards with shared priors (``priors_sample``, on ``engine`` with ``workers``:
+    :class:`~xlner.pipelines.shards.ShardedAlignment`).
     """
     if split not in ("dev", "test"):
         raise ConfigError(f"split must be 'dev' or 'test', not {split!r}")
@@ -301,7 +305,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 lang=lang, source=f"nllb-conll2003:{lang}:en", tokenizer="whitespace",
                 methods=methods, aligner=aligner, aligner_params=aligner_params,
                 bitext=bitext, **setup.settings(), out=work / lang / "projection",
-                data_dir=data_dir, download=download, resume=resume)
+                data_dir=data_dir, download=download, resume=resume, shard_size=shard_size,
+                priors_sample=priors_sample, engine=engine, workers=workers)
             run = translate_train(config, source=source, translator=translator,
                                   variant=setup.slug, projection_variant=setup.projection)
             suffix = "" if setup.is_default else f"+{setup.name}"
@@ -348,6 +353,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
         params={"setups": [p.name for p in parsed], "bitext": bitext, "seeds": list(seeds),
                 "peer_consistency": peer_consistency, "peer_setups": list(peer_setups),
                 "split": split,
+                **({} if shard_size is None else {"shard_size": shard_size,
+                                                  "priors_sample": priors_sample}),
                 "classes": list(CLASSES), "work_dir": str(work)})
     return {"signature": signature, "results": results,
             "seconds": {k: round(v, 1) for k, v in timings.items()}}

@@ -101,7 +101,8 @@ class Align:
     """With ``links`` (then the forward links): the reverse-direction links."""
     priors_sample: int | None = None
     """Sharded eflomal runs: learn priors once from this many corpus pairs plus the bitext
-    and align each shard with them (instead of with the bitext); ``None``: off."""
+    and align each shard with them (instead of with the bitext); ``None``: the first shard
+    (with a bitext); negative: no priors, every shard aligned with the bitext."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,8 @@ class RunConfig:
     download: bool = True
     resume: bool = True
     shard_size: int | None = None
-    """Run in shards of this many sentence pairs (``project``; :mod:`xlner.pipelines.shards`)."""
+    """Run in shards of this many sentence pairs (``project``: align and project;
+    ``translate-train``: eflomal's alignment; :mod:`xlner.pipelines.shards`)."""
     engine: str = "local"
     """Where shards run: ``local`` (a process pool of ``workers``) or ``ray``."""
     workers: int = 1
@@ -438,13 +440,19 @@ def translate_train_config(*, lang: str, source: str | Input = "source",
                            tagger: str | None = None, eval: str | Input | None = None,
                            out: str | Path | None = None, data_dir: str | Path | None = None,
                            download: bool = True, resume: bool = True,
-                           limits: Mapping[str, int | None] | None = None) -> RunConfig:
+                           limits: Mapping[str, int | None] | None = None,
+                           shard_size: int | None = None, priors_sample: int | None = None,
+                           engine: str = "local", workers: int = 1,
+                           ray_address: str | None = None) -> RunConfig:
     """A translate-train run from the settings its command line takes (``limits``: as
-    :func:`project_config` takes them)."""
+    :func:`project_config` takes them; ``shard_size``: eflomal aligns the corpus in shards
+    of that many pairs on ``engine`` with ``workers``, with shared priors learnt from
+    ``priors_sample`` pairs, default the first shard)."""
     inputs = {"source": source if isinstance(source, Input) else Input(source)}
     steps: list[Step] = [
         _translate_step(translator, translator_params, translations, tokenizer),
-        Align(aligner, dict(aligner_params or {}), bitext=bitext, anchors=anchors),
+        Align(aligner, dict(aligner_params or {}), bitext=bitext, anchors=anchors,
+              priors_sample=priors_sample),
         Project(tuple(methods), source_label_map=source_label_map or None,
                 **limit_fields(limits)),
         *refine_steps(target_label_map=target_label_map, consistency=consistency,
@@ -457,7 +465,8 @@ def translate_train_config(*, lang: str, source: str | Input = "source",
     return RunConfig("translate-train", lang, inputs, tuple(steps), src_lang=src_lang,
                      out=None if out is None else str(out),
                      data_dir=None if data_dir is None else str(data_dir), download=download,
-                     resume=resume)
+                     resume=resume, shard_size=shard_size, engine=engine, workers=workers,
+                     ray_address=ray_address)
 
 
 def translate_test_config(*, lang: str, target: str | Input, tagger: str,

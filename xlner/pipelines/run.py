@@ -50,15 +50,15 @@ def run(config: RunConfig | str | Path) -> RunResult:
     if not isinstance(config, RunConfig):
         config = load_config(config)
     outcome: TranslateTrainResult | TranslateTestResult | ProjectResult | ShardedResult
-    if config.shard_size is not None:
+    if config.shard_size is not None and config.pipeline != "translate-train":
         from xlner.pipelines.shards import project_sharded
 
         if config.pipeline != "project":
-            raise ConfigError(f"shard_size: sharded runs are for the project pipeline, not "
-                              f"{config.pipeline}")
+            raise ConfigError(f"shard_size: sharded runs are for the project and "
+                              f"translate-train pipelines, not {config.pipeline}")
         outcome = project_sharded(config, shard_size=config.shard_size, engine=config.engine,
                                   workers=config.workers, ray_address=config.ray_address)
-    elif config.pipeline == "translate-train":
+    elif config.pipeline == "translate-train":  # its alignment in shards with shard_size
         from xlner.pipelines.translate_train import translate_train
 
         outcome = translate_train(config)

@@ -17,6 +17,10 @@ Alignment runs per shard: with a bitext, eflomal priors are learnt once from the
 the bitext (:func:`priors_sample`); its links (unlike the projection) depend on the shard
 size; precomputed links give outputs identical for any shard size and engine. Methods whose
 scores are estimated from the batch (the lexical score of ``ilp+lex``) see one shard at a time.
+
+Translate-train (``shard_size`` in its configuration) aligns its corpus the same way and projects
+it whole: :class:`ShardedAlignment` runs eflomal shard by shard on the same engines, with the
+same shared priors, and concatenates the shards' links (``OUT/align.shards/``).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from xlner.align.base import uses_bitext
+from xlner.align.util import DirectionalLinks, align_batch
 from xlner.corpora.conll import write_conll
 from xlner.data import Entity, Sentence
 from xlner.errors import ConfigError, InputError, XlnerError
@@ -209,15 +214,21 @@ def _shard_done(path: Path, key: str) -> bool:
 
 
 # -- engines -------------------------------------------------------------------------------------
-Task = tuple[RunConfig, Shard, str, str]
+Task = tuple[Any, Shard, str, str]
+"""A shard task's arguments: its settings (a :class:`RunConfig`, an :class:`AlignJob`), the
+shard, the output path and the key the output must carry."""
+TaskFn = Callable[..., ShardOutcome]
 
 
-def run_local(tasks: Iterable[Task], workers: int) -> Iterator[ShardOutcome]:
+def run_local(tasks: Iterable[Task], workers: int, fn: TaskFn | None = None
+              ) -> Iterator[ShardOutcome]:
     """Shards on a process pool of ``workers`` (1: in this process), as they finish; at most
-    ``2 × workers`` shards are in flight, so the driver holds a bounded part of the corpus."""
+    ``2 × workers`` shards are in flight, so the driver holds a bounded part of the corpus.
+    ``fn`` runs one task (default :func:`run_shard`: align and project; :func:`align_shard`)."""
+    fn = fn or run_shard
     if workers <= 1:
         for task in tasks:
-            yield run_shard(*task)
+            yield fn(*task)
         return
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -226,7 +237,7 @@ def run_local(tasks: Iterable[Task], workers: int) -> Iterator[ShardOutcome]:
     try:
         pending: set[Future[ShardOutcome]] = set()
         for task in tasks:
-            pending.add(pool.submit(_pool_shard, *task))
+            pending.add(pool.submit(_pool_shard, fn, *task))
             if len(pending) >= 2 * workers:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
@@ -270,13 +281,13 @@ def _worker_stop(signum: int, frame: object) -> None:
     os._exit(EXIT_STOPPED)
 
 
-def _pool_shard(*task: Any) -> ShardOutcome:
-    """:func:`run_shard` in a pool worker; a stop signal ends the worker once the shard's
+def _pool_shard(fn: TaskFn, *task: Any) -> ShardOutcome:
+    """A shard task (``fn``) in a pool worker; a stop signal ends the worker once the shard's
     subprocesses are stopped."""
     global _IN_TASK
     _IN_TASK = True
     try:
-        return run_shard(*task)
+        return fn(*task)
     except KeyboardInterrupt:
         os._exit(EXIT_STOPPED)
     finally:
@@ -299,10 +310,11 @@ def _stop_workers(pool: Any) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_ray(tasks: Iterable[Task], workers: int, address: str | None = None
-            ) -> Iterator[ShardOutcome]:
+def run_ray(tasks: Iterable[Task], workers: int, address: str | None = None,
+            fn: TaskFn | None = None) -> Iterator[ShardOutcome]:
     """Shards as Ray tasks (one CPU each; ``workers`` CPUs for a local Ray, ``address`` to join
-    a cluster), as they finish; at most ``2 × workers`` in flight."""
+    a cluster), as they finish; at most ``2 × workers`` in flight. ``fn``: as
+    :func:`run_local`."""
     try:
         import ray
     except ImportError:
@@ -315,7 +327,7 @@ def run_ray(tasks: Iterable[Task], workers: int, address: str | None = None
             ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
         started = True
     try:
-        remote = ray.remote(num_cpus=1)(run_shard)
+        remote: Any = ray.remote(num_cpus=1)(fn or run_shard)
         config_refs: dict[int, Any] = {}
         pending: list[Any] = []
         for config, shard, path, key in tasks:
@@ -336,6 +348,17 @@ ENGINE_RUNNERS: dict[str, Callable[..., Iterator[ShardOutcome]]] = {"local": run
                                                                     "ray": run_ray}
 
 
+def run_engine(engine: str, tasks: Iterable[Task], workers: int,
+               ray_address: str | None = None, fn: TaskFn | None = None
+               ) -> Iterator[ShardOutcome]:
+    """The shard tasks on ``engine`` (:data:`ENGINES`), as they finish."""
+    if engine not in ENGINE_RUNNERS:
+        raise ConfigError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "ray":
+        return run_ray(tasks, workers, ray_address, fn)
+    return run_local(tasks, workers, fn)
+
+
 # -- the driver ----------------------------------------------------------------------------------
 Pair = tuple[Sentence, Words, "np.ndarray | None"]
 
@@ -350,11 +373,9 @@ def _with_priors(config: RunConfig, folder: Path, sample: Sequence[Pair]
                  ) -> tuple[RunConfig, str]:
     """Learn eflomal priors once (a stage: ``priors.txt`` in the shard folder) from the
     ``sample`` pairs plus the bitext; shards then align with them, bitext-free."""
-    import copy
     import dataclasses
 
-    from xlner.align.priors import PRIORS_VERSION, learn_priors
-    from xlner.files import file_digest
+    from xlner.align.priors import PRIORS_VERSION
 
     al = config.require(Align)
     if al.aligner.split("(")[0] != "eflomal":
@@ -368,18 +389,37 @@ def _with_priors(config: RunConfig, folder: Path, sample: Sequence[Pair]
         aligner, _ = _components(dataclasses.replace(
             config, steps=tuple(dataclasses.replace(s, priors_sample=None)
                                 if isinstance(s, Align) else s for s in config.steps)))
-        learner = copy.copy(aligner)
-        learner._one_core = False  # the driver waits for it: both directions side by side
-        t0 = time.perf_counter()
-        learn_priors(learner, sample_src, sample_tgt, path)
-        write_sidecar(path, {"key": key, "sample": len(sample),
-                             "seconds": round(time.perf_counter() - t0, 3)})
-    params = {**{k: v for k, v in al.params.items() if k != "bitext"}, "priors": str(path),
-              "priors_scale": float(al.params.get("priors_scale", SHARD_PRIORS_SCALE))}
-    shard_align = dataclasses.replace(al, params=params, bitexts=(), priors_sample=None)
-    log.info("eflomal priors %s (%s)", path, file_digest(path))
+        learn_shared_priors(aligner, sample_src, sample_tgt, path, key)
+    shard_align = dataclasses.replace(al, params=shard_priors_params(al.params, path),
+                                      bitexts=(), priors_sample=None)
     return dataclasses.replace(config, steps=tuple(shard_align if isinstance(s, Align) else s
                                                    for s in config.steps)), key
+
+
+def learn_shared_priors(aligner: Any, src: Sequence[Words], tgt: Sequence[Words], path: Path,
+                        key: str) -> None:
+    """Learn the shared priors of ``src``/``tgt`` plus ``aligner``'s bitext (one eflomal run,
+    both directions side by side: the driver waits for it) into ``path``, with ``key`` in its
+    sidecar (what :func:`_shard_done` checks on resume)."""
+    import copy
+
+    from xlner.align.priors import learn_priors
+    from xlner.files import file_digest
+
+    learner = copy.copy(aligner)
+    learner._one_core = False
+    t0 = time.perf_counter()
+    learn_priors(learner, src, tgt, path)
+    write_sidecar(path, {"key": key, "sample": len(src),
+                         "seconds": round(time.perf_counter() - t0, 3)})
+    log.info("eflomal priors %s (%s)", path, file_digest(path))
+
+
+def shard_priors_params(params: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """An eflomal aligner's parameters for a shard: the learnt priors at ``path`` in place of
+    the bitext, weighed ``priors_scale`` (default :data:`SHARD_PRIORS_SCALE`)."""
+    return {**{k: v for k, v in params.items() if k != "bitext"}, "priors": str(path),
+            "priors_scale": float(params.get("priors_scale", SHARD_PRIORS_SCALE))}
 
 
 _END = object()
@@ -510,10 +550,7 @@ def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str =
             else:
                 yield config, shard, str(path), key
 
-    runner = ENGINE_RUNNERS[engine]
-    computed = runner(tasks(), workers, ray_address) if engine == "ray" \
-        else runner(tasks(), workers)
-    for o in computed:
+    for o in run_engine(engine, tasks(), workers, ray_address):
         outcomes[o.index] = o
     ordered = [outcomes[k] for k in sorted(outcomes)]
     failed = [o for o in ordered if o.error is not None]
@@ -541,16 +578,21 @@ def _assembled(ordered: Sequence[ShardOutcome], report: ProjectionReport) -> Ite
             yield sentence
 
 
-def priors_sample(config: RunConfig, shard_size: int) -> int | None:
+def priors_sample(config: RunConfig, shard_size: int, *, has_bitext: bool | None = None
+                  ) -> int | None:
     """How many pairs a sharded run learns eflomal priors from: ``priors_sample`` if set (a
     negative value: none, every shard aligned with the bitext); by default the first shard,
-    when the aligner is eflomal with a bitext (measured: -0.6 F1 against whole-corpus
-    alignment on Europarl-NER de, +0.7 on es, docs/runs.md); ``None``: no priors."""
+    when the aligner is eflomal with a bitext (``has_bitext``: whether it has one, when the
+    configuration alone does not say; translate-train adds ``bitext:<src>-<lang>`` when it is
+    there). Measured with the default weight (x4, :data:`SHARD_PRIORS_SCALE`): -0.43 F1
+    against whole-corpus alignment on Europarl-NER de, +0.45 on es (shards of 200, mean of
+    seeds 0-2, docs/runs.md); ``None``: no priors."""
     al = config.require(Align)
     if al.priors_sample is not None:
         return al.priors_sample if al.priors_sample >= 0 else None
     eflomal = al.aligner.split("(")[0].strip() == "eflomal"
-    has_bitext = bool(al.bitexts) or al.params.get("bitext") is not None
+    if has_bitext is None:
+        has_bitext = bool(al.bitexts) or al.params.get("bitext") is not None
     return shard_size if eflomal and has_bitext and al.links is None else None
 
 
@@ -567,3 +609,195 @@ def aligner_settings(config: RunConfig) -> dict[str, Any]:
         params.setdefault("data_dir", config.data_dir)
         params.setdefault("download", config.download)
     return params
+
+
+# -- a pipeline's alignment in shards (translate-train) -------------------------------------------
+def check_sharded_alignment(aligner: str, shard_size: int, engine: str, workers: int) -> None:
+    """The settings of a sharded alignment, checked before a run starts."""
+    if aligner.split("(")[0].strip() != "eflomal":
+        raise ConfigError(f"shard_size: sharded alignment is for the eflomal aligner, not "
+                          f"{aligner!r} (pairwise aligners run in actor pools: engine = "
+                          "\"ray\")")
+    if shard_size < 1 or workers < 1:
+        raise ConfigError("shard size and workers must be at least 1")
+    if engine not in ENGINE_RUNNERS:
+        raise ConfigError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+
+
+@dataclass(frozen=True)
+class AlignJob:
+    """What an alignment shard task builds its aligner from: a spec and its parameters (the
+    aligner is built once per worker process)."""
+
+    aligner: str
+    params: Mapping[str, Any]
+
+
+_ALIGNERS: dict[str, Any] = {}
+"""Per-process cache of shard aligners by :class:`AlignJob`."""
+
+
+def align_shard(job: AlignJob, shard: Shard, path: str, key: str) -> ShardOutcome:
+    """Align one shard's word pairs; write their forward and reverse links as JSON Lines
+    (``{"forward": [[i, j], ...], "reverse": ...}`` a pair) atomically, then the sidecar key.
+    Errors come back in the outcome, never raised."""
+    from xlner.align import create_aligner
+
+    t0 = time.perf_counter()
+    try:
+        if os.environ.get("XLNER_FAIL_SHARD") == str(shard.index):  # fault injection, tests
+            raise XlnerError(f"shard {shard.index}: failure injected by XLNER_FAIL_SHARD")
+        cache = json.dumps([job.aligner, dict(job.params)], sort_keys=True, default=repr)
+        if cache not in _ALIGNERS:
+            _ALIGNERS[cache] = create_aligner(job.aligner, **job.params)
+        aligned = align_batch(_ALIGNERS[cache], [s.words for s in shard.source],
+                              list(shard.target))
+        if not isinstance(aligned, DirectionalLinks):
+            raise ConfigError(f"aligner {job.aligner!r} gives no directional links")
+        with atomic_write(path) as handle:
+            for f, r in zip(aligned.forward, aligned.reverse, strict=True):
+                handle.write(json.dumps({"forward": np.asarray(f).tolist(),
+                                         "reverse": np.asarray(r).tolist()}) + "\n")
+        write_sidecar(path, {"key": key, "shard": shard.index, "start": shard.start,
+                             "sentences": len(shard.source)})
+        seconds = time.perf_counter() - t0
+        return ShardOutcome(shard.index, path, seconds=seconds, align_seconds=seconds)
+    except Exception as exc:  # reported by the driver with the shard's index
+        log.debug("alignment shard %d failed: %s", shard.index, traceback.format_exc())
+        return ShardOutcome(shard.index, path, seconds=time.perf_counter() - t0,
+                            error=f"{type(exc).__name__}: {exc}")
+
+
+def _read_links_shard(path: str | Path) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            d = json.loads(line)
+            yield (np.asarray(d["forward"], dtype=np.int32).reshape(-1, 2),
+                   np.asarray(d["reverse"], dtype=np.int32).reshape(-1, 2))
+
+
+@dataclass
+class ShardedAlignment:
+    """A pipeline's eflomal alignment in shards of ``shard_size`` pairs, each shard a task on
+    the run's engine and a resumable output (``<folder>/shard-NNNNN.jsonl``, keyed by its
+    words, the aligner, the shared priors and their weight).
+
+    With a bitext (``aligner`` holds it) the shards share eflomal priors learnt once from
+    the first ``sample`` pairs plus the bitext (``<folder>/priors.txt``, a stage; the same
+    mechanism and defaults as :func:`project_sharded`: :func:`learn_shared_priors`, weight
+    :data:`SHARD_PRIORS_SCALE`) and are aligned without the bitext; ``sample=None`` and
+    ``bitext`` names: every shard aligned with that bitext; neither: every shard alone. A
+    batch of at most one shard is aligned whole by ``aligner``, exactly as unsharded."""
+
+    aligner: Any
+    """The run's eflomal aligner (with its bitext): learns the priors, aligns a one-shard
+    batch."""
+    spec: str
+    params: Mapping[str, Any]
+    """The aligner's parameters without a bitext (a shard's aligner is built from them)."""
+    shard_size: int
+    sample: int | None = None
+    bitext: tuple[str, ...] = ()
+    data_dir: str | None = None
+    download: bool = True
+    engine: str = "local"
+    workers: int = 1
+    ray_address: str | None = None
+    resume: bool = True
+    outcomes: list[ShardOutcome] = field(default_factory=list)
+    """The last alignment's shards (reused, computed)."""
+
+    def __post_init__(self) -> None:
+        check_sharded_alignment(self.spec, self.shard_size, self.engine, self.workers)
+
+    @property
+    def priors_scale(self) -> float | None:
+        if self.sample is None:
+            return None
+        return float(self.params.get("priors_scale", SHARD_PRIORS_SCALE))
+
+    def key(self, pairs: int) -> dict[str, Any] | None:
+        """What the links of ``pairs`` pairs depend on beyond the aligner (its stage key
+        holds the aligner with its bitext); ``None`` for one shard (aligned as unsharded)."""
+        if pairs <= self.shard_size:
+            return None
+        from xlner.align.priors import PRIORS_VERSION
+
+        return {"shard_size": self.shard_size, "priors_sample": self.sample,
+                "priors_scale": self.priors_scale,
+                "priors_version": None if self.sample is None else PRIORS_VERSION,
+                "shard_bitext": list(self.bitext) if self.sample is None else []}
+
+    def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]],
+              folder: Path | None = None) -> DirectionalLinks:
+        """Forward and reverse links of the batch (a
+        :class:`~xlner.align.util.DirectionalLinks`), from its shards; the shard files go
+        to ``folder`` (``None``: a temporary one). A failed shard is an error naming it and
+        its error, raised once the others have landed (a re-run aligns only what is
+        missing)."""
+        import tempfile
+
+        if len(src) <= self.shard_size:
+            self.outcomes = []
+            whole = align_batch(self.aligner, src, tgt)
+            assert isinstance(whole, DirectionalLinks)  # eflomal
+            return whole
+        if folder is None:
+            with tempfile.TemporaryDirectory(prefix="xlner-align-shards-") as tmp:
+                return self.align(src, tgt, Path(tmp))
+        folder = folder.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        from xlner.pipelines.stages import component_key
+
+        aligner_key = component_key(self.aligner)
+        params = {k: v for k, v in self.params.items() if k != "bitext"}
+        settings: dict[str, Any] = {"priors": None, "bitext": list(self.bitext)}
+        if self.sample is not None:
+            from xlner.align.priors import PRIORS_VERSION
+
+            n = min(self.sample, len(src))
+            path = folder / "priors.txt"
+            priors_key = stage_key("priors", {"priors_version": PRIORS_VERSION}, aligner_key,
+                                   [list(w) for w in src[:n]], [list(w) for w in tgt[:n]])
+            if not (self.resume and _shard_done(path, priors_key)):
+                learn_shared_priors(self.aligner, [tuple(w) for w in src[:n]],
+                                    [tuple(w) for w in tgt[:n]], path, priors_key)
+            params = shard_priors_params(params, path)
+            settings = {"priors": priors_key, "priors_scale": params["priors_scale"]}
+        elif self.bitext:
+            params.update(bitext=list(self.bitext), data_dir=self.data_dir,
+                          download=self.download)
+        job = AlignJob(self.spec, {**params, "one_core": True})  # a task holds one core
+        outcomes: dict[int, ShardOutcome] = {}
+
+        def tasks() -> Iterator[Task]:
+            for index, start in enumerate(range(0, len(src), self.shard_size)):
+                words = [tuple(w) for w in src[start:start + self.shard_size]]
+                target = tuple(tuple(w) for w in tgt[start:start + self.shard_size])
+                key = stage_key("align-shard", aligner_key, settings, words, target)
+                path = folder / f"shard-{index:05d}.jsonl"
+                if self.resume and _shard_done(path, key):
+                    outcomes[index] = ShardOutcome(index, str(path), reused=True)
+                else:
+                    yield job, Shard(index, start, tuple(Sentence(w) for w in words),
+                                     target), str(path), key
+
+        for o in run_engine(self.engine, tasks(), self.workers, self.ray_address,
+                            align_shard):
+            outcomes[o.index] = o
+        self.outcomes = [outcomes[k] for k in sorted(outcomes)]
+        failed = [o for o in self.outcomes if o.error is not None]
+        if failed:
+            raise XlnerError(f"{len(failed)} of {len(self.outcomes)} alignment shards failed ("
+                             + "; ".join(f"shard {o.index}: {o.error}" for o in failed)
+                             + f"); the others are in {folder}, a re-run aligns only the "
+                             "missing ones")
+        forward, reverse = [], []
+        for o in self.outcomes:
+            for f, r in _read_links_shard(o.path):
+                forward.append(f)
+                reverse.append(r)
+        if len(forward) != len(src):
+            raise XlnerError(f"alignment shards in {folder} hold {len(forward)} pairs for "
+                             f"{len(src)}")
+        return DirectionalLinks(forward, reverse)

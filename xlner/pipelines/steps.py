@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlner.align import create_aligner
 from xlner.align.anchors import add_anchors_batch
@@ -34,6 +34,9 @@ from xlner.tag.base import Tagger
 from xlner.translate.base import Translator
 from xlner.translate.langcodes import lookup
 from xlner.translate.split import join_words, split_translations
+
+if TYPE_CHECKING:
+    from xlner.pipelines.shards import ShardedAlignment
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +176,8 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
                entities: Sequence[Sequence[Entity]] | None = None,
                limits: Limits | None = None,
                run: Callable[[Sequence[Sequence[str]], Sequence[Sequence[str]]], list[Links]]
-               | None = None) -> tuple[DirectionalLinks | list[Links], str, float]:
+               | None = None, sharded: ShardedAlignment | None = None
+               ) -> tuple[DirectionalLinks | list[Links], str, float]:
     """Align the batch; stores forward and reverse links (``align/forward.txt``,
     ``align/reverse.txt``) so that each method symmetrises as it is tuned for.
 
@@ -183,7 +187,10 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
     aligned: its links are empty and :func:`project_step` reports it failed (``over-limit``);
     the stage key then names the pairs left out. ``run`` aligns in the aligner's place (an
     actor pool of a pairwise aligner: :func:`xlner.pipelines.actors.pooled`); the key stays
-    the aligner's."""
+    the aligner's. ``sharded`` aligns the pairs in shards (eflomal with shared priors,
+    :class:`~xlner.pipelines.shards.ShardedAlignment`; shard files in ``<prefix>align.shards/``),
+    its settings then part of the key; a batch of one shard is aligned (and keyed) as
+    unsharded."""
     needs = needs_entities(aligner)
     if needs and entities is None:
         raise ConfigError(f"aligner {getattr(aligner, 'name', aligner)!r} needs the source "
@@ -193,9 +200,11 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
         getattr(aligner, "max_words", None))
     keep = [k for k in range(len(src)) if k not in over]
     ents_key = [[tuple(e) for e in es] for es in entities] if needs and entities else None
+    shards = None if sharded is None else sharded.key(len(keep))
     st = ws.stage("align", f"{prefix}align", *upstream, component_key(aligner),
                   *([ents_key] if ents_key is not None else []),
-                  *([{"over_limit": sorted(over)}] if over else []))
+                  *([{"over_limit": sorted(over)}] if over else []),
+                  *([{"shards": shards}] if shards is not None else []))
     if ws.reuse(st):
         assert st.path is not None
         seconds = float(st.signature().get("params", {}).get("seconds", 0.0))
@@ -211,6 +220,10 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
     t0 = time.perf_counter()
     def do(s: Sequence[Sequence[str]], t: Sequence[Sequence[str]],
            e: Sequence[Sequence[Entity]] | None) -> DirectionalLinks | list[Links]:
+        if shards is not None:
+            assert sharded is not None
+            folder = None if ws.out_dir is None else ws.out_dir / f"{prefix}align.shards"
+            return sharded.align(s, t, folder)
         return run(s, t) if run is not None else align_batch(aligner, s, t, e)
 
     aligned = expand_aligned(do(
@@ -225,9 +238,12 @@ def align_step(ws: Workspace, src: Sequence[Sequence[str]], tgt: Sequence[Sequen
             write_pharaoh(st.path / "reverse.txt", aligned.reverse)
         else:
             write_pharaoh(st.path / "links.txt", aligned)
+    done = {} if shards is None or sharded is None else {"shards": {
+        **shards, "total": len(sharded.outcomes),
+        "reused": sum(o.reused for o in sharded.outcomes)}}
     st.finish(make_signature("align", inputs={"upstream": list(upstream)},
                              components={"aligner": aligner},
-                             params={"seconds": round(seconds, 3), "pairs": len(src)}))
+                             params={"seconds": round(seconds, 3), "pairs": len(src), **done}))
     return aligned, st.key, seconds
 
 

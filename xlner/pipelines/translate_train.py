@@ -43,6 +43,7 @@ from xlner.pipelines.project import check_parallel
 from xlner.pipelines.refine import CONSISTENCY_DEFAULTS, EXPENSIVE, check_refine, refine
 from xlner.pipelines.repair import RepairReport
 from xlner.pipelines.report import ProjectionReport
+from xlner.pipelines.shards import ShardedAlignment, check_sharded_alignment
 from xlner.pipelines.stages import Workspace
 from xlner.pipelines.steps import (
     Projected,
@@ -159,7 +160,8 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
                 al_step.params, "align", batch_size=pool_batch(al)) as run_aligner:
         aligned, align_key, align_seconds = align_step(
             ws, source.words, tgt_words, al, upstream=[inputs, split_key],
-            entities=[s.entities for s in source], limits=pr.limits(), run=run_aligner)
+            entities=[s.entities for s in source], limits=pr.limits(), run=run_aligner,
+            sharded=sharded_alignment(config, al))
     outcomes = []
     for method, slug in zip(resolved, slugs, strict=True):
         projected = project_step(ws, f"{slug}/projected.conll", source, tgt_words, method,
@@ -188,11 +190,33 @@ def translate_train(config: RunConfig, *, source: Corpus | None = None,
         components={"translator": translator, "aligner": al,
                     "methods": {m.name: m for m in resolved}},
         params={"config": config.digest_view(), "tokenizer": tokenizer,
+                **({} if config.shard_size is None else {"shard_size": config.shard_size}),
                 "seconds": round(time.perf_counter() - t_start, 3)})
     result = TranslateTrainResult(lang, len(source), align_seconds, outcomes, signature,
                                   ws.reused, ws.computed)
     _write_summary(ws, result, projection_variant, variant)
     return result
+
+
+def sharded_alignment(config: RunConfig, aligner: Any) -> ShardedAlignment | None:
+    """With ``shard_size``, eflomal's alignment of the corpus in shards on the run's engine,
+    with priors learnt from the first shard (``priors_sample``) plus the bitext
+    ``aligner`` holds (:class:`~xlner.pipelines.shards.ShardedAlignment`); else ``None``."""
+    if config.shard_size is None:
+        return None
+    from xlner.pipelines.shards import priors_sample
+
+    al = config.require(Align)
+    has_bitext = getattr(aligner, "bitext", None) is not None
+    sample = priors_sample(config, config.shard_size, has_bitext=has_bitext)
+    named = al.params.get("bitext") or [f"bitext:{config.src_lang}-{config.lang}"]
+    return ShardedAlignment(
+        aligner, al.aligner, {k: v for k, v in al.params.items() if k != "bitext"},
+        config.shard_size, sample=sample,
+        bitext=tuple(map(str, [named] if isinstance(named, str) else named))
+        if has_bitext and sample is None else (),
+        data_dir=config.data_dir, download=config.download, engine=config.engine,
+        workers=config.workers, ray_address=config.ray_address, resume=config.resume)
 
 
 def _checked_methods(config: RunConfig, projection_variant: str
@@ -206,6 +230,9 @@ def _checked_methods(config: RunConfig, projection_variant: str
         raise ConfigError("an evaluation set needs a tagger to train (a 'train' step)")
     if not pr.methods:
         raise ConfigError("translate-train needs at least one projection method")
+    if config.shard_size is not None:
+        check_sharded_alignment(config.require(Align).aligner, config.shard_size,
+                                config.engine, config.workers)
     resolved = [resolve_method(m, **pr.params) for m in pr.methods]
     slugs = [method_slug(m.name) + (f"/{method_slug(projection_variant)}"
                                     if projection_variant else "") for m in resolved]
