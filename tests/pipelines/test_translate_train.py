@@ -536,3 +536,30 @@ def test_sharded_alignment_on_ray_gives_the_local_links(toy_bitext_run: Any) -> 
     toy_bitext_run("ray", shard_size=50, engine="ray", workers=2)
     for rel in ("align/forward.txt", "align/reverse.txt", "ilp/train.conll"):
         assert Path("ray", rel).read_bytes() == Path("local", rel).read_bytes()
+
+
+def test_train_step_never_leaves_a_partial_model_under_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save that fails half-way (as a kill would stop it) leaves no model folder: the stage
+    is written aside and renamed whole; the next run trains and saves it."""
+    from xlner.pipelines.stages import Workspace
+    from xlner.pipelines.steps import train_step
+    from xlner.tag.crf import CRFTagger
+
+    src, _ = make_pairs(40, seed=3)
+    original = CRFTagger.save
+
+    def half_save(self: CRFTagger, path: str | Path) -> None:
+        original(self, path)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(CRFTagger, "save", half_save)
+    ws = Workspace(tmp_path)
+    with pytest.raises(InputError):  # the OSError, as the error boundary words it
+        train_step(ws, "m/model", src, FAST, upstream=["u"])
+    assert not (tmp_path / "m" / "model").exists()
+    assert not [p for p in (tmp_path / "m").iterdir() if not p.name.startswith(".")]
+    monkeypatch.setattr(CRFTagger, "save", original)
+    train_step(Workspace(tmp_path), "m/model", src, FAST, upstream=["u"])
+    assert (tmp_path / "m" / "model" / "signature.json").is_file()
+    assert (tmp_path / "m" / "model" / "tagger.json").is_file()

@@ -21,7 +21,7 @@ from xlner.corpora.corpus import Corpus
 from xlner.data import Entity, Links, Sentence
 from xlner.errors import ConfigError, CorpusNotFoundError, InputError, XlnerError
 from xlner.evaluate.metrics import Scores, evaluate
-from xlner.files import atomic_write, write_json
+from xlner.files import atomic_folder, atomic_write, write_json
 from xlner.pipelines.project import expand_aligned, project_corpus
 from xlner.pipelines.report import ProjectionReport
 from xlner.pipelines.stages import Workspace, component_key
@@ -30,7 +30,7 @@ from xlner.project.base import ProjectionResult, Unprojected
 from xlner.project.limits import Limits
 from xlner.project.recipes import Method
 from xlner.signature import make_signature
-from xlner.tag.base import Tagger
+from xlner.tag.base import META_FILE, Tagger
 from xlner.translate.base import Translator
 from xlner.translate.langcodes import lookup
 from xlner.translate.split import join_words, split_translations
@@ -373,9 +373,10 @@ def train_step(ws: Workspace, relpath: str, train: Sequence[Sentence], tagger_sp
                                                 "upstream": list(upstream)},
                                components={"tagger": tagger},
                                params={"sentences": len(train), "seconds": round(seconds, 3)})
-    if st.path is not None:
-        tagger.save(st.path)
-        write_json(st.path / SIGNATURE_FILE, signature)
+    if st.path is not None:  # written aside and renamed: never a partial model folder
+        with atomic_folder(st.path, keep=(SIGNATURE_FILE, META_FILE)) as folder:
+            tagger.save(folder)
+            write_json(folder / SIGNATURE_FILE, signature)
     st.finish(signature)
     return tagger, st.key, seconds
 
