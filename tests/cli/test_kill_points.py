@@ -1,5 +1,6 @@
-"""``translate``, ``translate-train``, ``bench parallel``, ``bench masakhaner-nllb`` and
-``bench scale`` killed (SIGKILL, SIGINT, SIGTERM)
+"""``translate``, ``translate-train``, ``bench parallel``, ``bench masakhaner-nllb``,
+``bench scale``, ``translate-test``, ``model-transfer``, ``train``, sharded ``project`` and
+``align`` killed (SIGKILL, SIGINT, SIGTERM)
 at 10 random points each: no final name ever holds a partial file, and the rerun resumes,
 recomputes only what was unfinished and writes byte-identical outputs."""
 
@@ -382,3 +383,23 @@ def test_sharded_project_killed_at_random_points(tmp_path: Path) -> None:
     assert sum(name.endswith(".jsonl") for name in expected) == 6
     assert f"6 shards ({done} reused)" in err, err  # only the missing shards recomputed
     assert running_with(str(src)) == [] and eflomal_processes(str(tmp_path / "t")) == []
+
+
+@pytest.mark.slow
+def test_align_killed_at_random_points(tmp_path: Path) -> None:
+    """``align`` (one eflomal run, no stages: a killed run starts again): the links and
+    their signature absent or complete after every kill, the rerun's byte-identical (timings
+    apart), no eflomal run of a killed process left."""
+    from tests.cli.test_interrupt import eflomal_processes
+    from tests.toydata import toy_pair
+
+    src_s, tgt_s = toy_pair(3000, seed=4)
+    src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
+    src.write_text("".join(" ".join(s.words) + "\n" for s in src_s), encoding="utf-8")
+    tgt.write_text("".join(" ".join(s.words) + "\n" for s in tgt_s), encoding="utf-8")
+    args = ["align", "--src", str(src), "--tgt", str(tgt), "--no-download"]
+    env = environment(tmp_path / "t")
+    out = tmp_path / "run" / "links.txt"
+    expected, _, _ = kill_at_random_points(args, out, ["*"], env, seed=12, timed=True)
+    assert "links.txt" in expected and len(expected["links.txt"].splitlines()) == 3000
+    assert eflomal_processes(str(tmp_path / "t")) == []
