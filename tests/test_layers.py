@@ -153,8 +153,8 @@ CONCERNS = {
     "cli/test_cli", "cli/test_cli_translate", "cli/test_errors", "cli/test_fuzz",
     "cli/test_interrupt", "cli/test_kill_points", "cli/test_options",
     "cli/test_pipeline_commands",
-    # The house itself: these layers, the README's commands and figures.
-    "test_layers", "test_readme",
+    # The house itself: these layers, the README's commands and figures, the scripts/ tools.
+    "test_layers", "test_readme", "test_scripts",
 }
 
 
