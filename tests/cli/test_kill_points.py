@@ -22,6 +22,7 @@ from tests.tiny_mt import tiny_model
 
 POINTS = 10
 SIGNALS = (signal.SIGKILL, signal.SIGINT, signal.SIGTERM)
+STARTUP_FAILURE = b"Fatal Python error: init_import_site"
 
 
 TIMED = ("created", "seconds", "load_average", "peak_rss_mb", "sentences_per_second",
@@ -113,7 +114,9 @@ def kill_at_random_points(args: Sequence[str], out: Path, files: Sequence[str],
         time.sleep(rng.uniform(0.0, duration))
         proc.send_signal(SIGNALS[point % len(SIGNALS)])
         _, err = proc.communicate(timeout=300)
-        assert b"Traceback" not in err, err.decode()
+        # a signal in the interpreter's own start-up (site imports, before any xlner code
+        # runs) ends in CPython's fatal-error report: not the toolkit's, and nothing is written
+        assert b"Traceback" not in err or err.startswith(STARTUP_FAILURE), err.decode()
         check(False, point)
         if after_kill is not None:
             after_kill(out, point)
