@@ -75,3 +75,24 @@ def test_atomic_folder_appears_whole_and_replaces_only_its_own(tmp_path: Path) -
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="is a file"), atomic_folder(tmp_path / "file"):
         pass
+
+
+def test_no_output_is_committed_after_a_stop_whose_interrupt_was_lost(tmp_path: Path) -> None:
+    import contextlib
+    import signal
+
+    from xlner.files import atomic_folder, atomic_write
+    from xlner.processes import raise_stop, stop_on_signals
+
+    out, folder = tmp_path / "out.txt", tmp_path / "model"
+    out.write_text("before\n", encoding="utf-8")
+    with stop_on_signals():
+        with contextlib.suppress(KeyboardInterrupt):  # as Python swallows it in a fork hook
+            raise_stop(signal.SIGTERM)
+        with pytest.raises(KeyboardInterrupt), atomic_write(out) as handle:
+            handle.write("after\n")
+        with pytest.raises(KeyboardInterrupt), atomic_folder(folder) as tmp:
+            (tmp / "weights").write_text("w", encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no temporary left
+    write_json(tmp_path / "x.json", {})  # outside the block: writes as before

@@ -58,3 +58,49 @@ def test_a_child_whose_parent_is_already_gone_exits() -> None:
     done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(REPO)),
                           check=False)
     assert done.returncode == 130
+
+
+class _SignalsInFinaliser:
+    """Sends this process ``sig`` from ``__del__``, where Python swallows the exception."""
+
+    def __init__(self, sig: signal.Signals) -> None:
+        self.sig = sig
+
+    def __del__(self) -> None:
+        signal.raise_signal(self.sig)
+        for _ in range(100):  # a few bytecodes: the handler runs here, inside the finaliser
+            pass
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_lost_in_a_finaliser_is_raised_again(sig: signal.Signals,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlner.processes import check_stop, stop_on_signals, stop_received
+
+    swallowed: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: swallowed.append(u.exc_value))
+    with stop_on_signals():
+        check_stop()  # nothing received: no exception
+        obj = _SignalsInFinaliser(sig)
+        del obj  # the KeyboardInterrupt goes to unraisablehook, the code runs on
+        assert [type(e) for e in swallowed] == [KeyboardInterrupt]
+        assert stop_received() == sig
+        with pytest.raises(KeyboardInterrupt, match=f"signal {int(sig)}"):
+            check_stop()
+    assert stop_received() is None  # cleared with the block: nothing pending outside it
+    check_stop()
+
+
+def test_stop_on_signals_restores_the_handlers_and_keeps_an_ignored_sigint() -> None:
+    from xlner.processes import raise_stop, stop_on_signals
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with stop_on_signals():
+        assert signal.getsignal(signal.SIGTERM) is raise_stop
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with stop_on_signals():  # a run started in the background keeps ignoring Ctrl-C
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

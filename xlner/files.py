@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from xlner.errors import InputError
+from xlner.processes import check_stop
 
 BOM = "\ufeff"
 
@@ -57,6 +58,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
+        check_stop()  # a stop whose interrupt was lost: no output committed after it
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -267,6 +269,7 @@ def atomic_folder(path: str | Path, keep: tuple[str, ...] = ()) -> Iterator[Path
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
+        check_stop()
         if path.is_dir():  # swapped out, then removed: a kill in between leaves no folder
             old = private_folder(path.parent, f".{path.name}.old-")
             os.rmdir(old)

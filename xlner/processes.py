@@ -1,10 +1,17 @@
-"""Child processes that die with the process that started them.
+"""Child processes that die with the process that started them, and stop signals that are
+never lost.
 
 A run killed with SIGKILL cannot stop what it started: its eflomal runs and pool workers would
 go on until their work ends (minutes on a large corpus), holding cores and writing scratch
 folders nobody reads. On Linux the child asks the kernel for SIGKILL when its parent dies
 (``PR_SET_PDEATHSIG``); elsewhere (no ``prctl``) nothing is asked and the child runs to its
 end, as before.
+
+A stop signal (SIGINT, SIGTERM) raises :class:`KeyboardInterrupt` where the main thread is;
+Python swallows that exception where it cannot propagate (an at-fork hook that
+:class:`subprocess.Popen` runs, a finaliser: "Exception ignored in ...") and the run would go on
+to its end. :func:`stop_on_signals` records each signal as well, and :func:`check_stop`,
+called after a child is started and before an output is committed, raises the lost one again.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 PR_SET_PDEATHSIG = 1
 EXIT_ORPHANED = 130
@@ -53,3 +61,47 @@ def dies_with_parent() -> Callable[[], None]:
         die_with_parent(parent, prctl)
 
     return preexec
+
+
+_STOP: int | None = None
+"""The stop signal this process received (under :func:`stop_on_signals`), if any."""
+
+
+def raise_stop(signum: int, frame: object = None) -> None:
+    """A signal handler: record ``signum`` and raise :class:`KeyboardInterrupt`."""
+    global _STOP
+    _STOP = signum
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def stop_received() -> int | None:
+    """The stop signal received since :func:`stop_on_signals` began, if any."""
+    return _STOP
+
+
+def check_stop() -> None:
+    """Raise :class:`KeyboardInterrupt` if a stop signal was received: its own exception was
+    lost (a run that saw it propagate does not come here)."""
+    if _STOP is not None:
+        raise KeyboardInterrupt(f"signal {_STOP}")
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM, and SIGINT unless it is ignored, raise :class:`KeyboardInterrupt` (via
+    :func:`raise_stop`) inside the block; the handlers before it are restored after, and the
+    record cleared. Outside the main thread (where Python handles no signals) nothing is
+    installed."""
+    global _STOP
+    _STOP = None
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, raise_stop)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, raise_stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        _STOP = None  # outside the block no stop is pending

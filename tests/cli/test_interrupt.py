@@ -186,3 +186,52 @@ def test_two_runs_on_one_output_are_refused(parallel_files: tuple[Path, Path], t
         assert not out.exists()
     assert main(argv) == 0
     assert out.exists()
+
+
+class _LostSignal:
+    """Sends this process ``sig`` from ``__del__``, where Python swallows the interrupt (as
+    it does in the at-fork hooks :class:`subprocess.Popen` runs)."""
+
+    def __init__(self, sig: signal.Signals) -> None:
+        self.sig = sig
+
+    def __del__(self) -> None:
+        signal.raise_signal(self.sig)
+        for _ in range(100):  # the handler runs here, inside the finaliser
+            pass
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_lost_while_eflomal_starts_still_stops_the_run(
+        sig: signal.Signals, parallel_files: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """CI saw ``Exception ignored in: <function _releaseLock>`` (logging's at-fork hook) and a
+    SIGTERM'd ``align`` that wrote its links and exited 0: the stop is recorded, raised again
+    once the child is started, the eflomal runs are stopped and nothing is written."""
+    import xlner.align.eflomal as eflomal_module
+
+    real = subprocess.Popen
+    started: list[subprocess.Popen[bytes]] = []
+    swallowed: list[BaseException | None] = []
+
+    def popen(args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        proc = real(args, **kwargs)  # type: ignore[call-overload]
+        if "-s" in args and not started:  # the first eflomal run
+            started.append(proc)
+            lost = _LostSignal(sig)
+            del lost  # its finaliser's interrupt is swallowed, the run goes on
+        return proc
+
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: swallowed.append(u.exc_value))
+    monkeypatch.setattr(eflomal_module.subprocess, "Popen", popen)
+    monkeypatch.setenv("XLNER_CACHE_DIR", str(tmp_path / "cache"))
+    src, tgt = parallel_files
+    out = tmp_path / "l.txt"
+    code = main(["align", "--src", str(src), "--tgt", str(tgt), "--aligner", "eflomal",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out.exists()
+    assert [type(e) for e in swallowed] == [KeyboardInterrupt]
+    assert len(started) == 1 and started[0].returncode is not None  # stopped and reaped

@@ -49,7 +49,7 @@ from xlner.corpora.text import Bitext
 from xlner.data import Links, empty_links, parse_pharaoh
 from xlner.errors import ConfigError, InputError, XlnerError
 from xlner.files import file_digest, private_folder, scratch_folder
-from xlner.processes import dies_with_parent
+from xlner.processes import check_stop, dies_with_parent
 from xlner.progress import stage
 from xlner.registry import aligners
 
@@ -522,13 +522,14 @@ class EflomalAligner(AlignerBase):
                 try:
                     for wave in waves:
                         # a killed driver takes its eflomal runs with it (Linux)
-                        started = [subprocess.Popen([*common, *priors_args[flag], flag,
-                                                     str(outputs[flag])], env=env,
-                                                    stdout=subprocess.DEVNULL,
-                                                    stderr=subprocess.PIPE,
-                                                    preexec_fn=dies_with_parent())
-                                   for flag in wave]
-                        procs += started
+                        started = []
+                        for flag in wave:  # each kept at once: an interrupt stops them all
+                            started.append(subprocess.Popen(
+                                [*common, *priors_args[flag], flag, str(outputs[flag])],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                preexec_fn=dies_with_parent()))
+                            procs.append(started[-1])
+                            check_stop()  # a signal during the fork is swallowed by Python
                         results += [proc.communicate() for proc in started]
                 except BaseException:  # interrupted (SIGINT, SIGTERM): no orphaned eflomal runs
                     for proc in procs:

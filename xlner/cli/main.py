@@ -8,14 +8,13 @@ import errno
 import functools
 import importlib
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 
 from xlner._version import __version__
 from xlner.errors import XlnerError
 from xlner.files import output_lock
+from xlner.processes import check_stop, stop_on_signals
 from xlner.progress import set_quiet
 
 COMMANDS = ["run", "align", "project", "translate", "translate-train", "translate-test", "train",
@@ -93,10 +92,6 @@ def describe_error(exc: BaseException) -> str:
     return str(exc)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure the user can cause ends in one ``error:`` line (exit 2),
     a traceback only with ``--debug``."""
@@ -111,15 +106,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM cleans up as SIGINT does
     set_quiet(bool(args.quiet))
     try:
-        load_components()
-        out = getattr(args, "out", None)
-        with output_lock(out) if out else contextlib.nullcontext():
-            return int(args.func(args) or 0)
+        with stop_on_signals():  # SIGTERM cleans up as SIGINT does; neither is ever lost
+            load_components()
+            out = getattr(args, "out", None)
+            with output_lock(out) if out else contextlib.nullcontext():
+                code = int(args.func(args) or 0)
+            check_stop()  # lost on the way (its outputs are complete): still exit as stopped
+            return code
     except KeyboardInterrupt:
         print(f"xlner {args.command}: interrupted; rerun the same command to resume",
               file=sys.stderr)
@@ -135,9 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"xlner {args.command}: internal error: {type(exc).__name__}: {exc} "
               "(a bug; --debug shows the traceback)", file=sys.stderr)
         return EXIT_INTERNAL
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

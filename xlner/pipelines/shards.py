@@ -277,7 +277,9 @@ EXIT_STOPPED = 130
 
 def _worker_stop(signum: int, frame: object) -> None:
     if _IN_TASK:
-        raise KeyboardInterrupt(f"signal {signum}")
+        from xlner.processes import raise_stop
+
+        raise_stop(signum, frame)  # recorded: lost in a fork hook, the next check raises it
     os._exit(EXIT_STOPPED)
 
 
