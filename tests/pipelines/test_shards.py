@@ -40,11 +40,12 @@ def test_any_shard_size_and_engine_gives_the_unsharded_output(pairs: Path,
     links = str(pairs / "links.txt")
     run_project(_config(pairs, tmp_path / "whole.conll", links=links))  # type: ignore[arg-type]
     whole = (tmp_path / "whole.conll").read_bytes()
-    for size, workers in ((7, 1), (40, 2), (1000, 1)):
+    # 90 pairs: 12 shards of 7 and one of 6; 40 + 50 (the last 10 join the one before); one
+    for size, workers, shards in ((7, 1, 13), (40, 2, 2), (1000, 1, 1)):
         out = tmp_path / f"s{size}-{workers}.conll"
         res = project_sharded(_config(pairs, out, links=links),  # type: ignore[arg-type]
                               shard_size=size, workers=workers)
-        assert len(res.shards) == -(-90 // size) and not res.failed
+        assert len(res.shards) == shards and not res.failed
         assert out.read_bytes() == whole, (size, workers)
     # shards hold words, entities, links and the per-sentence report fields
     sentences, results = read_shard(tmp_path / "s40-2.conll.shards" / "shard-00000.jsonl")
@@ -184,7 +185,8 @@ def test_the_driver_reads_the_inputs_shard_by_shard(pairs: Path, tmp_path: Path,
                           shard_size=20, source=lazy(), target=(s.words for s in tgt),
                           links=iter(links))
     assert not res.failed and res.sentences == 90
-    assert seen == [(k, min(20 * (k + 1), 90)) for k in range(5)]
+    # a shard ahead (to join a small last one to the one before): never more
+    assert seen == [(k, min(20 * (k + 2), 90)) for k in range(5)]
     whole = tmp_path / "whole.conll"
     project_sharded(_config(pairs, whole, links=str(pairs / "links.txt")),  # type: ignore[arg-type]
                     shard_size=1000)
@@ -268,3 +270,23 @@ def test_shards_weigh_the_shared_priors_by_the_default_scale(pairs: Path, tmp_pa
     default = links("default")
     assert default == links("four", priors_scale=4.0)
     assert default != links("one", priors_scale=1.0)
+
+
+def test_shard_spans_cover_the_corpus_and_join_a_small_last_shard() -> None:
+    import itertools
+
+    from xlner.pipelines.shards import shard_spans
+
+    assert shard_spans(0, 10) == []
+    assert shard_spans(7, 10) == [(0, 7)]
+    assert shard_spans(14, 10) == [(0, 14)]  # 4 < 5: one shard of 14
+    assert shard_spans(15, 10) == [(0, 10), (10, 15)]
+    assert shard_spans(14011, 2000)[-1] == (12000, 14011)  # not a shard of 11 pairs
+    for n in range(1, 120):
+        for size in (1, 2, 3, 7, 10, 40):
+            spans = shard_spans(n, size)
+            assert spans[0][0] == 0 and spans[-1][1] == n
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+            lengths = [e - s for s, e in spans]
+            assert all(2 * k >= size and 2 * k < 3 * size for k in lengths) or n < size
+            assert (len(spans) == 1) == (2 * n < 3 * size)

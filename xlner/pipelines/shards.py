@@ -1,6 +1,7 @@
 """Sharded, resumable projection over parallel text, on a local process pool or on Ray.
 
-The sentence pairs are cut into shards of ``shard_size``; each shard is aligned (with the run's
+The sentence pairs are cut into shards of ``shard_size`` (a last shard of under half that
+joins the one before: :func:`shard_spans`); each shard is aligned (with the run's
 aligner, or read from precomputed links) and projected by one task, and its output written
 atomically as JSON Lines (one line per sentence: words, entities, links, status, detail,
 unprojected entities) under ``OUT.shards/``, with a sidecar key (the shard's words and
@@ -468,17 +469,33 @@ def _iter_links(path: str | Path) -> Iterator[np.ndarray]:
                 raise InputError(str(exc), source=Path(path), line=lineno) from None
 
 
-def _shards(pairs: Iterator[Pair], size: int) -> Iterator[Shard]:
-    from itertools import count, islice
+def shard_spans(n: int, size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of each shard of ``n`` pairs cut in shards of ``size``; a last shard of
+    under half a shard joins the one before (a few pairs aligned alone get poor links), so
+    every shard holds ``size // 2`` to ``1.5 × size`` pairs, and ``2n < 3 × size`` is one."""
+    starts = list(range(0, n, size))
+    if len(starts) > 1 and 2 * (n - starts[-1]) < size:
+        starts.pop()
+    return list(zip(starts, [*starts[1:], n][:len(starts)], strict=True))
 
-    for index in count():
-        chunk = list(islice(pairs, size))
-        if not chunk:
-            return
+
+def _shards(pairs: Iterator[Pair], size: int) -> Iterator[Shard]:
+    """The shards of ``pairs`` as :func:`shard_spans` cuts them, read a shard ahead."""
+    from itertools import islice
+
+    def shard(index: int, chunk: list[Pair]) -> Shard:
         links = None if chunk[0][2] is None else tuple(lk for _, _, lk in chunk
                                                        if lk is not None)
-        yield Shard(index, index * size, tuple(s for s, _, _ in chunk),
-                    tuple(t for _, t, _ in chunk), links)
+        return Shard(index, index * size, tuple(s for s, _, _ in chunk),
+                     tuple(t for _, t, _ in chunk), links)
+
+    chunk, index = list(islice(pairs, size)), 0
+    while chunk:
+        ahead = list(islice(pairs, size))
+        if ahead and 2 * len(ahead) < size:  # the last one, and small: joins this one
+            chunk, ahead = chunk + ahead, []
+        yield shard(index, chunk)
+        chunk, index = ahead, index + 1
 
 
 def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str = "local",
@@ -528,8 +545,10 @@ def project_sharded(config: RunConfig, *, shard_size: int = 10000, engine: str =
     sample_size = priors_sample(config, shard_size) if links is None else None
     if sample_size is not None:
         sample = list(islice(pairs, sample_size))  # the one step that holds a sample
-        more = list(islice(pairs, 1))
-        if more or al.priors_sample is not None:
+        # enough pairs to tell one shard (aligned as unsharded) from more (shard_spans)
+        more = list(islice(pairs, max(1, (3 * shard_size + 1) // 2 - len(sample))))
+        if len(shard_spans(len(sample) + len(more), shard_size)) > 1 \
+                or al.priors_sample is not None:
             config, priors_key = _with_priors(config, folder, sample)
             # the shards' own settings (the priors and their weight) key every shard
             settings = {**settings, "priors": priors_key,
@@ -721,7 +740,7 @@ class ShardedAlignment:
     def key(self, pairs: int) -> dict[str, Any] | None:
         """What the links of ``pairs`` pairs depend on beyond the aligner (its stage key
         holds the aligner with its bitext); ``None`` for one shard (aligned as unsharded)."""
-        if pairs <= self.shard_size:
+        if len(shard_spans(pairs, self.shard_size)) <= 1:
             return None
         from xlner.align.priors import PRIORS_VERSION
 
@@ -739,7 +758,7 @@ class ShardedAlignment:
         missing)."""
         import tempfile
 
-        if len(src) <= self.shard_size:
+        if len(shard_spans(len(src), self.shard_size)) <= 1:
             self.outcomes = []
             whole = align_batch(self.aligner, src, tgt)
             assert isinstance(whole, DirectionalLinks)  # eflomal
@@ -773,9 +792,9 @@ class ShardedAlignment:
         outcomes: dict[int, ShardOutcome] = {}
 
         def tasks() -> Iterator[Task]:
-            for index, start in enumerate(range(0, len(src), self.shard_size)):
-                words = [tuple(w) for w in src[start:start + self.shard_size]]
-                target = tuple(tuple(w) for w in tgt[start:start + self.shard_size])
+            for index, (start, end) in enumerate(shard_spans(len(src), self.shard_size)):
+                words = [tuple(w) for w in src[start:end]]
+                target = tuple(tuple(w) for w in tgt[start:end])
                 key = stage_key("align-shard", aligner_key, settings, words, target)
                 path = folder / f"shard-{index:05d}.jsonl"
                 if self.resume and _shard_done(path, key):
