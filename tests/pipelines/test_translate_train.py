@@ -403,7 +403,9 @@ def _digest(path: Path) -> str:
 def test_unsharded_runs_and_runs_of_one_shard_are_as_before(toy_bitext_run: Any) -> None:
     """The unsharded stage keys and outputs are those of the code before sharding; a shard
     size of at least the corpus aligns it whole, with the same keys and files."""
-    for out, settings in (("whole", {}), ("one-shard", {"shard_size": 120})):
+    # 120 pairs in shards of 100: the last 20 (under half a shard) join the first, one shard
+    for out, settings in (("whole", {}), ("one-shard", {"shard_size": 120}),
+                          ("joined", {"shard_size": 100})):
         toy_bitext_run(out, **settings)
         for rel, key in UNSHARDED["keys"].items():
             sig = json.loads(Path(out, f"{rel}.signature.json").read_text())
@@ -517,6 +519,11 @@ def test_sharded_translate_train_settings(toy_bitext_run: Any,
              "--aligner-param", "rel_iterations=0.2", "--method", "ilp",
              "--data-dir", "data", "--no-download"]
     assert main([*flags, "--priors-sample", "20", "--print-config"]) == 2
+    assert main([*flags, "--ray-address", "auto", "--print-config"]) == 2  # needs --engine ray
+    assert "--ray-address needs --engine ray" in capsys.readouterr().err
+    assert main([*flags, "--shard-size", "50", "--engine", "ray", "--ray-address",
+                 "ray://head:10001", "--print-config"]) == 0
+    assert 'ray_address = "ray://head:10001"' in capsys.readouterr().out
     assert main([*flags, "--shard-size", "50", "--workers", "2", "--print-config"]) == 0
     toml = capsys.readouterr().out
     assert "shard_size = 50" in toml and "workers = 2" in toml
@@ -565,3 +572,20 @@ def test_train_step_never_leaves_a_partial_model_under_its_name(
     train_step(Workspace(tmp_path), "m/model", src, FAST, upstream=["u"])
     assert (tmp_path / "m" / "model" / "signature.json").is_file()
     assert (tmp_path / "m" / "model" / "tagger.json").is_file()
+
+
+def test_sharded_alignment_joins_the_ray_cluster_it_is_given(
+        toy_bitext_run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    ray = pytest.importorskip("ray")
+    joined: list[dict[str, Any]] = []
+
+    def init(**kwargs: Any) -> None:  # no cluster here: record the call, then fail as Ray would
+        joined.append(kwargs)
+        raise ConnectionError("no Ray cluster at ray://head:10001")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", init)
+    with pytest.raises(ConnectionError):
+        toy_bitext_run("r", shard_size=50, engine="ray", workers=2,
+                       ray_address="ray://head:10001")
+    assert [k.get("address") for k in joined] == ["ray://head:10001"]

@@ -220,7 +220,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                           data_dir: str | Path | None = None, download: bool = True,
                           resume: bool = True, split: str = "test",
                           shard_size: int | None = None, priors_sample: int | None = None,
-                          engine: str = "local", workers: int = 1) -> dict[str, Any]:
+                          engine: str = "local", workers: int = 1,
+                          ray_address: str | None = None) -> dict[str, Any]:
     """Run the benchmark; ``langs=None`` takes every language present in the data.
 
     Every label set trains the same tagger once per seed in ``seeds`` (the tagger's ``seed``
@@ -235,8 +236,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
     ``without:CLASS``).
     ``split="dev"`` scores on MasakhaNER's dev split instead of test, to choose settings
     without looking at the test set. ``shard_size`` aligns each language's corpus with
-    eflomal in shards with shared priors (``priors_sample``, on ``engine`` with ``workers``:
-    :class:`~xlner.pipelines.shards.ShardedAlignment`).
+    eflomal in shards with shared priors (``priors_sample``, on ``engine`` with ``workers``,
+    Ray at ``ray_address``: :class:`~xlner.pipelines.shards.ShardedAlignment`).
     """
     if split not in ("dev", "test"):
         raise ConfigError(f"split must be 'dev' or 'test', not {split!r}")
@@ -306,7 +307,8 @@ def bench_masakhaner_nllb(langs: Sequence[str] | None, methods: Sequence[str] = 
                 methods=methods, aligner=aligner, aligner_params=aligner_params,
                 bitext=bitext, **setup.settings(), out=work / lang / "projection",
                 data_dir=data_dir, download=download, resume=resume, shard_size=shard_size,
-                priors_sample=priors_sample, engine=engine, workers=workers)
+                priors_sample=priors_sample, engine=engine, workers=workers,
+                ray_address=ray_address)
             run = translate_train(config, source=source, translator=translator,
                                   variant=setup.slug, projection_variant=setup.projection)
             suffix = "" if setup.is_default else f"+{setup.name}"

@@ -9,7 +9,7 @@ from typing import Any
 
 from xlner.bench.parallel import bench_parallel, format_table
 from xlner.cli import common
-from xlner.cli.cmd_translate_train import add_shard_options, shard_settings
+from xlner.cli.cmd_translate_train import SHARD_HELP
 from xlner.errors import ConfigError
 from xlner.files import write_json
 from xlner.project.recipes import split_methods
@@ -165,7 +165,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "(prose[:R], without:CLASS), comma-separated (repeatable)")
     m.add_argument("--work-dir", default=None, help="where stages are kept and resumed "
                    "(default $XLNER_CACHE_DIR/bench/masakhaner-nllb)")
-    add_shard_options(m)
+    common.add_shard_options(m, SHARD_HELP)
     m.add_argument("--no-resume", action="store_true", help="recompute every stage")
     _json_option(m)
     common.add_input_options(m, run_masakhaner, corpus=False)
@@ -213,7 +213,7 @@ def run_masakhaner(args: argparse.Namespace) -> int:
         peer_setups=args.peer_setup,
         work_dir=args.work_dir, data_dir=args.data_dir,
         download=not args.no_download, resume=not args.no_resume, split=args.split,
-        **shard_settings(args))  # type: ignore[arg-type]
+        **common.shard_settings(args))
     seconds = ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items())
     return _finish(args, f"{masakhaner_table(out['results'])}\nseconds per language: {seconds}",
                    out)

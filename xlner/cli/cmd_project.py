@@ -49,23 +49,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    "($XLNER_CACHE_DIR/alignments, shared by every method and output)")
     p.add_argument("--no-bitext", action="store_true",
                    help="align the given sentences alone, without extra bitext")
-    p.add_argument("--shard-size", type=int, default=None,
-                   help="align and project in shards of this many pairs, written to "
-                   "OUT.shards/ and resumed shard by shard; with eflomal and a bitext, the "
-                   "first shard is aligned with the bitext once, eflomal priors are learnt "
-                   "from that run and every shard is aligned with them, weighed x4 "
-                   "(priors_scale), instead of the bitext (Europarl, shards of 200, mean of 3 "
-                   "seeds: de -0.43 F1 against whole-corpus links, es +0.45: docs/runs.md); a "
-                   "corpus of up to one shard is aligned whole")
-    p.add_argument("--priors-sample", type=int, default=None, metavar="K",
-                   help="with --shard-size: learn the eflomal priors from the first K pairs "
-                   "(plus the bitext) instead of the first shard; -1: no priors, every shard "
-                   "aligned together with the bitext")
-    p.add_argument("--engine", default="local", choices=["local", "ray"],
-                   help="where shards run: local process pool (default) or Ray")
-    p.add_argument("--workers", type=int, default=1,
-                   help="processes (local) or CPUs of a local Ray (default 1)")
-    p.add_argument("--ray-address", default=None, help="join this Ray cluster")
+    common.add_shard_options(
+        p, "align and project in shards of N pairs, written to OUT.shards/ and resumed shard "
+        "by shard (a last shard of under N/2 joins the one before); with eflomal and a bitext, "
+        "the first shard is aligned with the bitext once, eflomal priors are learnt from that "
+        "run and every shard is aligned with them, weighed x4 (priors_scale), instead of the "
+        "bitext (Europarl, shards of 200, mean of 3 seeds: de -0.43 F1 against whole-corpus "
+        "links, es +0.45: docs/runs.md); a corpus of under 1.5 N pairs is aligned whole")
     common.add_limit_options(p)
     common.add_print_config(p)
     common.add_output_format_options(p)
@@ -87,11 +77,9 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         target=common.input_from_args(args.target, args),
         out=args.out, method=args.method, method_params=overrides, aligner=args.aligner,
         aligner_params=params, bitexts=args.bitext or (), symmetrize=args.symmetrize,
-        links=args.links, links_reverse=args.links_reverse, priors_sample=args.priors_sample,
-        data_dir=args.data_dir,
-        download=not args.no_download,
-        resume=not args.no_resume, shard_size=args.shard_size, engine=args.engine,
-        workers=args.workers, ray_address=args.ray_address, limits=common.limits_from_args(args))
+        links=args.links, links_reverse=args.links_reverse, data_dir=args.data_dir,
+        download=not args.no_download, resume=not args.no_resume,
+        limits=common.limits_from_args(args), **common.shard_settings(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,8 +88,6 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--no-bitext and --bitext contradict each other")
     if args.links_reverse and not args.links:
         raise ConfigError("--links-reverse needs --links FORWARD")
-    if args.priors_sample is not None and args.shard_size is None:
-        raise ConfigError("--priors-sample needs --shard-size")
     config = config_from_args(args)
     if args.print_config:
         print(config.to_toml(), end="")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 
 from xlner.cli import common
-from xlner.errors import ConfigError
 from xlner.pipelines.config import Evaluate, RunConfig, Train, translate_train_config
 from xlner.pipelines.filters import FILTERS, PROSE, WITHOUT
 from xlner.pipelines.repair import RepairReport
@@ -51,33 +50,13 @@ def add_alignment_options(p: argparse.ArgumentParser) -> None:
     common.add_print_config(p)
 
 
-def add_shard_options(p: argparse.ArgumentParser) -> None:
-    """Sharded eflomal alignment (translate-train, bench masakhaner-nllb)."""
-    group = p.add_argument_group("sharded alignment")
-    group.add_argument("--shard-size", type=int, default=None, metavar="N",
-                       help="align the corpus with eflomal in shards of N pairs (each shard "
-                       "a task, written to OUT/align.shards/ and resumed shard by shard); "
-                       "with a bitext, eflomal priors are learnt once from the first shard "
-                       "plus the bitext and every shard is aligned with them, weighed x4, "
-                       "instead of the bitext (docs/runs.md); a corpus of up to N pairs is "
-                       "aligned whole")
-    group.add_argument("--priors-sample", type=int, default=None, metavar="K",
-                       help="with --shard-size: learn the priors from the first K pairs "
-                       "(plus the bitext) instead of the first shard; -1: no priors, every "
-                       "shard aligned together with the bitext")
-    group.add_argument("--engine", default="local", choices=["local", "ray"],
-                       help="where the shards run: local process pool (default) or Ray "
-                       "(also the translator's actor pool)")
-    group.add_argument("--workers", type=int, default=1,
-                       help="processes (local) or CPUs of a local Ray (default 1)")
-
-
-def shard_settings(args: argparse.Namespace) -> dict[str, object]:
-    """The run-configuration settings of :func:`add_shard_options`' flags."""
-    if args.priors_sample is not None and args.shard_size is None:
-        raise ConfigError("--priors-sample needs --shard-size")
-    return {"shard_size": args.shard_size, "priors_sample": args.priors_sample,
-            "engine": args.engine, "workers": args.workers}
+SHARD_HELP = ("align the corpus with eflomal in shards of N pairs (each shard a task, written "
+              "to OUT/align.shards/ and resumed shard by shard; a last shard of under N/2 "
+              "joins the one before); with a bitext, eflomal priors are learnt once from the "
+              "first shard plus the bitext and every shard is aligned with them, weighed x4, "
+              "instead of the bitext (docs/runs.md); a corpus of under 1.5 N pairs is aligned "
+              "whole")
+"""``--shard-size`` of translate-train and bench masakhaner-nllb."""
 
 
 def aligner_params(args: argparse.Namespace) -> dict[str, object]:
@@ -130,7 +109,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="rename/drop classes of the evaluation gold, e.g. DATE=O")
     p.add_argument("--out", required=True, help="output directory (stages are resumed)")
     add_alignment_options(p)
-    add_shard_options(p)
+    common.add_shard_options(p, SHARD_HELP)
     common.add_limit_options(p)
     common.add_output_format_options(p)
     common.add_input_options(p, run)
@@ -152,7 +131,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             args.eval, args, label_map=args.eval_label_map),
         out=args.out, data_dir=args.data_dir, download=not args.no_download,
         resume=not args.no_resume, limits=common.limits_from_args(args),
-        **shard_settings(args))  # type: ignore[arg-type]
+        **common.shard_settings(args))
 
 
 def run(args: argparse.Namespace) -> int:

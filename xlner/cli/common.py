@@ -218,3 +218,35 @@ def int_list(text: str) -> list[int]:
 
 def eprint(*parts: object) -> None:
     print(*parts, file=sys.stderr)
+
+
+def add_shard_options(p: argparse.ArgumentParser, shard_help: str) -> None:
+    """Sharded runs: ``--shard-size`` (``shard_help`` says what it shards), ``--priors-sample``,
+    ``--engine``, ``--workers`` and ``--ray-address`` (project, translate-train, bench
+    masakhaner-nllb)."""
+    group = p.add_argument_group("shards")
+    group.add_argument("--shard-size", type=int, default=None, metavar="N", help=shard_help)
+    group.add_argument("--priors-sample", type=int, default=None, metavar="K",
+                       help="with --shard-size: learn the eflomal priors from the first K pairs "
+                       "(plus the bitext) instead of the first shard; -1: no priors, every "
+                       "shard aligned together with the bitext")
+    group.add_argument("--engine", default="local", choices=["local", "ray"],
+                       help="where the shards run: local process pool (default) or Ray "
+                       "(also the model actor pools)")
+    group.add_argument("--workers", type=int, default=1,
+                       help="processes (local) or CPUs of a local Ray (default 1)")
+    group.add_argument("--ray-address", default=None, metavar="ADDR",
+                       help="with --engine ray: join this Ray cluster (e.g. auto or "
+                       "ray://head:10001) instead of starting a local one")
+
+
+def shard_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The run-configuration settings of :func:`add_shard_options`' flags."""
+    from xlner.errors import ConfigError
+
+    if args.priors_sample is not None and args.shard_size is None:
+        raise ConfigError("--priors-sample needs --shard-size")
+    if args.ray_address is not None and args.engine != "ray":
+        raise ConfigError("--ray-address needs --engine ray")
+    return {"shard_size": args.shard_size, "priors_sample": args.priors_sample,
+            "engine": args.engine, "workers": args.workers, "ray_address": args.ray_address}
