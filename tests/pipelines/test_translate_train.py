@@ -459,7 +459,8 @@ def test_sharded_alignment_uses_priors_learnt_from_the_first_shard(
         "shard-00000.jsonl", "shard-00001.jsonl"]
     sig = json.loads(Path("sharded/align.signature.json").read_text())
     assert sig["params"]["shards"] == {
-        "shard_size": 50, "priors_sample": 50, "priors_scale": SHARD_PRIORS_SCALE,
+        "shard_size": 50, "last_shard": 70, "priors_sample": 50,
+        "priors_scale": SHARD_PRIORS_SCALE,
         "priors_version": 2, "shard_bitext": [], "total": 2, "reused": 0}
     assert sig["key"] != UNSHARDED["keys"]["align"]
     assert result.signature["params"]["shard_size"] == 50

@@ -740,11 +740,14 @@ class ShardedAlignment:
     def key(self, pairs: int) -> dict[str, Any] | None:
         """What the links of ``pairs`` pairs depend on beyond the aligner (its stage key
         holds the aligner with its bitext); ``None`` for one shard (aligned as unsharded)."""
-        if len(shard_spans(pairs, self.shard_size)) <= 1:
+        spans = shard_spans(pairs, self.shard_size)
+        if len(spans) <= 1:
             return None
         from xlner.align.priors import PRIORS_VERSION
 
-        return {"shard_size": self.shard_size, "priors_sample": self.sample,
+        # the last shard's length pins how the corpus was cut (a small last one joins)
+        return {"shard_size": self.shard_size, "last_shard": spans[-1][1] - spans[-1][0],
+                "priors_sample": self.sample,
                 "priors_scale": self.priors_scale,
                 "priors_version": None if self.sample is None else PRIORS_VERSION,
                 "shard_bitext": list(self.bitext) if self.sample is None else []}
