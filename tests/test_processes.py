@@ -72,6 +72,11 @@ class _SignalsInFinaliser:
             pass
 
 
+class _FailsInFinaliser:
+    def __del__(self) -> None:
+        raise ValueError("a finaliser's own error")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_stop_lost_in_a_finaliser_is_raised_again(sig: signal.Signals,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,9 +87,12 @@ def test_a_stop_lost_in_a_finaliser_is_raised_again(sig: signal.Signals,
     with stop_on_signals():
         check_stop()  # nothing received: no exception
         obj = _SignalsInFinaliser(sig)
-        del obj  # the KeyboardInterrupt goes to unraisablehook, the code runs on
-        assert [type(e) for e in swallowed] == [KeyboardInterrupt]
+        del obj  # the KeyboardInterrupt is swallowed, the code runs on
         assert stop_received() == sig
+        assert swallowed == []  # and not printed (the hook before passes on the rest)
+        other = _FailsInFinaliser()
+        del other
+        assert [type(e) for e in swallowed] == [ValueError]
         with pytest.raises(KeyboardInterrupt, match=f"signal {int(sig)}"):
             check_stop()
     assert stop_received() is None  # cleared with the block: nothing pending outside it

@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 EXIT_ORPHANED = 130
@@ -90,8 +91,9 @@ def check_stop() -> None:
 def stop_on_signals() -> Iterator[None]:
     """SIGTERM, and SIGINT unless it is ignored, raise :class:`KeyboardInterrupt` (via
     :func:`raise_stop`) inside the block; the handlers before it are restored after, and the
-    record cleared. Outside the main thread (where Python handles no signals) nothing is
-    installed."""
+    record cleared. The interrupt Python swallows is not printed ("Exception ignored in ...",
+    a traceback): :func:`check_stop` raises it again. Outside the main thread (where Python
+    handles no signals) no handler is installed."""
     global _STOP
     _STOP = None
     previous = {}
@@ -99,9 +101,18 @@ def stop_on_signals() -> Iterator[None]:
         previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, raise_stop)
         if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
             previous[signal.SIGINT] = signal.signal(signal.SIGINT, raise_stop)
+    hook = sys.unraisablehook
+
+    def quiet_stop(unraisable: Any) -> None:
+        # the lost interrupt of a recorded stop: raised again by check_stop, not a traceback
+        if not (_STOP is not None and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet_stop
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         _STOP = None  # outside the block no stop is pending

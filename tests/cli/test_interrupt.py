@@ -233,5 +233,5 @@ def test_a_stop_lost_while_eflomal_starts_still_stops_the_run(
     assert code == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert not out.exists()
-    assert [type(e) for e in swallowed] == [KeyboardInterrupt]
+    assert swallowed == []  # the lost interrupt printed no "Exception ignored" traceback
     assert len(started) == 1 and started[0].returncode is not None  # stopped and reaped
