@@ -13,11 +13,15 @@ Data flow, one folder a step: ``corpora`` (I/O, named datasets) → ``translate`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from xlner._version import __version__
 
+TYPE_CHECKING = False
+"""(mypy reads it as true.) ``typing`` is not imported here: every command's first step is
+this module, where an interrupt is CPython's (no handler of ours runs yet), so it does as
+little as it can."""
 if TYPE_CHECKING:
+    from typing import Any
+
     from xlner.api import align as align
     from xlner.api import evaluate as evaluate
     from xlner.api import load_corpus as load_corpus
