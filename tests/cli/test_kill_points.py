@@ -23,7 +23,8 @@ from tests.tiny_mt import tiny_model
 POINTS = 10
 SIGNALS = (signal.SIGKILL, signal.SIGINT, signal.SIGTERM)
 STARTUP_FAILURE = b"Fatal Python error: init_import_site"
-PACKAGE_INIT = ("xlner/__init__.py", "xlner/_version.py")
+PACKAGE_INIT = ("xlner/__init__.py", "xlner/_version.py", "xlner/__main__.py")
+"""Modules whose top level runs before :func:`xlner.__main__.entry` handles an interrupt."""
 
 
 def interrupted_in_startup(err: bytes) -> bool:
@@ -38,9 +39,10 @@ def interrupted_in_startup(err: bytes) -> bool:
     if not (text.startswith("Traceback") and text.endswith("KeyboardInterrupt")):
         return False
     package = str(REPO / "xlner")
-    files = re.findall(r'^\s*File "([^"]+)"', text, flags=re.M)
-    return all(not Path(f).is_relative_to(package) or f.endswith(PACKAGE_INIT)
-               for f in files)
+    frames = re.findall(r'^\s*File "([^"]+)", line \d+, in (\S+)', text, flags=re.M)
+    return bool(frames) and all(not Path(f).is_relative_to(package)
+                                or (f.endswith(PACKAGE_INIT) and where == "<module>")
+                                for f, where in frames)
 
 
 CI_STARTUP = f"""Traceback (most recent call last):
@@ -60,6 +62,9 @@ def test_only_an_interrupt_before_any_xlner_code_counts_as_startup() -> None:
     assert interrupted_in_startup(STARTUP_FAILURE + b" (site)")
     in_cli = CI_STARTUP.replace(f"{REPO}/xlner/__init__.py", f"{REPO}/xlner/cli/main.py")
     assert not interrupted_in_startup(in_cli.encode())  # the CLI's own code: its bug
+    in_entry = CI_STARTUP.replace(f"{REPO}/xlner/__init__.py\", line 16, in <module>",
+                                  f"{REPO}/xlner/__main__.py\", line 9, in entry")
+    assert in_entry != CI_STARTUP and not interrupted_in_startup(in_entry.encode())
     other = CI_STARTUP.replace("KeyboardInterrupt", "ValueError: x")
     assert not interrupted_in_startup(other.encode())
 
